@@ -1,0 +1,173 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# One non-recursive Makefile for the whole toolchain. Sources are found by
+# wildcard: every lib/*.c goes into libwg.a, every other program folder's
+# non-main .c files into that program's archive, so a new module needs no edit
+# here. `make check` re-invokes this same file with B=build/asan SANITIZE=1 for
+# the unit tests.
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMDUNITDIR ?= $(LIBDIR)/systemd/system
+RUNSTATEDIR ?= /var/run
+WITH_SYSTEMDUNITS ?= yes
+
+B ?= build
+CC ?= gcc
+PKG_CONFIG ?= pkg-config
+PKGS := libmnl libsodium yaml-0.1 libqrencode
+WERROR ?= 1
+SANITIZE ?=
+
+WARNINGS := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wvla \
+	-Wimplicit-fallthrough -Wframe-larger-than=4096
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+ifeq ($(SANITIZE),1)
+OPT := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+SANLD := -fsanitize=address,undefined
+else
+OPT := -O2 -D_FORTIFY_SOURCE=3
+SANLD :=
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+override CFLAGS += -std=gnu11 $(OPT) -g $(WARNINGS) -fstack-protector-strong -fPIE -MMD -MP \
+	-pthread -Ilib -Iengine -I. $(PKG_CFLAGS) \
+	-DWG_VERSION='"$(VERSION)"' -DRUNSTATEDIR='"$(RUNSTATEDIR)"'
+override LDFLAGS += -pie -Wl,-z,relro -Wl,-z,now -Wl,--as-needed -pthread $(SANLD)
+LDLIBS += $(PKG_LIBS) -lm
+
+ifeq ($(V),1)
+Q :=
+echo_cc = @true
+else
+Q := @
+echo_cc = @printf '  %-7s %s\n' $(1) $(2)
+endif
+
+# Program folder -> binary name.
+PROGRAMS := wg wg-quick wg-mesh wg-engine
+dir_of = $(if $(filter wg-engine,$(1)),engine,$(1))
+LIB_SRC := $(wildcard lib/*.c)
+define program_vars
+$(1)_DIR := $(call dir_of,$(1))
+$(1)_MAIN := $$($(1)_DIR)/main.c
+$(1)_SRC := $$(filter-out $$($(1)_MAIN),$$(wildcard $$($(1)_DIR)/*.c))
+$(1)_AR := $(B)/ar/$$($(1)_DIR).a
+endef
+$(foreach p,$(PROGRAMS),$(eval $(call program_vars,$(p))))
+
+ARCHIVES := $(foreach p,$(PROGRAMS),$($(p)_AR)) $(B)/ar/lib.a
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRC))
+BENCH_SRC := $(wildcard tests/bench/*.c)
+BENCH_BINS := $(patsubst tests/bench/%.c,$(B)/tests/bench/%,$(BENCH_SRC))
+ALL_SRC := $(LIB_SRC) $(foreach p,$(PROGRAMS),$($(p)_SRC) $(wildcard $($(p)_MAIN))) \
+	$(UNIT_SRC) $(BENCH_SRC)
+
+BINS := $(foreach p,$(PROGRAMS),$(if $(wildcard $($(p)_MAIN)),$(B)/$(p)))
+
+.PHONY: all units benches install uninstall check check-unit check-long bench demo deps \
+	clean format format-check asan fuzz help
+.DEFAULT_GOAL := all
+.SECONDARY:
+
+all: $(BINS)
+units: $(UNIT_BINS)
+benches: $(BENCH_BINS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(call echo_cc,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/ar/lib.a: $(patsubst %.c,$(B)/%.o,$(LIB_SRC))
+	$(call echo_cc,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+define program_rules
+$($(1)_AR): $$(patsubst %.c,$(B)/%.o,$$($(1)_SRC))
+	$$(call echo_cc,AR,$$@)
+	$(Q)rm -f $$@ && ar rcs $$@ $$^ </dev/null
+$(B)/$(1): $(B)/$$($(1)_DIR)/main.o $($(1)_AR) $(B)/ar/lib.a
+	$$(call echo_cc,LD,$$@)
+	$(Q)$$(CC) $$(LDFLAGS) -o $$@ $$< -Wl,--start-group $($(1)_AR) $(B)/ar/lib.a \
+		-Wl,--end-group $$(LDLIBS)
+endef
+$(foreach p,$(PROGRAMS),$(eval $(call program_rules,$(p))))
+
+$(B)/tests/%: $(B)/tests/%.o $(ARCHIVES)
+	$(call echo_cc,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(ARCHIVES) -Wl,--end-group $(LDLIBS)
+
+-include $(patsubst %.c,$(B)/%.d,$(ALL_SRC))
+
+# ---------------------------------------------------------------- install
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/
+	for f in $(wildcard completion/*.bash-completion); do \
+		install -m 0644 $$f $(DESTDIR)$(BASHCOMPDIR)/$$(basename $$f .bash-completion); done
+ifeq ($(WITH_SYSTEMDUNITS),yes)
+	@if ls systemd/*.service >/dev/null 2>&1; then \
+		install -d $(DESTDIR)$(SYSTEMDUNITDIR) && \
+		for f in systemd/*.service systemd/*.target; do \
+			sed 's|@BINDIR@|$(BINDIR)|g' $$f > $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$f) && \
+			chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$f); done; fi
+endif
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(PROGRAMS))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8)))
+	rm -f $(addprefix $(DESTDIR)$(BASHCOMPDIR)/,$(PROGRAMS))
+
+# ---------------------------------------------------------------- tests
+# Unit tests run under ASan and UBSan; netns, interop and kernel tests drive the
+# optimised binaries in build/ against Debian's references in /usr/bin.
+PROVE ?= prove
+TEST_SCRIPTS = $(sort $(wildcard tests/netns/*.t tests/interop/*.t tests/kernel/*.t))
+
+check-unit:
+	$(MAKE) --no-print-directory B=build/asan SANITIZE=1 units
+	ASAN_OPTIONS=detect_leaks=1 $(PROVE) --exec '' $$(ls build/asan/tests/unit/* | grep -v '\.[od]$$')
+
+check: all
+	$(MAKE) --no-print-directory B=build/asan SANITIZE=1 units
+	WG_BUILD=$(CURDIR)/$(B) ASAN_OPTIONS=detect_leaks=1 \
+		$(PROVE) --exec '' --timer $$(ls build/asan/tests/unit/* | grep -v '\.[od]$$') $(TEST_SCRIPTS)
+
+check-long: all
+	WG_BUILD=$(CURDIR)/$(B) WG_LONG=1 $(PROVE) --exec '' --timer $(wildcard tests/long/*.t)
+
+bench: all benches
+	WG_BUILD=$(CURDIR)/$(B) tests/bench/run
+
+demo: all
+	WG_BUILD=$(CURDIR)/$(B) examples/demo/run
+
+asan:
+	$(MAKE) B=build/asan SANITIZE=1 all units
+
+deps:
+	tests/lib/install-deps
+
+format:
+	clang-format -i $(ALL_SRC) $(wildcard */*.h tests/*/*.h)
+
+format-check:
+	clang-format --dry-run --Werror $(ALL_SRC) $(wildcard */*.h tests/*/*.h)
+
+clean:
+	rm -rf build
+
+help:
+	@echo 'targets: all install uninstall check check-long bench demo deps format clean'
