@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * host:port endpoints. IPv6 goes in brackets ("[fd00::1]:51820", with an
+ * optional %scope); names are resolved with getaddrinfo, retried like
+ * wireguard-tools (WG_ENDPOINT_RESOLUTION_RETRIES, default 15, or "infinity").
+ */
+#ifndef WG_ENDPOINT_H
+#define WG_ENDPOINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "model.h"
+
+/* "[" + INET6_ADDRSTRLEN + "%" + IFNAMSIZ + "]:65535" + NUL, rounded up. */
+#define ENDPOINT_STR_LEN 96
+
+/* Parses and resolves; prints one diagnostic to stderr on failure. */
+bool endpoint_parse(union wgendpoint *out, const char *s);
+/* As `wg show` prints it; "(none)" when the family is 0. */
+void endpoint_print(char *buf, size_t len, const union wgendpoint *ep);
+/* True when an address family is set. */
+bool endpoint_is_set(const union wgendpoint *ep);
+
+#endif

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Strict number parsers: the whole string must be the number, no sign, no
+ * spaces, no overflow. Values as wg(8) accepts them.
+ */
+#ifndef WG_NUM_H
+#define WG_NUM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Decimal only. */
+bool num_parse_u16(uint16_t *out, const char *s);
+bool num_parse_u32(uint32_t *out, const char *s);
+/* Decimal, or hex with a 0x prefix. */
+bool num_parse_u32_any(uint32_t *out, const char *s);
+
+/*
+ * A listen port as wg(8): 0..65535 (0 = pick one at random) or a UDP service
+ * name. Prints wg(8)'s diagnostic to stderr on failure.
+ */
+bool num_parse_port(uint16_t *out, const char *s);
+/* "off" = 0, else decimal or 0x hex, 0..2^32-1. Prints a diagnostic on failure. */
+bool num_parse_fwmark(uint32_t *out, const char *s);
+/* "off" = 0, else decimal 0..65535. Prints a diagnostic on failure. */
+bool num_parse_keepalive(uint16_t *out, const char *s);
+
+#endif
