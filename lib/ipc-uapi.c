@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * UAPI sockets: find them, connect to them, and run one get or set per
+ * connection. The text itself is lib/uapi's business; this file only owns the
+ * socket files and the "errno=" answer to a set.
+ */
+#include "ipc-uapi.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include "key.h"
+#include "uapi.h"
+
+#define SOCK_SUFFIX ".sock"
+
+static const char *sock_dir_override;
+
+void ipc_uapi_override_dir(const char *dir)
+{
+	sock_dir_override = dir;
+}
+
+static const char *sock_dir(void)
+{
+	return sock_dir_override ? sock_dir_override : RUNSTATEDIR "/wireguard";
+}
+
+/* Fills ADDR with DIR/IFACE.sock; a name with a slash could escape DIR. */
+static int sock_addr(struct sockaddr_un *addr, const char *iface)
+{
+	int n;
+
+	if (!iface[0] || strchr(iface, '/'))
+		return -EINVAL;
+	memset(addr, 0, sizeof(*addr));
+	addr->sun_family = AF_UNIX;
+	n = snprintf(addr->sun_path, sizeof(addr->sun_path), "%s/%s" SOCK_SUFFIX, sock_dir(),
+		     iface);
+	if (n < 0 || (size_t)n >= sizeof(addr->sun_path))
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/*
+ * Connects to IFACE's socket and returns the fd or -errno. A socket file whose
+ * server is gone (ECONNREFUSED) is unlinked so it stops being listed.
+ */
+static int sock_connect(const char *iface)
+{
+	struct sockaddr_un addr;
+	struct stat st;
+	int fd, ret;
+
+	ret = sock_addr(&addr, iface);
+	if (ret < 0)
+		return ret;
+	if (stat(addr.sun_path, &st) < 0)
+		return -errno;
+	if (!S_ISSOCK(st.st_mode))
+		return -EBADF;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		ret = -errno;
+		if (ret == -ECONNREFUSED)
+			unlink(addr.sun_path);
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+bool ipc_uapi_has(const char *iface)
+{
+	int fd = sock_connect(iface);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+FILE *ipc_uapi_open(const char *iface)
+{
+	int fd = sock_connect(iface);
+	FILE *f;
+
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	f = fdopen(fd, "r+");
+	if (!f) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+	}
+	return f;
+}
+
+static int list_append(char **buf, size_t *len, const char *name, size_t n)
+{
+	char *grown = realloc(*buf, *len + n + 1);
+
+	if (!grown)
+		return -ENOMEM;
+	memcpy(grown + *len, name, n);
+	grown[*len + n] = '\0';
+	*buf = grown;
+	*len += n + 1;
+	return 0;
+}
+
+/* The interface name of a directory entry "IFACE.sock", or 0 when it is not one. */
+static size_t entry_iface_len(const char *entry)
+{
+	size_t n = strlen(entry), s = strlen(SOCK_SUFFIX);
+
+	if (n <= s || n - s >= IFNAMSIZ || strcmp(entry + n - s, SOCK_SUFFIX))
+		return 0;
+	return n - s;
+}
+
+int ipc_uapi_list(char **buf, size_t *len)
+{
+	char name[IFNAMSIZ];
+	struct dirent *ent;
+	size_t n;
+	int ret = 0;
+	DIR *dir = opendir(sock_dir());
+
+	if (!dir)
+		return errno == ENOENT ? 0 : -errno;
+	while (!ret && (ent = readdir(dir))) {
+		n = entry_iface_len(ent->d_name);
+		if (!n)
+			continue;
+		memcpy(name, ent->d_name, n);
+		name[n] = '\0';
+		if (ipc_uapi_has(name))
+			ret = list_append(buf, len, name, n);
+	}
+	closedir(dir);
+	return ret;
+}
+
+/*
+ * wireguard-go sends the private key but not the public one, and a zero
+ * preshared key for a peer without one: derive and normalise like wg does.
+ */
+static void complete_device(struct wgdevice *dev)
+{
+	struct wgpeer *peer;
+
+	if ((dev->flags & WGDEVICE_HAS_PRIVATE_KEY) && !(dev->flags & WGDEVICE_HAS_PUBLIC_KEY)) {
+		key_public_from_private(dev->public_key, dev->private_key);
+		dev->flags |= WGDEVICE_HAS_PUBLIC_KEY;
+	}
+	for_each_wgpeer(dev, peer) {
+		if (key_is_zero(peer->preshared_key))
+			peer->flags &= ~WGPEER_HAS_PRESHARED_KEY;
+	}
+}
+
+int ipc_uapi_get_stream(FILE *f, struct wgdevice *dev)
+{
+	int ret;
+
+	if (fputs("get=1\n\n", f) < 0 || fflush(f))
+		return errno ? -errno : -EIO;
+	ret = uapi_read_get(f, dev);
+	if (ret < 0)
+		return ret;
+	complete_device(dev);
+	return 0;
+}
+
+int ipc_uapi_get(struct wgdevice **out, const char *iface)
+{
+	struct wgdevice *dev;
+	FILE *f;
+	int ret;
+
+	*out = NULL;
+	f = ipc_uapi_open(iface);
+	if (!f)
+		return -errno;
+	dev = model_device_new();
+	if (!dev) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	snprintf(dev->name, sizeof(dev->name), "%s", iface);
+	ret = ipc_uapi_get_stream(f, dev);
+	fclose(f);
+	if (ret < 0) {
+		model_device_free(dev);
+		return ret;
+	}
+	*out = dev;
+	return 0;
+}
+
+/* Parses the value of an "errno=" line: an int, optionally negative. */
+static int parse_errno_value(const char *value, int *out)
+{
+	long long num;
+	char *end;
+
+	if (value[0] != '-' && (value[0] < '0' || value[0] > '9'))
+		return -EPROTO;
+	errno = 0;
+	num = strtoll(value, &end, 10);
+	if (errno || *end || num > INT_MAX || num < INT_MIN)
+		return -EPROTO;
+	*out = num < 0 ? (int)num : -(int)num;
+	return 0;
+}
+
+int ipc_uapi_read_errno(FILE *f)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int ret = -EPROTO, value;
+
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] != '\n')
+			break;
+		line[n - 1] = '\0';
+		if (!line[0])
+			break;
+		if (!strncmp(line, "errno=", 6)) {
+			if (!parse_errno_value(line + 6, &value))
+				ret = value;
+			break;
+		}
+	}
+	free(line);
+	return ret;
+}
+
+int ipc_uapi_set_stream(FILE *f, const struct wgdevice *dev)
+{
+	int ret = uapi_write_set(f, dev);
+
+	if (ret < 0)
+		return ret;
+	if (fflush(f))
+		return -errno;
+	return ipc_uapi_read_errno(f);
+}
+
+int ipc_uapi_set(const struct wgdevice *dev)
+{
+	FILE *f = ipc_uapi_open(dev->name);
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = ipc_uapi_set_stream(f, dev);
+	fclose(f);
+	return ret;
+}
