@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The transport AEAD seam: ChaCha20-Poly1305 (RFC 8439) with WireGuard's
+ * nonce, 4 zero bytes then the 64-bit little-endian counter, no associated
+ * data. Everything that encrypts or decrypts transport data goes through here
+ * so the implementation can be swapped at build time.
+ */
+#ifndef ENGINE_AEAD_H
+#define ENGINE_AEAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define AEAD_KEY_LEN 32
+#define AEAD_TAG_LEN 16
+
+/* One packet of a batch: in place, len grows by the tag when sealed. */
+struct aead_item {
+	uint8_t *data;
+	uint32_t len;
+	uint64_t counter;
+	bool ok; /* set by aead_open_batch */
+};
+
+/* Encrypts len bytes of src into dst (len + AEAD_TAG_LEN bytes); may be in place. */
+void aead_seal(uint8_t *dst, const uint8_t *src, size_t len, uint64_t counter,
+	       const uint8_t key[AEAD_KEY_LEN]);
+/* Decrypts len bytes (tag included) into dst; false if the tag is wrong. */
+bool aead_open(uint8_t *dst, const uint8_t *src, size_t len, uint64_t counter,
+	       const uint8_t key[AEAD_KEY_LEN]) __attribute__((warn_unused_result));
+
+/* Seals every item in place with one key. */
+void aead_seal_batch(struct aead_item *items, unsigned int n, const uint8_t key[AEAD_KEY_LEN]);
+/* Opens every item in place, setting each item's ok and shrinking len. */
+void aead_open_batch(struct aead_item *items, unsigned int n, const uint8_t key[AEAD_KEY_LEN]);
+
+#endif

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Bounded rings, per-peer ordered FIFOs and buffer pools for the data path.
+ * A batch of packets is queued twice: on the crypto ring, where any worker
+ * takes it, and on its peer's FIFO, which releases batches only in order and
+ * only once a worker has marked them done. Nothing here grows: a full ring or
+ * an empty pool makes the caller drop and count.
+ */
+#ifndef ENGINE_QUEUE_H
+#define ENGINE_QUEUE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "model.h"
+
+#define ELEM_HEADROOM 16 /* room for the transport message header */
+#define ELEM_SIZE 2048
+#define ELEM_MAX_PAYLOAD (ELEM_SIZE - ELEM_HEADROOM - 32)
+#define BATCH_MAX 64
+
+/* One packet buffer. data points into buf, leaving headroom in front. */
+struct elem {
+	struct elem *next;
+	uint8_t *data;
+	uint32_t len;
+	bool ok;
+	uint64_t counter;
+	uint8_t buf[ELEM_SIZE] __attribute__((aligned(16)));
+};
+
+enum batch_dir {
+	BATCH_SEND,
+	BATCH_RECEIVE,
+};
+
+struct peer;
+
+/* Packets of one peer under one key, in order. */
+struct batch {
+	struct batch *next;
+	struct peer *peer;
+	enum batch_dir dir;
+	atomic_bool done;
+	unsigned int n;
+	uint32_t index;		/* send: the receiver's index; receive: ours */
+	uint8_t key[32];	/* a copy of the session key, wiped on release */
+	union wgendpoint src; /* receive: where every packet came from */
+	struct elem *e[BATCH_MAX];
+};
+
+/* A fixed set of equal objects on a free list. */
+struct queue_pool {
+	pthread_mutex_t lock;
+	void *free;	/* singly linked through the object's first pointer */
+	void *mem;
+	unsigned int count, avail;
+	size_t size;
+};
+
+/* A bounded multi-producer multi-consumer ring of batches. */
+struct queue_ring {
+	pthread_mutex_t lock;
+	pthread_cond_t nonempty;
+	struct batch **slot;
+	unsigned int cap, head, len;
+	bool closed;
+};
+
+/* A peer's ordered queue of batches. */
+struct queue_fifo {
+	pthread_mutex_t lock;
+	struct batch *head, *tail;
+	unsigned int len, cap;
+};
+
+int queue_pool_init(struct queue_pool *p, size_t size, unsigned int count)
+	__attribute__((warn_unused_result));
+void queue_pool_free(struct queue_pool *p);
+/* Takes n objects into out; returns how many it got (all or none). */
+unsigned int queue_pool_get(struct queue_pool *p, void **out, unsigned int n);
+void queue_pool_put(struct queue_pool *p, void *const *objs, unsigned int n);
+
+int queue_ring_init(struct queue_ring *r, unsigned int cap) __attribute__((warn_unused_result));
+void queue_ring_free(struct queue_ring *r);
+/* false when full or closed (the caller drops). */
+bool queue_ring_push(struct queue_ring *r, struct batch *b);
+/* Blocks until a batch arrives; NULL once closed and empty. */
+struct batch *queue_ring_pop(struct queue_ring *r);
+unsigned int queue_ring_len(struct queue_ring *r);
+/* Wakes every waiter; later pushes fail. */
+void queue_ring_close(struct queue_ring *r);
+
+void queue_fifo_init(struct queue_fifo *f, unsigned int cap);
+/* false when full. */
+bool queue_fifo_push(struct queue_fifo *f, struct batch *b);
+/* The head if it is done, unlinked; NULL otherwise. */
+struct batch *queue_fifo_pop_done(struct queue_fifo *f);
+/* Unlinks everything (done or not) and returns the list; used at teardown. */
+struct batch *queue_fifo_drain(struct queue_fifo *f);
+
+#endif
