@@ -18,6 +18,8 @@ RUNSTATEDIR ?= /var/run
 WITH_SYSTEMDUNITS ?= yes
 
 B ?= build
+# Objects live apart from the binaries: build/wg is a program, not wg/'s objects.
+O := $(B)/obj
 CC ?= gcc
 PKG_CONFIG ?= pkg-config
 PKGS := libmnl libsodium yaml-0.1 libqrencode
@@ -84,31 +86,31 @@ all: $(BINS)
 units: $(UNIT_BINS)
 benches: $(BENCH_BINS)
 
-$(B)/%.o: %.c
+$(O)/%.o: %.c
 	@mkdir -p $(@D)
 	$(call echo_cc,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/ar/lib.a: $(patsubst %.c,$(B)/%.o,$(LIB_SRC))
+$(B)/ar/lib.a: $(patsubst %.c,$(O)/%.o,$(LIB_SRC))
 	$(call echo_cc,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 define program_rules
-$($(1)_AR): $$(patsubst %.c,$(B)/%.o,$$($(1)_SRC))
+$($(1)_AR): $$(patsubst %.c,$(O)/%.o,$$($(1)_SRC))
 	$$(call echo_cc,AR,$$@)
 	$(Q)rm -f $$@ && ar rcs $$@ $$^ </dev/null
-$(B)/$(1): $(B)/$$($(1)_DIR)/main.o $($(1)_AR) $(B)/ar/lib.a
+$(B)/$(1): $(O)/$$($(1)_DIR)/main.o $($(1)_AR) $(B)/ar/lib.a
 	$$(call echo_cc,LD,$$@)
 	$(Q)$$(CC) $$(LDFLAGS) -o $$@ $$< -Wl,--start-group $($(1)_AR) $(B)/ar/lib.a \
 		-Wl,--end-group $$(LDLIBS)
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call program_rules,$(p))))
 
-$(B)/tests/%: $(B)/tests/%.o $(ARCHIVES)
+$(B)/tests/%: $(O)/tests/%.o $(ARCHIVES)
 	$(call echo_cc,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(ARCHIVES) -Wl,--end-group $(LDLIBS)
 
--include $(patsubst %.c,$(B)/%.d,$(ALL_SRC))
+-include $(patsubst %.c,$(O)/%.d,$(ALL_SRC))
 
 # ---------------------------------------------------------------- install
 install: all
