@@ -12,11 +12,25 @@
 
 /* Longest "ffff:...:255.255.255.255/128" plus NUL, rounded up. */
 #define CIDR_STR_LEN 64
+/* Room for a diagnostic quoting the input (longer input is cut). */
+#define CIDR_MSG_LEN 512
 
 /* Parses one address family-agnostically: fills family and the address. */
 bool cidr_parse_addr(uint16_t *family, void *addr, const char *s);
-/* Prefix or bare address; flags and next_allowedip are left untouched. */
+enum cidr_error {
+	CIDR_OK,
+	CIDR_BAD_ADDRESS,
+	CIDR_BAD_PREFIX,
+};
+
+/* Prefix or bare address; flags and next_allowedip are left untouched. Silent. */
 bool cidr_parse(struct wgallowedip *out, const char *s);
+/* The same, saying what was wrong. */
+enum cidr_error cidr_parse_why(struct wgallowedip *out, const char *s);
+/* The same, printing wg(8)'s diagnostic to stderr on failure. */
+bool cidr_parse_report(struct wgallowedip *out, const char *s);
+/* The same, writing the diagnostic (no newline) into msg instead. */
+bool cidr_parse_msg(struct wgallowedip *out, const char *s, char *msg, size_t len);
 /* "10.0.0.0/8", "fd00::/64" (address as given, no masking). */
 void cidr_print(char *buf, size_t len, const struct wgallowedip *aip);
 /* Address only, as inet_ntop. */

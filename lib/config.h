@@ -15,9 +15,12 @@ struct config_ctx {
 	struct wgdevice *device;
 	struct wgpeer *last_peer;
 	const char *filename; /* for messages; "-" or NULL print as "stdin" */
+	unsigned int peer_lineno; /* where the current [Peer] began */
 	bool is_peer_section;
 	bool is_device_section;
+	bool append;
 	bool failed;
+	bool invalid; /* parsed, but a peer lacks its public key */
 };
 
 /* append=false: setconf (replace peers, replace allowed IPs); true: addconf. */

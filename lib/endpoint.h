@@ -13,9 +13,15 @@
 
 /* "[" + INET6_ADDRSTRLEN + "%" + IFNAMSIZ + "]:65535" + NUL, rounded up. */
 #define ENDPOINT_STR_LEN 96
+/* Room for a diagnostic quoting the input (longer input is cut). */
+#define ENDPOINT_MSG_LEN 512
 
 /* Parses and resolves; prints one diagnostic to stderr on failure. */
 bool endpoint_parse(union wgendpoint *out, const char *s);
+/* The same, writing the diagnostic (no newline) into msg instead of stderr. */
+bool endpoint_parse_msg(union wgendpoint *out, const char *s, char *msg, size_t len);
+/* Numeric host and port only: never touches DNS, never sleeps, silent. */
+bool endpoint_parse_numeric(union wgendpoint *out, const char *s);
 /* As `wg show` prints it; "(none)" when the family is 0. */
 void endpoint_print(char *buf, size_t len, const union wgendpoint *ep);
 /* True when an address family is set. */

@@ -7,7 +7,11 @@
 #define WG_NUM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+/* Room for any diagnostic below, quoted input included (longer input is cut). */
+#define NUM_MSG_LEN 512
 
 /* Decimal only. */
 bool num_parse_u16(uint16_t *out, const char *s);
@@ -24,5 +28,10 @@ bool num_parse_port(uint16_t *out, const char *s);
 bool num_parse_fwmark(uint32_t *out, const char *s);
 /* "off" = 0, else decimal 0..65535. Prints a diagnostic on failure. */
 bool num_parse_keepalive(uint16_t *out, const char *s);
+
+/* The same three, writing the diagnostic (no newline) into msg instead of stderr. */
+bool num_parse_port_msg(uint16_t *out, const char *s, char *msg, size_t len);
+bool num_parse_fwmark_msg(uint32_t *out, const char *s, char *msg, size_t len);
+bool num_parse_keepalive_msg(uint16_t *out, const char *s, char *msg, size_t len);
 
 #endif

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Key encodings without secret-dependent branches or table lookups: every
+ * character is mapped with arithmetic masks, and validity is accumulated and
+ * checked once at the end, so timing says nothing about which byte was bad.
+ */
+#include "key.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+int key_init(void)
+{
+	return sodium_init() < 0 ? -1 : 0;
+}
+
+static void ensure_sodium(void)
+{
+	if (sodium_init() < 0)
+		abort(); /* No entropy source: nothing safe can follow. */
+}
+
+/* All ones when lo <= c <= hi, else zero; c, lo, hi in 0..255. */
+static int in_range(int c, int lo, int hi)
+{
+	return ((lo - 1 - c) & (c - (hi + 1))) >> 8;
+}
+
+static char b64_char(unsigned int v)
+{
+	int c = (int)v + 'A';
+
+	c += ((25 - (int)v) >> 8) & ('a' - 'A' - 26);
+	c += ((51 - (int)v) >> 8) & ('0' - 'a' - 26);
+	c += ((61 - (int)v) >> 8) & ('+' - '0' - 10);
+	c += ((62 - (int)v) >> 8) & ('/' - '+' - 1);
+	return (char)c;
+}
+
+/* The 6-bit value of a base64 character, or -1. */
+static int b64_value(unsigned char ch)
+{
+	int c = ch, v = -1;
+
+	v += in_range(c, 'A', 'Z') & (c - 'A' + 1);
+	v += in_range(c, 'a', 'z') & (c - 'a' + 27);
+	v += in_range(c, '0', '9') & (c - '0' + 53);
+	v += in_range(c, '+', '+') & 63;
+	v += in_range(c, '/', '/') & 64;
+	return v;
+}
+
+void key_to_base64(char out[KEY_B64_LEN], const uint8_t key[WG_KEY_LEN])
+{
+	unsigned int i, v;
+
+	for (i = 0; i < WG_KEY_LEN / 3; ++i) {
+		v = (key[i * 3] << 16) | (key[i * 3 + 1] << 8) | key[i * 3 + 2];
+		out[i * 4 + 0] = b64_char((v >> 18) & 63);
+		out[i * 4 + 1] = b64_char((v >> 12) & 63);
+		out[i * 4 + 2] = b64_char((v >> 6) & 63);
+		out[i * 4 + 3] = b64_char(v & 63);
+	}
+	v = (key[30] << 16) | (key[31] << 8);
+	out[40] = b64_char((v >> 18) & 63);
+	out[41] = b64_char((v >> 12) & 63);
+	out[42] = b64_char((v >> 6) & 63);
+	out[43] = '=';
+	out[44] = '\0';
+	v = 0;
+}
+
+bool key_from_base64(uint8_t key[WG_KEY_LEN], const char *b64)
+{
+	const unsigned char *s = (const unsigned char *)b64;
+	unsigned int i, j;
+	int v, bad = 0;
+
+	if (!b64 || strlen(b64) != KEY_B64_LEN - 1 || b64[KEY_B64_LEN - 2] != '=')
+		return false;
+	for (i = 0; i < 11; ++i) {
+		v = 0;
+		for (j = 0; j < 4; ++j) {
+			int d = (i == 10 && j == 3) ? 0 : b64_value(s[i * 4 + j]);
+
+			bad |= d;
+			v = (v << 6) | (d & 63);
+		}
+		key[i * 3] = (v >> 16) & 0xff;
+		key[i * 3 + 1] = (v >> 8) & 0xff;
+		if (i < 10)
+			key[i * 3 + 2] = v & 0xff;
+		else
+			bad |= -(v & 0xff); /* Padding bits must be zero. */
+	}
+	v = 0;
+	return bad >= 0;
+}
+
+void key_to_hex(char out[KEY_HEX_LEN], const uint8_t key[WG_KEY_LEN])
+{
+	unsigned int i;
+	int n;
+
+	for (i = 0; i < WG_KEY_LEN; ++i) {
+		n = key[i] >> 4;
+		out[i * 2] = (char)('0' + n + (((9 - n) >> 8) & ('a' - '0' - 10)));
+		n = key[i] & 0xf;
+		out[i * 2 + 1] = (char)('0' + n + (((9 - n) >> 8) & ('a' - '0' - 10)));
+	}
+	out[KEY_HEX_LEN - 1] = '\0';
+}
+
+/* The value of a hex digit, or -1. */
+static int hex_value(unsigned char ch)
+{
+	int c = ch, v = -1;
+
+	v += in_range(c, '0', '9') & (c - '0' + 1);
+	v += in_range(c, 'a', 'f') & (c - 'a' + 11);
+	v += in_range(c, 'A', 'F') & (c - 'A' + 11);
+	return v;
+}
+
+bool key_from_hex(uint8_t key[WG_KEY_LEN], const char *hex)
+{
+	const unsigned char *s = (const unsigned char *)hex;
+	unsigned int i;
+	int hi, lo, bad = 0;
+
+	if (!hex || strlen(hex) != KEY_HEX_LEN - 1)
+		return false;
+	for (i = 0; i < WG_KEY_LEN; ++i) {
+		hi = hex_value(s[i * 2]);
+		lo = hex_value(s[i * 2 + 1]);
+		bad |= hi | lo;
+		key[i] = (uint8_t)(((hi & 0xf) << 4) | (lo & 0xf));
+	}
+	return bad >= 0;
+}
+
+bool key_is_zero(const uint8_t key[WG_KEY_LEN])
+{
+	return sodium_is_zero(key, WG_KEY_LEN) == 1;
+}
+
+bool key_eq(const uint8_t a[WG_KEY_LEN], const uint8_t b[WG_KEY_LEN])
+{
+	return crypto_verify_32(a, b) == 0;
+}
+
+static void clamp(uint8_t key[WG_KEY_LEN])
+{
+	key[0] &= 248;
+	key[31] = (key[31] & 127) | 64;
+}
+
+void key_generate_preshared(uint8_t key[WG_KEY_LEN])
+{
+	ensure_sodium();
+	randombytes_buf(key, WG_KEY_LEN);
+}
+
+void key_generate_private(uint8_t key[WG_KEY_LEN])
+{
+	key_generate_preshared(key);
+	clamp(key);
+}
+
+void key_public_from_private(uint8_t pub[WG_KEY_LEN], const uint8_t priv[WG_KEY_LEN])
+{
+	uint8_t clamped[WG_KEY_LEN];
+
+	ensure_sodium();
+	memcpy(clamped, priv, WG_KEY_LEN);
+	clamp(clamped);
+	/* Fails only for a result of all zeros, which wg pubkey prints as is. */
+	if (crypto_scalarmult_curve25519_base(pub, clamped) != 0)
+		memset(pub, 0, WG_KEY_LEN);
+	sodium_memzero(clamped, sizeof(clamped));
+}

@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The cross-platform UAPI: "key=value" lines ending at a blank line, keys in
+ * hex. Writers follow wg(8) (set) and wireguard-go (get) field by field;
+ * readers never trust their input: bounded lines, numeric endpoints only, and
+ * every value checked before it reaches the model.
+ */
+#include "uapi.h"
+#include "cidr.h"
+#include "endpoint.h"
+#include "key.h"
+#include "num.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+/* Longer than any valid line ("preshared_key=" + 64 hex, or an endpoint). */
+#define LINE_MAX_LEN 512
+
+static int put_key(FILE *out, const char *name, const uint8_t key[WG_KEY_LEN])
+{
+	char hex[KEY_HEX_LEN];
+	int ret = fprintf(out, "%s=%s\n", name, (key_to_hex(hex, key), hex));
+
+	sodium_memzero(hex, sizeof(hex));
+	return ret < 0 ? -EIO : 0;
+}
+
+static int put_allowedips(FILE *out, const struct wgpeer *peer)
+{
+	const struct wgallowedip *aip;
+	char buf[CIDR_STR_LEN];
+
+	for_each_wgallowedip(peer, aip) {
+		cidr_print(buf, sizeof(buf), aip);
+		if (fprintf(out, "allowed_ip=%s%s\n", aip->flags & WGALLOWEDIP_REMOVE_ME ? "-" : "",
+			    buf) < 0)
+			return -EIO;
+	}
+	return 0;
+}
+
+static int put_endpoint(FILE *out, const union wgendpoint *ep)
+{
+	char buf[ENDPOINT_STR_LEN];
+
+	if (!endpoint_is_set(ep))
+		return 0;
+	endpoint_print(buf, sizeof(buf), ep);
+	return fprintf(out, "endpoint=%s\n", buf) < 0 ? -EIO : 0;
+}
+
+/* One peer of a set, in wg(8)'s order; a removal says nothing else. */
+static int put_set_peer(FILE *out, const struct wgpeer *peer)
+{
+	int ret = put_key(out, "public_key", peer->public_key);
+
+	if (!ret && (peer->flags & WGPEER_REMOVE_ME))
+		return fputs("remove=true\n", out) < 0 ? -EIO : 0;
+	if (!ret && (peer->flags & WGPEER_UPDATE_ONLY) && fputs("update_only=true\n", out) < 0)
+		ret = -EIO;
+	if (!ret && (peer->flags & WGPEER_HAS_PRESHARED_KEY))
+		ret = put_key(out, "preshared_key", peer->preshared_key);
+	if (!ret)
+		ret = put_endpoint(out, &peer->endpoint);
+	if (!ret && (peer->flags & WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL) &&
+	    fprintf(out, "persistent_keepalive_interval=%u\n",
+		    peer->persistent_keepalive_interval) < 0)
+		ret = -EIO;
+	if (!ret && (peer->flags & WGPEER_REPLACE_ALLOWEDIPS) &&
+	    fputs("replace_allowed_ips=true\n", out) < 0)
+		ret = -EIO;
+	return ret ? ret : put_allowedips(out, peer);
+}
+
+static int put_set_device(FILE *out, const struct wgdevice *dev)
+{
+	int ret = 0;
+
+	if (dev->flags & WGDEVICE_HAS_PRIVATE_KEY)
+		ret = put_key(out, "private_key", dev->private_key);
+	if (!ret && (dev->flags & WGDEVICE_HAS_LISTEN_PORT) &&
+	    fprintf(out, "listen_port=%u\n", dev->listen_port) < 0)
+		ret = -EIO;
+	if (!ret && (dev->flags & WGDEVICE_HAS_FWMARK) && fprintf(out, "fwmark=%u\n", dev->fwmark) < 0)
+		ret = -EIO;
+	if (!ret && (dev->flags & WGDEVICE_REPLACE_PEERS) && fputs("replace_peers=true\n", out) < 0)
+		ret = -EIO;
+	return ret;
+}
+
+int uapi_write_set(FILE *out, const struct wgdevice *dev)
+{
+	const struct wgpeer *peer;
+	int ret;
+
+	if (fputs("set=1\n", out) < 0)
+		return -EIO;
+	ret = put_set_device(out, dev);
+	for (peer = dev->first_peer; peer && !ret; peer = peer->next_peer)
+		ret = put_set_peer(out, peer);
+	if (!ret && fputs("\n", out) < 0)
+		ret = -EIO;
+	if (!ret && fflush(out))
+		ret = -EIO;
+	return ret;
+}
+
+/* One peer of a get reply, in wireguard-go's order. */
+static int put_get_peer(FILE *out, const struct wgpeer *peer)
+{
+	int ret = put_key(out, "public_key", peer->public_key);
+
+	if (!ret)
+		ret = put_key(out, "preshared_key", peer->preshared_key);
+	if (!ret && fputs("protocol_version=1\n", out) < 0)
+		ret = -EIO;
+	if (!ret)
+		ret = put_endpoint(out, &peer->endpoint);
+	if (!ret && fprintf(out,
+			    "last_handshake_time_sec=%lld\nlast_handshake_time_nsec=%ld\n"
+			    "tx_bytes=%" PRIu64 "\nrx_bytes=%" PRIu64 "\n"
+			    "persistent_keepalive_interval=%u\n",
+			    (long long)peer->last_handshake_time.tv_sec,
+			    (long)peer->last_handshake_time.tv_nsec, peer->tx_bytes, peer->rx_bytes,
+			    peer->persistent_keepalive_interval) < 0)
+		ret = -EIO;
+	return ret ? ret : put_allowedips(out, peer);
+}
+
+int uapi_write_get(FILE *out, const struct wgdevice *dev)
+{
+	const struct wgpeer *peer;
+	int ret = 0;
+
+	if (!key_is_zero(dev->private_key))
+		ret = put_key(out, "private_key", dev->private_key);
+	if (!ret && dev->listen_port && fprintf(out, "listen_port=%u\n", dev->listen_port) < 0)
+		ret = -EIO;
+	if (!ret && dev->fwmark && fprintf(out, "fwmark=%u\n", dev->fwmark) < 0)
+		ret = -EIO;
+	for (peer = dev->first_peer; peer && !ret; peer = peer->next_peer)
+		ret = put_get_peer(out, peer);
+	return ret;
+}
+
+/* 1: a line in buf; 0: the blank line; -EPROTO: EOF first, or a line too long. */
+static int read_line(FILE *in, char buf[LINE_MAX_LEN])
+{
+	size_t len;
+
+	if (!fgets(buf, LINE_MAX_LEN, in))
+		return -EPROTO;
+	len = strlen(buf);
+	if (len && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	else if (!feof(in))
+		goto too_long;
+	return len ? 1 : 0;
+too_long:
+	/* Swallow the rest so its tail is not taken for a line of its own. */
+	for (int c = getc(in); c != EOF && c != '\n'; c = getc(in))
+		;
+	return -EPROTO;
+}
+
+/* After an error, consume the rest of the request so the stream stays in step. */
+static void drain(FILE *in, char buf[LINE_MAX_LEN])
+{
+	int ret;
+
+	while ((ret = read_line(in, buf)) != 0) {
+		if (ret < 0 && (feof(in) || ferror(in)))
+			return;
+	}
+}
+
+static bool parse_true(const char *value)
+{
+	return !strcmp(value, "true");
+}
+
+static int add_allowedip(struct wgpeer *peer, const char *value)
+{
+	struct wgallowedip parsed = { 0 }, *aip;
+	bool remove = value[0] == '-';
+
+	if (!cidr_parse(&parsed, value + remove))
+		return -EINVAL;
+	aip = model_allowedip_append(peer);
+	if (!aip)
+		return -ENOMEM;
+	aip->family = parsed.family;
+	memcpy(&aip->ip6, &parsed.ip6, sizeof(parsed.ip6));
+	aip->cidr = parsed.cidr;
+	aip->flags = remove ? WGALLOWEDIP_REMOVE_ME : 0;
+	return 0;
+}
+
+static int new_peer(struct wgdevice *dev, struct wgpeer **peer, const char *value)
+{
+	*peer = model_peer_append(dev);
+	if (!*peer)
+		return -ENOMEM;
+	if (!key_from_hex((*peer)->public_key, value))
+		return -EINVAL;
+	(*peer)->flags |= WGPEER_HAS_PUBLIC_KEY;
+	return 0;
+}
+
+/* Peer keys both directions share: 1 unknown key, 0 done, -errno bad value. */
+static int common_peer_key(struct wgpeer *peer, const char *key, const char *value)
+{
+	if (!strcmp(key, "preshared_key")) {
+		if (!key_from_hex(peer->preshared_key, value))
+			return -EINVAL;
+		peer->flags |= WGPEER_HAS_PRESHARED_KEY;
+	} else if (!strcmp(key, "endpoint")) {
+		if (!endpoint_parse_numeric(&peer->endpoint, value))
+			return -EINVAL;
+	} else if (!strcmp(key, "persistent_keepalive_interval")) {
+		if (!num_parse_u16(&peer->persistent_keepalive_interval, value))
+			return -EINVAL;
+		peer->flags |= WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL;
+	} else if (!strcmp(key, "allowed_ip")) {
+		return add_allowedip(peer, value);
+	} else if (!strcmp(key, "protocol_version")) {
+		if (strcmp(value, "1"))
+			return -EINVAL;
+	} else {
+		return 1;
+	}
+	return 0;
+}
+
+/* Server side: a flag that may only say "true". */
+static int set_flag(uint32_t *flags, uint32_t flag, const char *value)
+{
+	if (!parse_true(value))
+		return -EINVAL;
+	*flags |= flag;
+	return 0;
+}
+
+static int set_peer_key(struct wgpeer *peer, const char *key, const char *value)
+{
+	int ret = common_peer_key(peer, key, value);
+
+	if (ret <= 0)
+		return ret;
+	if (!strcmp(key, "remove"))
+		return set_flag(&peer->flags, WGPEER_REMOVE_ME, value);
+	if (!strcmp(key, "update_only"))
+		return set_flag(&peer->flags, WGPEER_UPDATE_ONLY, value);
+	if (!strcmp(key, "replace_allowed_ips"))
+		return set_flag(&peer->flags, WGPEER_REPLACE_ALLOWEDIPS, value);
+	return -EINVAL;
+}
+
+static int set_device_key(struct wgdevice *dev, const char *key, const char *value)
+{
+	if (!strcmp(key, "private_key")) {
+		if (!key_from_hex(dev->private_key, value))
+			return -EINVAL;
+		dev->flags |= WGDEVICE_HAS_PRIVATE_KEY;
+	} else if (!strcmp(key, "listen_port")) {
+		if (!num_parse_u16(&dev->listen_port, value))
+			return -EINVAL;
+		dev->flags |= WGDEVICE_HAS_LISTEN_PORT;
+	} else if (!strcmp(key, "fwmark")) {
+		if (!num_parse_u32(&dev->fwmark, value))
+			return -EINVAL;
+		dev->flags |= WGDEVICE_HAS_FWMARK;
+	} else if (!strcmp(key, "replace_peers")) {
+		return set_flag(&dev->flags, WGDEVICE_REPLACE_PEERS, value);
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Splits "key=value" in place; NULL value when there is no '='. */
+static char *split_line(char *line)
+{
+	char *eq = strchr(line, '=');
+
+	if (!eq)
+		return NULL;
+	*eq = '\0';
+	return eq + 1;
+}
+
+static int set_line(struct wgdevice *dev, struct wgpeer **peer, char *line)
+{
+	char *value = split_line(line);
+
+	if (!value)
+		return -EPROTO;
+	if (!strcmp(line, "public_key"))
+		return new_peer(dev, peer, value);
+	if (*peer)
+		return set_peer_key(*peer, line, value);
+	return set_device_key(dev, line, value);
+}
+
+int uapi_read_set(FILE *in, struct wgdevice **out)
+{
+	struct wgdevice *dev = model_device_new();
+	struct wgpeer *peer = NULL;
+	char *line = malloc(LINE_MAX_LEN);
+	int ret = -ENOMEM;
+
+	*out = NULL;
+	if (!dev || !line)
+		goto out;
+	while ((ret = read_line(in, line)) > 0) {
+		ret = set_line(dev, &peer, line);
+		if (ret < 0)
+			break;
+	}
+	if (ret < 0 && !feof(in))
+		drain(in, line);
+out:
+	if (line)
+		sodium_memzero(line, LINE_MAX_LEN);
+	free(line);
+	if (ret < 0)
+		model_device_free(dev);
+	else
+		*out = dev;
+	return ret < 0 ? ret : 0;
+}
+
+static int get_errno(const char *value, int *err)
+{
+	long v;
+	char *end;
+
+	errno = 0;
+	v = strtol(value, &end, 10);
+	if (!*value || *end || errno || v < -4095 || v > 4095)
+		return -EPROTO;
+	*err = v > 0 ? (int)-v : (int)v;
+	return 0;
+}
+
+static int get_u64(uint64_t *out, const char *value)
+{
+	unsigned long long v;
+	char *end;
+
+	if (value[0] < '0' || value[0] > '9')
+		return -EPROTO;
+	errno = 0;
+	v = strtoull(value, &end, 10);
+	if (*end || errno)
+		return -EPROTO;
+	*out = v;
+	return 0;
+}
+
+/* The reply's per-peer counters; 1 for a key that is not one of them. */
+static int get_peer_stat(struct wgpeer *peer, const char *key, const char *value)
+{
+	uint64_t v;
+	int ret;
+
+	if (strcmp(key, "last_handshake_time_sec") && strcmp(key, "last_handshake_time_nsec") &&
+	    strcmp(key, "rx_bytes") && strcmp(key, "tx_bytes"))
+		return 1;
+	ret = get_u64(&v, value);
+	if (ret)
+		return ret;
+	if (!strcmp(key, "last_handshake_time_sec"))
+		peer->last_handshake_time.tv_sec = (time_t)v;
+	else if (!strcmp(key, "last_handshake_time_nsec"))
+		peer->last_handshake_time.tv_nsec = (long)(v % 1000000000);
+	else if (!strcmp(key, "rx_bytes"))
+		peer->rx_bytes = v;
+	else
+		peer->tx_bytes = v;
+	return 0;
+}
+
+static int get_peer_key(struct wgpeer *peer, const char *key, const char *value)
+{
+	int ret = common_peer_key(peer, key, value);
+
+	if (ret < 0)
+		return -EPROTO;
+	if (!strcmp(key, "preshared_key") && key_is_zero(peer->preshared_key))
+		peer->flags &= ~WGPEER_HAS_PRESHARED_KEY;
+	if (ret == 0)
+		return 0;
+	ret = get_peer_stat(peer, key, value);
+	return ret > 0 ? 0 : ret; /* Unknown keys are newer fields: skip them. */
+}
+
+static int get_device_key(struct wgdevice *dev, const char *key, const char *value)
+{
+	int ret;
+
+	if (strcmp(key, "private_key") && strcmp(key, "listen_port") && strcmp(key, "fwmark"))
+		return 0; /* Unknown keys are newer fields: skip them. */
+	ret = set_device_key(dev, key, value);
+	if (ret)
+		return -EPROTO;
+	if (!strcmp(key, "private_key") && !key_is_zero(dev->private_key)) {
+		key_public_from_private(dev->public_key, dev->private_key);
+		dev->flags |= WGDEVICE_HAS_PUBLIC_KEY;
+	}
+	return 0;
+}
+
+struct get_state {
+	struct wgdevice *dev;
+	struct wgpeer *peer;
+	int err;
+	bool has_errno;
+};
+
+static int get_line(struct get_state *st, char *line)
+{
+	char *value = split_line(line);
+
+	if (!value)
+		return -EPROTO;
+	if (!strcmp(line, "errno")) {
+		st->has_errno = true;
+		return get_errno(value, &st->err);
+	}
+	if (!strcmp(line, "public_key"))
+		return new_peer(st->dev, &st->peer, value) ? -EPROTO : 0;
+	if (st->peer)
+		return get_peer_key(st->peer, line, value);
+	return get_device_key(st->dev, line, value);
+}
+
+int uapi_read_get(FILE *in, struct wgdevice *dev)
+{
+	struct get_state st = { .dev = dev };
+	char *line = malloc(LINE_MAX_LEN);
+	int ret;
+
+	if (!line)
+		return -ENOMEM;
+	while ((ret = read_line(in, line)) > 0) {
+		ret = get_line(&st, line);
+		if (ret < 0)
+			break;
+	}
+	if (ret < 0 && !feof(in))
+		drain(in, line);
+	sodium_memzero(line, LINE_MAX_LEN);
+	free(line);
+	if (ret < 0)
+		return ret;
+	if (!st.has_errno)
+		return -EPROTO;
+	return st.err;
+}
