@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mac1 and mac2 on handshake messages and cookie replies (whitepaper section
+ * 5.4.7). The checker (our side, one per device) verifies MACs and makes
+ * cookies from a secret rotated every COOKIE_SECRET_MAX_AGE; the maker (one
+ * per peer) adds MACs to what we send and keeps the cookie the peer gave us
+ * for COOKIE_SECRET_MAX_AGE - COOKIE_SECRET_LATENCY. Time comes from clock.
+ */
+#ifndef ENGINE_COOKIE_H
+#define ENGINE_COOKIE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include "messages.h"
+
+struct ratelimiter;
+
+/* What to do with a handshake message, from its MACs and the load. */
+enum cookie_verdict {
+	COOKIE_DROP, /* mac1 is wrong (or the message is malformed): drop silently */
+	COOKIE_SEND_REPLY, /* under load and mac2 missing or wrong: answer with a cookie reply */
+	COOKIE_RATELIMITED, /* under load, mac2 right, but the source is over its rate: drop */
+	COOKIE_ACCEPT, /* process the handshake */
+};
+
+/* Our side: verifies MACs on messages sent to us and makes cookies. */
+struct cookie_checker {
+	pthread_rwlock_t lock;
+	uint8_t secret[COOKIE_SECRET_LEN];
+	uint64_t secret_birthdate; /* clock_now_ns; 0 = never made */
+	uint8_t cookie_encryption_key[NOISE_SYMMETRIC_KEY_LEN]; /* HASH("cookie--" || S_pub) */
+	uint8_t message_mac1_key[NOISE_SYMMETRIC_KEY_LEN]; /* HASH("mac1----" || S_pub) */
+	bool has_keys;
+};
+
+/* One peer's side: adds MACs to what we send it and keeps its cookie. */
+struct cookie_maker {
+	pthread_rwlock_t lock;
+	uint8_t cookie_decryption_key[NOISE_SYMMETRIC_KEY_LEN]; /* HASH("cookie--" || S_pub_remote) */
+	uint8_t message_mac1_key[NOISE_SYMMETRIC_KEY_LEN]; /* HASH("mac1----" || S_pub_remote) */
+	uint8_t cookie[COOKIE_LEN];
+	uint64_t cookie_birthdate; /* clock_now_ns; 0 = no cookie */
+	uint8_t last_mac1_sent[COOKIE_LEN];
+	bool have_sent_mac1;
+};
+
+int cookie_checker_init(struct cookie_checker *checker) __attribute__((warn_unused_result));
+/* Wipes the secret and keys. */
+void cookie_checker_free(struct cookie_checker *checker);
+/* Derives the checker's keys from our public key (NULL clears them). */
+void cookie_checker_precompute(struct cookie_checker *checker,
+			       const uint8_t local_public[NOISE_PUBLIC_KEY_LEN]);
+
+int cookie_maker_init(struct cookie_maker *maker, const uint8_t remote_public[NOISE_PUBLIC_KEY_LEN])
+	__attribute__((warn_unused_result));
+/* Wipes the cookie and keys. */
+void cookie_maker_free(struct cookie_maker *maker);
+
+/*
+ * Verifies a handshake message of len bytes (type 1 or 2) from src (AF_INET or
+ * AF_INET6): mac1 always, mac2 and rl (NULL = no limit) only under load.
+ */
+enum cookie_verdict cookie_checker_validate(struct cookie_checker *checker, const void *msg,
+					    size_t len, const struct sockaddr *src, bool under_load,
+					    struct ratelimiter *rl);
+/* True if msg's mac1 is right for our public key. */
+bool cookie_checker_mac1_ok(struct cookie_checker *checker, const void *msg, size_t len);
+/* True if msg's mac2 is right for src's current (or just-rotated-out) cookie. */
+bool cookie_checker_mac2_ok(struct cookie_checker *checker, const void *msg, size_t len,
+			    const struct sockaddr *src);
+/*
+ * Builds the cookie reply to msg (len bytes) from src, addressed to
+ * sender_index (the index in msg, host order). 0 or -errno.
+ */
+int cookie_reply_create(struct cookie_checker *checker, struct message_handshake_cookie *reply,
+			const void *msg, size_t len, uint32_t sender_index,
+			const struct sockaddr *src) __attribute__((warn_unused_result));
+/* Initiator side: decrypts a reply for the last message we MACed; 0 or -errno. */
+int cookie_reply_consume(struct cookie_maker *maker, const struct message_handshake_cookie *reply)
+	__attribute__((warn_unused_result));
+/* Fills the MACs of a handshake message of len bytes: mac1 always, mac2 while a cookie is fresh. */
+void cookie_maker_add_macs(struct cookie_maker *maker, void *msg, size_t len);
+
+#endif

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s, as WireGuard uses it (whitepaper
+ * section 5.4): the local static identity, each peer's handshake state, the
+ * four handshake steps, and the keypairs (previous, current, next) a finished
+ * handshake yields, with the paper's rotation and key confirmation. Pure code:
+ * peers are found and indexes kept through callbacks, time comes from clock.
+ *
+ * Locking: noise_local.lock guards the identity, noise_handshake.lock one
+ * peer's handshake, noise_remote.keypairs_lock the three keypair slots, and
+ * noise_keypair.replay_lock its receive window. Every function takes the
+ * locks it needs; callers hold none of them.
+ */
+#ifndef ENGINE_NOISE_H
+#define ENGINE_NOISE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "messages.h"
+#include "index.h"
+#include "replay.h"
+
+struct noise_remote;
+
+enum noise_handshake_state {
+	HANDSHAKE_ZEROED,
+	HANDSHAKE_CREATED_INITIATION,
+	HANDSHAKE_CONSUMED_INITIATION,
+	HANDSHAKE_CREATED_RESPONSE,
+	HANDSHAKE_CONSUMED_RESPONSE,
+};
+
+/* The local identity: this interface's static key pair and the device's callbacks. */
+struct noise_local {
+	pthread_rwlock_t lock;
+	bool has_identity;
+	uint8_t static_public[NOISE_PUBLIC_KEY_LEN];
+	uint8_t static_private[NOISE_PUBLIC_KEY_LEN];
+	struct index_ops index;
+	/* Finds the peer with this public key (the decrypted static of an initiation). */
+	struct noise_remote *(*lookup_remote)(void *ctx, const uint8_t pub[NOISE_PUBLIC_KEY_LEN]);
+	void *ctx;
+};
+
+/* One peer's handshake in progress. */
+struct noise_handshake {
+	struct index_entry entry; /* INDEX_HANDSHAKE: our index while a handshake is open */
+	pthread_rwlock_t lock;
+	enum noise_handshake_state state;
+	uint64_t last_initiation_consumption; /* clock_now_ns, for the flood guard */
+	uint8_t remote_static[NOISE_PUBLIC_KEY_LEN];
+	uint8_t remote_ephemeral[NOISE_PUBLIC_KEY_LEN];
+	uint8_t precomputed_static_static[NOISE_PUBLIC_KEY_LEN]; /* DH(S_priv, S_pub_remote) */
+	uint8_t preshared_key[NOISE_SYMMETRIC_KEY_LEN];
+	uint8_t ephemeral_private[NOISE_PUBLIC_KEY_LEN];
+	uint8_t hash[NOISE_HASH_LEN];
+	uint8_t chaining_key[NOISE_HASH_LEN];
+	uint8_t latest_timestamp[NOISE_TIMESTAMP_LEN]; /* newest TAI64N accepted from the peer */
+	uint32_t remote_index;
+};
+
+/*
+ * Session keys from one handshake. Reference counted (entry.refs): the slot
+ * in noise_remote holds one reference, index_lookup and
+ * noise_keypair_current_get take more; noise_keypair_put drops one and the
+ * last one wipes and frees it. The transport AEAD (engine/aead) uses the keys.
+ */
+struct noise_keypair {
+	struct index_entry entry; /* INDEX_KEYPAIR: entry.index is our receiver index */
+	struct noise_remote *remote;
+	uint8_t send_key[NOISE_SYMMETRIC_KEY_LEN];
+	uint8_t recv_key[NOISE_SYMMETRIC_KEY_LEN];
+	atomic_uint_fast64_t send_counter; /* next nonce to use */
+	pthread_mutex_t replay_lock;
+	struct replay_window replay;
+	uint32_t remote_index; /* the peer's index: goes in our data messages */
+	uint64_t birthdate; /* clock_now_ns at creation */
+	bool is_initiator;
+	atomic_bool can_send;
+	atomic_bool can_receive;
+};
+
+/* Everything noise keeps per peer. */
+struct noise_remote {
+	struct noise_local *local;
+	void *peer; /* the device's peer, copied into index entries */
+	struct noise_handshake handshake;
+	pthread_mutex_t keypairs_lock;
+	struct noise_keypair *previous, *current, *next;
+};
+
+/* Initialises libsodium and the protocol's constant hashes; 0 or -errno. Call once first. */
+int noise_init(void) __attribute__((warn_unused_result));
+
+/* Sets up local with no identity; index and lookup_remote are the device's callbacks. */
+int noise_local_init(struct noise_local *local, const struct index_ops *index,
+		     struct noise_remote *(*lookup_remote)(void *, const uint8_t *), void *ctx)
+	__attribute__((warn_unused_result));
+/* Wipes the private key and destroys the lock. */
+void noise_local_free(struct noise_local *local);
+/*
+ * Sets (or with NULL clears) the static private key, clamped, and derives the
+ * public key. The caller then calls noise_remote_precompute on every peer.
+ */
+void noise_local_set_private_key(struct noise_local *local,
+				 const uint8_t priv[NOISE_PUBLIC_KEY_LEN]);
+
+/* Sets up a peer with its public key and preshared key (NULL = none). */
+int noise_remote_init(struct noise_remote *remote, struct noise_local *local,
+		      const uint8_t pub[NOISE_PUBLIC_KEY_LEN], const uint8_t psk[NOISE_SYMMETRIC_KEY_LEN],
+		      void *peer) __attribute__((warn_unused_result));
+/* Removes its indexes, drops its keypairs, wipes everything and destroys its locks. */
+void noise_remote_free(struct noise_remote *remote);
+/* Replaces the preshared key (NULL = all zeros, i.e. none). */
+void noise_remote_set_psk(struct noise_remote *remote, const uint8_t psk[NOISE_SYMMETRIC_KEY_LEN]);
+/* Recomputes DH(S_priv, S_pub_remote) after the local identity changed. */
+void noise_remote_precompute(struct noise_remote *remote);
+/* Forgets a handshake in progress (its index too). */
+void noise_handshake_clear(struct noise_remote *remote);
+
+/* Fills msg except the MACs (cookie_maker_add_macs does those); 0 or -errno. */
+int noise_create_initiation(struct noise_remote *remote, struct message_handshake_initiation *msg)
+	__attribute__((warn_unused_result));
+/*
+ * Checks an initiation (MACs already checked) and finds its peer: 0 with
+ * *remote set, -EINVAL (bad crypto or no identity), -ENOENT (unknown peer),
+ * -EALREADY (timestamp not newer: replay) or -EBUSY (flood guard).
+ */
+int noise_consume_initiation(struct noise_local *local,
+			     const struct message_handshake_initiation *msg,
+			     struct noise_remote **remote) __attribute__((warn_unused_result));
+/* Answers the initiation this peer consumed last; 0 or -errno. */
+int noise_create_response(struct noise_remote *remote, struct message_handshake_response *msg)
+	__attribute__((warn_unused_result));
+/* Checks a response to our initiation (found by receiver_index): 0 with *remote set or -errno. */
+int noise_consume_response(struct noise_local *local, const struct message_handshake_response *msg,
+			   struct noise_remote **remote) __attribute__((warn_unused_result));
+/*
+ * Turns the finished handshake into a keypair and rotates the slots: the
+ * initiator's becomes current at once, the responder's waits in next until
+ * data arrives with it (noise_received_with_keypair). 0 or -errno.
+ */
+int noise_begin_session(struct noise_remote *remote) __attribute__((warn_unused_result));
+
+/* Key confirmation: true if kp was next and is now current (a handshake completed). */
+bool noise_received_with_keypair(struct noise_remote *remote, struct noise_keypair *kp);
+/* Drops all three keypairs (their indexes at once). */
+void noise_keypairs_clear(struct noise_remote *remote);
+/* Stops sending with current and next, so the next packet triggers a handshake. */
+void noise_keypairs_expire_current(struct noise_remote *remote);
+/* The current keypair with a reference taken, or NULL. */
+struct noise_keypair *noise_keypair_current_get(struct noise_remote *remote);
+/* Takes another reference to kp (not NULL) and returns it. */
+struct noise_keypair *noise_keypair_get(struct noise_keypair *kp);
+/* Drops a reference (NULL is fine); the last removes its index, wipes and frees it. */
+void noise_keypair_put(struct noise_keypair *kp);
+
+/* Reserves the next sending nonce; false once the keypair is used up or invalid. */
+bool noise_keypair_next_counter(struct noise_keypair *kp, uint64_t *counter)
+	__attribute__((warn_unused_result));
+/* Checks a received (authenticated) counter against the replay window, recording it. */
+bool noise_keypair_check_counter(struct noise_keypair *kp, uint64_t counter)
+	__attribute__((warn_unused_result));
+/* True if kp may still send at now_ns (age < REJECT_AFTER_TIME, counter below the limit). */
+bool noise_keypair_can_send(struct noise_keypair *kp, uint64_t now_ns);
+/* True if kp may still receive at now_ns. */
+bool noise_keypair_can_receive(struct noise_keypair *kp, uint64_t now_ns);
+/* The paper's rekey-on-send rule: counter > REKEY_AFTER_MESSAGES, or initiator and age > REKEY_AFTER_TIME. */
+bool noise_keypair_wants_rekey_send(struct noise_keypair *kp, uint64_t now_ns);
+/* Rekey-on-receive: initiator and age > REJECT_AFTER_TIME - KEEPALIVE_TIMEOUT - REKEY_TIMEOUT. */
+bool noise_keypair_wants_rekey_receive(struct noise_keypair *kp, uint64_t now_ns);
+
+#endif
