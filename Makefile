@@ -93,12 +93,12 @@ $(O)/%.o: %.c
 
 $(B)/ar/lib.a: $(patsubst %.c,$(O)/%.o,$(LIB_SRC))
 	$(call echo_cc,AR,$@)
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)mkdir -p $(@D) && rm -f $@ && ar rcs $@ $^
 
 define program_rules
 $($(1)_AR): $$(patsubst %.c,$(O)/%.o,$$($(1)_SRC))
 	$$(call echo_cc,AR,$$@)
-	$(Q)rm -f $$@ && ar rcs $$@ $$^ </dev/null
+	$(Q)mkdir -p $$(@D) && rm -f $$@ && ar rcs $$@ $$^ </dev/null
 $(B)/$(1): $(O)/$$($(1)_DIR)/main.o $($(1)_AR) $(B)/ar/lib.a
 	$$(call echo_cc,LD,$$@)
 	$(Q)$$(CC) $$(LDFLAGS) -o $$@ $$< -Wl,--start-group $($(1)_AR) $(B)/ar/lib.a \
