@@ -85,6 +85,23 @@ int ipc_netlink_parse_device(const struct nlmsghdr *nlh, struct wgdevice *dev)
 	__attribute__((warn_unused_result));
 
 /*
+ * Walks the messages in a received buffer of LEN bytes, calling FN (when not
+ * NULL) on each that is not a control message; FN returns 0 or -errno.
+ * Returns 1 when more messages should follow, 0 at NLMSG_DONE or an
+ * acknowledgement, or -errno (an NLMSG_ERROR's error, -EINVAL for malformed
+ * input, FN's error).
+ */
+int ipc_netlink_walk(const void *buf, size_t len, int (*fn)(const struct nlmsghdr *, void *),
+		     void *data) __attribute__((warn_unused_result));
+
+/*
+ * Appends the link's name to *buf (see ipc_netlink_list()) when an
+ * RTM_NEWLINK message describes a link of kind "wireguard". 0 or -errno.
+ */
+int ipc_netlink_parse_link(const struct nlmsghdr *nlh, char **buf, size_t *len)
+	__attribute__((warn_unused_result));
+
+/*
  * Walks a received buffer of LEN bytes, folding every message into DEV.
  * Returns 1 when the dump goes on, 0 at NLMSG_DONE, or -errno (an
  * NLMSG_ERROR's error, -EINVAL for malformed input).
