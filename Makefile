@@ -108,7 +108,7 @@ $(foreach p,$(PROGRAMS),$(eval $(call program_rules,$(p))))
 
 $(B)/tests/%: $(O)/tests/%.o $(ARCHIVES)
 	$(call echo_cc,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(ARCHIVES) -Wl,--end-group $(LDLIBS)
+	$(Q)mkdir -p $(@D) && $(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(ARCHIVES) -Wl,--end-group $(LDLIBS)
 
 -include $(patsubst %.c,$(O)/%.d,$(ALL_SRC))
 
