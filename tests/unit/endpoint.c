@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for lib/endpoint: host:port splitting, bracketed IPv6 with
+ * scopes, wg(8)'s messages for malformed input, name resolution retries, and
+ * printing as `wg show` does.
+ */
+#include "../lib/tap.h"
+#include "endpoint.h"
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <time.h>
+
+static void check_print(const char *in, const char *want)
+{
+	union wgendpoint ep;
+	char buf[ENDPOINT_STR_LEN], msg[ENDPOINT_MSG_LEN] = "";
+
+	if (!ok(endpoint_parse_msg(&ep, in, msg, sizeof(msg)), "parses `%s'", in)) {
+		diag(msg);
+		return;
+	}
+	endpoint_print(buf, sizeof(buf), &ep);
+	is_str(buf, want, "`%s' prints as wg show does", in);
+}
+
+static void test_good(void)
+{
+	union wgendpoint ep;
+	char msg[ENDPOINT_MSG_LEN];
+
+	check_print("1.2.3.4:51820", "1.2.3.4:51820");
+	check_print("[fd00::1]:51820", "[fd00::1]:51820");
+	check_print("fd00::1:51820", "[fd00::1]:51820");
+	check_print("[fe80::1%lo]:5", "[fe80::1%lo]:5");
+	check_print("[::ffff:1.2.3.4]:7", "[::ffff:1.2.3.4]:7");
+	check_print("1.2.3.4:0", "1.2.3.4:0");
+	check_print("1.2.3.4:65535", "1.2.3.4:65535");
+	check_print("1.2.3.4:domain", "1.2.3.4:53");
+	ok(endpoint_parse_msg(&ep, "[fe80::1%lo]:5", msg, sizeof(msg)) &&
+		   ep.addr6.sin6_scope_id == if_nametoindex("lo"),
+	   "scope names an interface index");
+	ok(endpoint_parse_msg(&ep, "1.2.3.4:51820", msg, sizeof(msg)) &&
+		   ep.addr4.sin_family == AF_INET && ntohs(ep.addr4.sin_port) == 51820 &&
+		   ep.addr4.sin_addr.s_addr == htonl(0x01020304),
+	   "IPv4 fields");
+	ok(endpoint_parse_msg(&ep, "localhost:9", msg, sizeof(msg)) && endpoint_is_set(&ep),
+	   "a host name resolves");
+	memset(&ep, 0, sizeof(ep));
+	ok(!endpoint_is_set(&ep), "zeroed endpoint is unset");
+	endpoint_print(msg, sizeof(msg), &ep);
+	is_str(msg, "(none)", "unset endpoint prints (none)");
+}
+
+static void test_bad(void)
+{
+	static const struct {
+		const char *in, *msg;
+	} bad[] = {
+		{ "1.2.3.4", "Unable to find port of endpoint: `1.2.3.4'" },
+		{ "1.2.3.4:", "Unable to find port of endpoint: `1.2.3.4:'" },
+		{ "[fd00::1]", "Unable to find port of endpoint: `[fd00::1]'" },
+		{ "[fd00::1]:", "Unable to find port of endpoint: `[fd00::1]:'" },
+		{ "[fd00::1]x5", "Unable to find port of endpoint: `[fd00::1]x5'" },
+		{ "[fd00::1:51820", "Unable to find matching brace of endpoint: `[fd00::1:51820'" },
+		{ "1.2.3.4:65536", "Port of endpoint is not in the range 0-65535: `1.2.3.4:65536'" },
+		{ "1.2.3.4:999999999999",
+		  "Port of endpoint is not in the range 0-65535: `1.2.3.4:999999999999'" },
+		{ "1.2.3.4:foo", "Servname not supported for ai_socktype: `1.2.3.4:foo'" },
+		{ "", "Unable to parse empty endpoint" },
+	};
+	union wgendpoint ep;
+	char msg[ENDPOINT_MSG_LEN];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); ++i) {
+		ok(!endpoint_parse_msg(&ep, bad[i].in, msg, sizeof(msg)), "rejects `%s'", bad[i].in);
+		is_str(msg, bad[i].msg, "message for `%s'", bad[i].in);
+	}
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void test_resolution(void)
+{
+	union wgendpoint ep;
+	char msg[ENDPOINT_MSG_LEN];
+	double t;
+
+	setenv("WG_ENDPOINT_RESOLUTION_RETRIES", "0", 1);
+	t = now();
+	ok(!endpoint_parse_msg(&ep, "[]:5", msg, sizeof(msg)), "empty host rejected");
+	ok(now() - t < 0.9, "no retries with WG_ENDPOINT_RESOLUTION_RETRIES=0");
+	ok(strstr(msg, ": `[]:5'") != NULL, "resolver message quotes the endpoint");
+	setenv("WG_ENDPOINT_RESOLUTION_RETRIES", "1", 1);
+	t = now();
+	ok(!endpoint_parse_msg(&ep, "[fe80::1%nonexistent0]:5", msg, sizeof(msg)),
+	   "unknown scope rejected");
+	ok(now() - t >= 0.9, "one retry after a pause with WG_ENDPOINT_RESOLUTION_RETRIES=1");
+	unsetenv("WG_ENDPOINT_RESOLUTION_RETRIES");
+	ok(endpoint_parse_numeric(&ep, "[fd00::1]:5"), "numeric: bracketed v6");
+	ok(endpoint_parse_numeric(&ep, "[fe80::1%lo]:5"), "numeric: scope by name");
+	ok(!endpoint_parse_numeric(&ep, "localhost:5"), "numeric: no host names");
+	ok(!endpoint_parse_numeric(&ep, "1.2.3.4:domain"), "numeric: no service names");
+	ok(!endpoint_parse_numeric(&ep, "1.2.3.4:70000"), "numeric: port range");
+}
+
+int main(void)
+{
+	test_good();
+	test_bad();
+	test_resolution();
+	return tap_done();
+}
