@@ -159,6 +159,11 @@ demo: all
 asan:
 	$(MAKE) B=build/asan SANITIZE=1 all units
 
+# Every tests/fuzz/*.c defining LLVMFuzzerTestOneInput, built with clang's
+# libFuzzer into build/fuzz/ and run FUZZ_SECONDS (default 20) each.
+fuzz:
+	tests/fuzz/run
+
 deps:
 	tests/lib/install-deps
 
