@@ -1,134 +1,806 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Placeholder bodies so the API links while the implementation lands. */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
+/*
+ * Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s for WireGuard (whitepaper 5.4.2-5.4.6).
+ * Each step carries the paper's token as a marker (e, es, s, ss, {t}, ee, se,
+ * psk, {}). Temporary keys live on the stack and are wiped at one exit label.
+ */
+#include <endian.h>
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include "blake2s.h"
+#include "clock.h"
+#include "kdf.h"
 #include "noise.h"
+
+#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+
+static const char construction[] = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s";
+static const char identifier[] = "WireGuard v1 zx2c4 Jason@zx2c4.com";
+/* C_i = HASH(CONSTRUCTION) and H_i = HASH(C_i || IDENTIFIER), the same for every handshake. */
+static uint8_t handshake_init_chaining_key[NOISE_HASH_LEN];
+static uint8_t handshake_init_hash[NOISE_HASH_LEN];
 
 int noise_init(void)
 {
-	return -ENOSYS;
+	struct blake2s_state st;
+
+	if (sodium_init() < 0)
+		return -EIO;
+	blake2s(handshake_init_chaining_key, NOISE_HASH_LEN, construction, strlen(construction),
+		NULL, 0);
+	blake2s_init(&st, NOISE_HASH_LEN);
+	blake2s_update(&st, handshake_init_chaining_key, NOISE_HASH_LEN);
+	blake2s_update(&st, identifier, strlen(identifier));
+	blake2s_final(&st, handshake_init_hash);
+	return 0;
+}
+
+/* h = HASH(h || data) */
+static void mix_hash(uint8_t h[NOISE_HASH_LEN], const void *data, size_t len)
+{
+	struct blake2s_state st;
+
+	blake2s_init(&st, NOISE_HASH_LEN);
+	blake2s_update(&st, h, NOISE_HASH_LEN);
+	blake2s_update(&st, data, len);
+	blake2s_final(&st, h);
+}
+
+/* Starts a handshake towards (or from) the responder whose static key is rs. */
+static void handshake_start(uint8_t ck[NOISE_HASH_LEN], uint8_t h[NOISE_HASH_LEN],
+			    const uint8_t rs[NOISE_PUBLIC_KEY_LEN])
+{
+	memcpy(ck, handshake_init_chaining_key, NOISE_HASH_LEN);
+	memcpy(h, handshake_init_hash, NOISE_HASH_LEN);
+	mix_hash(h, rs, NOISE_PUBLIC_KEY_LEN);
+}
+
+/* (ck, key) = KDF2(ck, DH(priv, pub)), or ck = KDF1(...) when key is NULL; false on a zero DH. */
+static bool mix_dh(uint8_t ck[NOISE_HASH_LEN], uint8_t key[NOISE_SYMMETRIC_KEY_LEN],
+		   const uint8_t priv[NOISE_PUBLIC_KEY_LEN], const uint8_t pub[NOISE_PUBLIC_KEY_LEN])
+{
+	uint8_t dh[NOISE_PUBLIC_KEY_LEN];
+	bool ok = false;
+
+	/* libsodium refuses small-order points, whose output would be all zeros. */
+	if (crypto_scalarmult_curve25519(dh, priv, pub))
+		goto out;
+	kdf_derive(ck, key, NULL, ck, dh, sizeof(dh));
+	ok = true;
+out:
+	sodium_memzero(dh, sizeof(dh));
+	return ok;
+}
+
+/* As mix_dh with DH(S_priv, S_pub_remote) computed ahead of time. */
+static bool mix_precomputed_dh(uint8_t ck[NOISE_HASH_LEN], uint8_t key[NOISE_SYMMETRIC_KEY_LEN],
+			       const uint8_t dh[NOISE_PUBLIC_KEY_LEN])
+{
+	if (sodium_is_zero(dh, NOISE_PUBLIC_KEY_LEN))
+		return false;
+	kdf_derive(ck, key, NULL, ck, dh, NOISE_PUBLIC_KEY_LEN);
+	return true;
+}
+
+/* (ck, tau, key) = KDF3(ck, psk); h = HASH(h || tau) */
+static void mix_psk(uint8_t ck[NOISE_HASH_LEN], uint8_t h[NOISE_HASH_LEN],
+		    uint8_t key[NOISE_SYMMETRIC_KEY_LEN], const uint8_t psk[NOISE_SYMMETRIC_KEY_LEN])
+{
+	uint8_t tau[NOISE_HASH_LEN];
+
+	kdf_derive(ck, tau, key, ck, psk, NOISE_SYMMETRIC_KEY_LEN);
+	mix_hash(h, tau, sizeof(tau));
+	sodium_memzero(tau, sizeof(tau));
+}
+
+/* dst = AEAD(key, 0, src, h); h = HASH(h || dst) */
+static void message_encrypt(uint8_t *dst, const uint8_t *src, size_t len,
+			    const uint8_t key[NOISE_SYMMETRIC_KEY_LEN], uint8_t h[NOISE_HASH_LEN])
+{
+	static const uint8_t nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES];
+
+	crypto_aead_chacha20poly1305_ietf_encrypt(dst, NULL, src, len, h, NOISE_HASH_LEN, NULL,
+						  nonce, key);
+	mix_hash(h, dst, noise_encrypted_len(len));
+}
+
+/* dst = AEAD-open(key, 0, src, h) (src_len includes the tag); h = HASH(h || src) */
+static bool message_decrypt(uint8_t *dst, const uint8_t *src, size_t src_len,
+			    const uint8_t key[NOISE_SYMMETRIC_KEY_LEN], uint8_t h[NOISE_HASH_LEN])
+{
+	static const uint8_t nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES];
+
+	if (crypto_aead_chacha20poly1305_ietf_decrypt(dst, NULL, NULL, src, src_len, h,
+						      NOISE_HASH_LEN, nonce, key))
+		return false;
+	mix_hash(h, src, src_len);
+	return true;
+}
+
+/* The "e" token: h = HASH(h || e_pub); ck = KDF1(ck, e_pub) */
+static void message_ephemeral(const uint8_t e_pub[NOISE_PUBLIC_KEY_LEN], uint8_t ck[NOISE_HASH_LEN],
+			      uint8_t h[NOISE_HASH_LEN])
+{
+	mix_hash(h, e_pub, NOISE_PUBLIC_KEY_LEN);
+	kdf_derive(ck, NULL, NULL, ck, e_pub, NOISE_PUBLIC_KEY_LEN);
+}
+
+/* A fresh ephemeral key pair; false if the RNG gave an unusable scalar. */
+static bool ephemeral_generate(uint8_t priv[NOISE_PUBLIC_KEY_LEN],
+			       uint8_t pub[NOISE_PUBLIC_KEY_LEN])
+{
+	randombytes_buf(priv, NOISE_PUBLIC_KEY_LEN);
+	priv[0] &= 248;
+	priv[31] = (priv[31] & 127) | 64;
+	return crypto_scalarmult_curve25519_base(pub, priv) == 0;
+}
+
+/* Forgets the handshake in progress but keeps what belongs to the peer. Caller holds hs->lock. */
+static void handshake_zero(struct noise_handshake *hs)
+{
+	sodium_memzero(hs->ephemeral_private, sizeof(hs->ephemeral_private));
+	sodium_memzero(hs->remote_ephemeral, sizeof(hs->remote_ephemeral));
+	sodium_memzero(hs->hash, sizeof(hs->hash));
+	sodium_memzero(hs->chaining_key, sizeof(hs->chaining_key));
+	hs->remote_index = 0;
+	hs->state = HANDSHAKE_ZEROED;
 }
 
 int noise_local_init(struct noise_local *local, const struct index_ops *index,
 		     struct noise_remote *(*lookup_remote)(void *, const uint8_t *), void *ctx)
 {
-	return -ENOSYS;
+	memset(local, 0, sizeof(*local));
+	if (pthread_rwlock_init(&local->lock, NULL))
+		return -ENOMEM;
+	/* Best effort: keep the private key out of swap (fails quietly without the privilege). */
+	sodium_mlock(local->static_private, sizeof(local->static_private));
+	local->index = *index;
+	local->lookup_remote = lookup_remote;
+	local->ctx = ctx;
+	return 0;
 }
 
 void noise_local_free(struct noise_local *local)
 {
+	sodium_munlock(local->static_private, sizeof(local->static_private));
+	sodium_memzero(local->static_private, sizeof(local->static_private));
+	local->has_identity = false;
+	pthread_rwlock_destroy(&local->lock);
 }
 
 void noise_local_set_private_key(struct noise_local *local,
 				 const uint8_t priv[NOISE_PUBLIC_KEY_LEN])
 {
+	pthread_rwlock_wrlock(&local->lock);
+	local->has_identity = false;
+	if (priv && !sodium_is_zero(priv, NOISE_PUBLIC_KEY_LEN)) {
+		memcpy(local->static_private, priv, NOISE_PUBLIC_KEY_LEN);
+		local->static_private[0] &= 248;
+		local->static_private[31] = (local->static_private[31] & 127) | 64;
+		local->has_identity = crypto_scalarmult_curve25519_base(local->static_public,
+									local->static_private) == 0;
+	}
+	if (!local->has_identity) {
+		sodium_memzero(local->static_private, NOISE_PUBLIC_KEY_LEN);
+		memset(local->static_public, 0, NOISE_PUBLIC_KEY_LEN);
+	}
+	pthread_rwlock_unlock(&local->lock);
 }
 
 int noise_remote_init(struct noise_remote *remote, struct noise_local *local,
 		      const uint8_t pub[NOISE_PUBLIC_KEY_LEN], const uint8_t psk[NOISE_SYMMETRIC_KEY_LEN],
 		      void *peer)
 {
-	return -ENOSYS;
+	memset(remote, 0, sizeof(*remote));
+	if (pthread_rwlock_init(&remote->handshake.lock, NULL))
+		return -ENOMEM;
+	if (pthread_mutex_init(&remote->keypairs_lock, NULL)) {
+		pthread_rwlock_destroy(&remote->handshake.lock);
+		return -ENOMEM;
+	}
+	remote->local = local;
+	remote->peer = peer;
+	remote->handshake.entry.kind = INDEX_HANDSHAKE;
+	remote->handshake.entry.peer = peer;
+	memcpy(remote->handshake.remote_static, pub, NOISE_PUBLIC_KEY_LEN);
+	noise_remote_set_psk(remote, psk);
+	noise_remote_precompute(remote);
+	return 0;
 }
 
 void noise_remote_free(struct noise_remote *remote)
 {
+	noise_handshake_clear(remote);
+	noise_keypairs_clear(remote);
+	pthread_rwlock_destroy(&remote->handshake.lock);
+	pthread_mutex_destroy(&remote->keypairs_lock);
+	sodium_memzero(remote, sizeof(*remote));
 }
 
 void noise_remote_set_psk(struct noise_remote *remote, const uint8_t psk[NOISE_SYMMETRIC_KEY_LEN])
 {
+	struct noise_handshake *hs = &remote->handshake;
+
+	pthread_rwlock_wrlock(&hs->lock);
+	if (psk)
+		memcpy(hs->preshared_key, psk, NOISE_SYMMETRIC_KEY_LEN);
+	else
+		sodium_memzero(hs->preshared_key, NOISE_SYMMETRIC_KEY_LEN);
+	pthread_rwlock_unlock(&hs->lock);
 }
 
 void noise_remote_precompute(struct noise_remote *remote)
 {
+	struct noise_handshake *hs = &remote->handshake;
+	struct noise_local *local = remote->local;
+
+	pthread_rwlock_rdlock(&local->lock);
+	pthread_rwlock_wrlock(&hs->lock);
+	/* A failed or absent DH leaves zeros, which mix_precomputed_dh refuses. */
+	if (!local->has_identity || crypto_scalarmult_curve25519(hs->precomputed_static_static,
+								  local->static_private,
+								  hs->remote_static))
+		sodium_memzero(hs->precomputed_static_static, NOISE_PUBLIC_KEY_LEN);
+	pthread_rwlock_unlock(&hs->lock);
+	pthread_rwlock_unlock(&local->lock);
 }
 
 void noise_handshake_clear(struct noise_remote *remote)
 {
+	struct noise_handshake *hs = &remote->handshake;
+
+	pthread_rwlock_wrlock(&hs->lock);
+	remote->local->index.remove(remote->local->index.ctx, &hs->entry);
+	handshake_zero(hs);
+	pthread_rwlock_unlock(&hs->lock);
+}
+
+/* The initiator's tokens after its ephemeral: es, s, ss, {t}. Caller holds both locks. */
+static int initiation_tokens(struct noise_remote *remote, struct message_handshake_initiation *msg,
+			     uint8_t ck[NOISE_HASH_LEN], uint8_t h[NOISE_HASH_LEN])
+{
+	struct noise_handshake *hs = &remote->handshake;
+	uint8_t key[NOISE_SYMMETRIC_KEY_LEN], ts[NOISE_TIMESTAMP_LEN];
+	int ret = -EINVAL;
+
+	/* es */
+	if (!mix_dh(ck, key, hs->ephemeral_private, hs->remote_static))
+		goto out;
+	/* s */
+	message_encrypt(msg->encrypted_static, remote->local->static_public, NOISE_PUBLIC_KEY_LEN,
+			key, h);
+	/* ss */
+	if (!mix_precomputed_dh(ck, key, hs->precomputed_static_static))
+		goto out;
+	/* {t} */
+	clock_tai64n(ts);
+	message_encrypt(msg->encrypted_timestamp, ts, NOISE_TIMESTAMP_LEN, key, h);
+	ret = 0;
+out:
+	sodium_memzero(key, sizeof(key));
+	return ret;
 }
 
 int noise_create_initiation(struct noise_remote *remote, struct message_handshake_initiation *msg)
 {
-	return -ENOSYS;
+	struct noise_handshake *hs = &remote->handshake;
+	struct noise_local *local = remote->local;
+	uint8_t ck[NOISE_HASH_LEN], h[NOISE_HASH_LEN];
+	int ret = -EINVAL;
+
+	pthread_rwlock_rdlock(&local->lock);
+	pthread_rwlock_wrlock(&hs->lock);
+	if (!local->has_identity)
+		goto out;
+	msg->header.type = htole32(MESSAGE_HANDSHAKE_INITIATION);
+	handshake_start(ck, h, hs->remote_static);
+	/* e */
+	if (!ephemeral_generate(hs->ephemeral_private, msg->unencrypted_ephemeral))
+		goto out;
+	message_ephemeral(msg->unencrypted_ephemeral, ck, h);
+	ret = initiation_tokens(remote, msg, ck, h);
+	if (ret)
+		goto out;
+	ret = local->index.insert(local->index.ctx, &hs->entry);
+	if (ret)
+		goto out;
+	msg->sender_index = htole32(hs->entry.index);
+	memcpy(hs->hash, h, NOISE_HASH_LEN);
+	memcpy(hs->chaining_key, ck, NOISE_HASH_LEN);
+	hs->state = HANDSHAKE_CREATED_INITIATION;
+out:
+	if (ret)
+		handshake_zero(hs);
+	pthread_rwlock_unlock(&hs->lock);
+	pthread_rwlock_unlock(&local->lock);
+	sodium_memzero(ck, sizeof(ck));
+	sodium_memzero(h, sizeof(h));
+	return ret;
+}
+
+/* Refuses a timestamp not newer than the last one, and initiations coming too fast. */
+static int initiation_check_fresh(struct noise_handshake *hs, const uint8_t t[NOISE_TIMESTAMP_LEN],
+				  uint64_t now)
+{
+	int ret = 0;
+
+	pthread_rwlock_rdlock(&hs->lock);
+	/* TAI64N is big-endian, so byte order is time order. */
+	if (memcmp(t, hs->latest_timestamp, NOISE_TIMESTAMP_LEN) <= 0)
+		ret = -EALREADY;
+	else if (hs->last_initiation_consumption &&
+		 hs->last_initiation_consumption + NSEC_PER_SEC / INITIATIONS_PER_SECOND > now)
+		ret = -EBUSY;
+	pthread_rwlock_unlock(&hs->lock);
+	return ret;
+}
+
+/* Records a consumed initiation as the peer's handshake in progress. */
+static void initiation_store(struct noise_handshake *hs,
+			     const struct message_handshake_initiation *msg,
+			     const uint8_t t[NOISE_TIMESTAMP_LEN], const uint8_t ck[NOISE_HASH_LEN],
+			     const uint8_t h[NOISE_HASH_LEN], uint64_t now)
+{
+	pthread_rwlock_wrlock(&hs->lock);
+	memcpy(hs->remote_ephemeral, msg->unencrypted_ephemeral, NOISE_PUBLIC_KEY_LEN);
+	if (memcmp(t, hs->latest_timestamp, NOISE_TIMESTAMP_LEN) > 0)
+		memcpy(hs->latest_timestamp, t, NOISE_TIMESTAMP_LEN);
+	if (now > hs->last_initiation_consumption)
+		hs->last_initiation_consumption = now;
+	memcpy(hs->hash, h, NOISE_HASH_LEN);
+	memcpy(hs->chaining_key, ck, NOISE_HASH_LEN);
+	hs->remote_index = le32toh(msg->sender_index);
+	hs->state = HANDSHAKE_CONSUMED_INITIATION;
+	pthread_rwlock_unlock(&hs->lock);
+}
+
+/* The responder's view of e, es, s: finds the peer. Caller holds local->lock. */
+static int initiation_identify(struct noise_local *local,
+			       const struct message_handshake_initiation *msg,
+			       uint8_t ck[NOISE_HASH_LEN], uint8_t h[NOISE_HASH_LEN],
+			       uint8_t key[NOISE_SYMMETRIC_KEY_LEN], struct noise_remote **remote)
+{
+	uint8_t s[NOISE_PUBLIC_KEY_LEN];
+
+	handshake_start(ck, h, local->static_public);
+	/* e */
+	message_ephemeral(msg->unencrypted_ephemeral, ck, h);
+	/* es */
+	if (!mix_dh(ck, key, local->static_private, msg->unencrypted_ephemeral))
+		return -EINVAL;
+	/* s */
+	if (!message_decrypt(s, msg->encrypted_static, sizeof(msg->encrypted_static), key, h))
+		return -EINVAL;
+	*remote = local->lookup_remote(local->ctx, s);
+	return *remote ? 0 : -ENOENT;
+}
+
+/* The ss token with the peer's precomputed DH, read under its lock. */
+static bool initiation_mix_ss(struct noise_handshake *hs, uint8_t ck[NOISE_HASH_LEN],
+			      uint8_t key[NOISE_SYMMETRIC_KEY_LEN])
+{
+	bool ok;
+
+	pthread_rwlock_rdlock(&hs->lock);
+	ok = mix_precomputed_dh(ck, key, hs->precomputed_static_static);
+	pthread_rwlock_unlock(&hs->lock);
+	return ok;
 }
 
 int noise_consume_initiation(struct noise_local *local,
 			     const struct message_handshake_initiation *msg,
 			     struct noise_remote **remote)
 {
-	return -ENOSYS;
+	uint8_t ck[NOISE_HASH_LEN], h[NOISE_HASH_LEN], key[NOISE_SYMMETRIC_KEY_LEN];
+	uint8_t t[NOISE_TIMESTAMP_LEN];
+	uint64_t now = clock_now_ns();
+	struct noise_handshake *hs;
+	int ret = -EINVAL;
+
+	*remote = NULL;
+	pthread_rwlock_rdlock(&local->lock);
+	if (!local->has_identity)
+		goto out;
+	ret = initiation_identify(local, msg, ck, h, key, remote);
+	if (ret)
+		goto out;
+	hs = &(*remote)->handshake;
+	ret = -EINVAL;
+	/* ss */
+	if (!initiation_mix_ss(hs, ck, key))
+		goto out;
+	/* {t} */
+	if (!message_decrypt(t, msg->encrypted_timestamp, sizeof(msg->encrypted_timestamp), key, h))
+		goto out;
+	ret = initiation_check_fresh(hs, t, now);
+	if (ret)
+		goto out;
+	initiation_store(hs, msg, t, ck, h, now);
+out:
+	pthread_rwlock_unlock(&local->lock);
+	if (ret)
+		*remote = NULL;
+	sodium_memzero(ck, sizeof(ck));
+	sodium_memzero(h, sizeof(h));
+	sodium_memzero(key, sizeof(key));
+	return ret;
+}
+
+/* The responder's tokens: e, ee, se, psk, {}. Caller holds hs->lock. */
+static int response_tokens(struct noise_handshake *hs, struct message_handshake_response *msg,
+			   uint8_t ck[NOISE_HASH_LEN], uint8_t h[NOISE_HASH_LEN])
+{
+	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
+	int ret = -EINVAL;
+
+	/* e */
+	if (!ephemeral_generate(hs->ephemeral_private, msg->unencrypted_ephemeral))
+		goto out;
+	message_ephemeral(msg->unencrypted_ephemeral, ck, h);
+	/* ee */
+	if (!mix_dh(ck, NULL, hs->ephemeral_private, hs->remote_ephemeral))
+		goto out;
+	/* se */
+	if (!mix_dh(ck, NULL, hs->ephemeral_private, hs->remote_static))
+		goto out;
+	/* psk */
+	mix_psk(ck, h, key, hs->preshared_key);
+	/* {} */
+	message_encrypt(msg->encrypted_nothing, NULL, 0, key, h);
+	ret = 0;
+out:
+	sodium_memzero(key, sizeof(key));
+	return ret;
 }
 
 int noise_create_response(struct noise_remote *remote, struct message_handshake_response *msg)
 {
-	return -ENOSYS;
+	struct noise_handshake *hs = &remote->handshake;
+	struct noise_local *local = remote->local;
+	uint8_t ck[NOISE_HASH_LEN], h[NOISE_HASH_LEN];
+	int ret = -EINVAL;
+
+	pthread_rwlock_rdlock(&local->lock);
+	pthread_rwlock_wrlock(&hs->lock);
+	if (hs->state != HANDSHAKE_CONSUMED_INITIATION)
+		goto out;
+	msg->header.type = htole32(MESSAGE_HANDSHAKE_RESPONSE);
+	msg->receiver_index = htole32(hs->remote_index);
+	memcpy(ck, hs->chaining_key, NOISE_HASH_LEN);
+	memcpy(h, hs->hash, NOISE_HASH_LEN);
+	ret = response_tokens(hs, msg, ck, h);
+	if (ret)
+		goto out;
+	ret = local->index.insert(local->index.ctx, &hs->entry);
+	if (ret)
+		goto out;
+	msg->sender_index = htole32(hs->entry.index);
+	memcpy(hs->hash, h, NOISE_HASH_LEN);
+	memcpy(hs->chaining_key, ck, NOISE_HASH_LEN);
+	hs->state = HANDSHAKE_CREATED_RESPONSE;
+out:
+	if (ret)
+		handshake_zero(hs);
+	pthread_rwlock_unlock(&hs->lock);
+	pthread_rwlock_unlock(&local->lock);
+	sodium_memzero(ck, sizeof(ck));
+	sodium_memzero(h, sizeof(h));
+	return ret;
+}
+
+/* What the initiator kept from its initiation, copied out under the lock. */
+struct response_ctx {
+	uint8_t ck[NOISE_HASH_LEN];
+	uint8_t h[NOISE_HASH_LEN];
+	uint8_t hash_sent[NOISE_HASH_LEN];
+	uint8_t e_priv[NOISE_PUBLIC_KEY_LEN];
+	uint8_t psk[NOISE_SYMMETRIC_KEY_LEN];
+	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
+};
+
+static bool response_load(struct noise_handshake *hs, struct response_ctx *c)
+{
+	bool ok;
+
+	pthread_rwlock_rdlock(&hs->lock);
+	ok = hs->state == HANDSHAKE_CREATED_INITIATION;
+	memcpy(c->ck, hs->chaining_key, NOISE_HASH_LEN);
+	memcpy(c->h, hs->hash, NOISE_HASH_LEN);
+	memcpy(c->hash_sent, hs->hash, NOISE_HASH_LEN);
+	memcpy(c->e_priv, hs->ephemeral_private, NOISE_PUBLIC_KEY_LEN);
+	memcpy(c->psk, hs->preshared_key, NOISE_SYMMETRIC_KEY_LEN);
+	pthread_rwlock_unlock(&hs->lock);
+	return ok;
+}
+
+/* The initiator's view of e, ee, se, psk, {}. Caller holds local->lock. */
+static bool response_verify(struct noise_local *local, const struct message_handshake_response *msg,
+			    struct response_ctx *c)
+{
+	/* e */
+	message_ephemeral(msg->unencrypted_ephemeral, c->ck, c->h);
+	/* ee */
+	if (!mix_dh(c->ck, NULL, c->e_priv, msg->unencrypted_ephemeral))
+		return false;
+	/* se */
+	if (!mix_dh(c->ck, NULL, local->static_private, msg->unencrypted_ephemeral))
+		return false;
+	/* psk */
+	mix_psk(c->ck, c->h, c->key, c->psk);
+	/* {} */
+	return message_decrypt(NULL, msg->encrypted_nothing, sizeof(msg->encrypted_nothing),
+			       c->key, c->h);
+}
+
+/* Records the response unless another initiation replaced ours meanwhile. */
+static int response_store(struct noise_handshake *hs, const struct message_handshake_response *msg,
+			  const struct response_ctx *c)
+{
+	int ret = -ESTALE;
+
+	pthread_rwlock_wrlock(&hs->lock);
+	if (hs->state != HANDSHAKE_CREATED_INITIATION ||
+	    crypto_verify_32(hs->hash, c->hash_sent))
+		goto out;
+	memcpy(hs->remote_ephemeral, msg->unencrypted_ephemeral, NOISE_PUBLIC_KEY_LEN);
+	memcpy(hs->hash, c->h, NOISE_HASH_LEN);
+	memcpy(hs->chaining_key, c->ck, NOISE_HASH_LEN);
+	hs->remote_index = le32toh(msg->sender_index);
+	hs->state = HANDSHAKE_CONSUMED_RESPONSE;
+	ret = 0;
+out:
+	pthread_rwlock_unlock(&hs->lock);
+	return ret;
 }
 
 int noise_consume_response(struct noise_local *local, const struct message_handshake_response *msg,
 			   struct noise_remote **remote)
 {
-	return -ENOSYS;
+	struct response_ctx c;
+	struct index_entry *e;
+	struct noise_handshake *hs;
+	int ret = -EINVAL;
+
+	*remote = NULL;
+	pthread_rwlock_rdlock(&local->lock);
+	if (!local->has_identity)
+		goto out;
+	ret = -ENOENT;
+	e = local->index.lookup(local->index.ctx, le32toh(msg->receiver_index), INDEX_HANDSHAKE);
+	if (!e)
+		goto out;
+	hs = container_of(e, struct noise_handshake, entry);
+	ret = -EINVAL;
+	if (!response_load(hs, &c) || !response_verify(local, msg, &c))
+		goto out;
+	ret = response_store(hs, msg, &c);
+	if (!ret)
+		*remote = container_of(hs, struct noise_remote, handshake);
+out:
+	pthread_rwlock_unlock(&local->lock);
+	sodium_memzero(&c, sizeof(c));
+	return ret;
+}
+
+/* Takes kp out of service at once (its index goes now), then drops the slot's reference. */
+static void keypair_drop(struct noise_keypair *kp)
+{
+	if (!kp)
+		return;
+	kp->index_ops.remove(kp->index_ops.ctx, &kp->entry);
+	noise_keypair_put(kp);
+}
+
+/* Puts kp in the slots (whitepaper 6.2/6.3). Caller holds remote->keypairs_lock. */
+static void add_new_keypair(struct noise_remote *remote, struct noise_keypair *kp)
+{
+	struct noise_keypair *old_prev = remote->previous, *old_cur = remote->current;
+	struct noise_keypair *old_next = remote->next;
+
+	if (kp->is_initiator) {
+		/*
+		 * The response confirmed our keys, so they are usable now. A next
+		 * keypair still waiting for confirmation becomes previous, so the
+		 * peer may still use it a moment; otherwise current does.
+		 */
+		if (old_next) {
+			remote->next = NULL;
+			remote->previous = old_next;
+			keypair_drop(old_cur);
+		} else {
+			remote->previous = old_cur;
+		}
+		keypair_drop(old_prev);
+		__atomic_store_n(&remote->current, kp, __ATOMIC_RELEASE);
+	} else {
+		/*
+		 * Responders may not send until the initiator uses the keys (key
+		 * confirmation), so they wait in next; previous goes.
+		 */
+		__atomic_store_n(&remote->next, kp, __ATOMIC_RELEASE);
+		keypair_drop(old_next);
+		remote->previous = NULL;
+		keypair_drop(old_prev);
+	}
+}
+
+static struct noise_keypair *keypair_new(struct noise_remote *remote)
+{
+	struct noise_keypair *kp = calloc(1, sizeof(*kp));
+
+	if (!kp)
+		return NULL;
+	if (pthread_mutex_init(&kp->replay_lock, NULL)) {
+		free(kp);
+		return NULL;
+	}
+	kp->entry.kind = INDEX_KEYPAIR;
+	kp->entry.peer = remote->peer;
+	atomic_init(&kp->entry.refs, 1);
+	kp->remote = remote;
+	kp->index_ops = remote->local->index;
+	replay_init(&kp->replay);
+	atomic_init(&kp->send_counter, 0);
+	kp->birthdate = clock_now_ns();
+	atomic_init(&kp->can_send, true);
+	atomic_init(&kp->can_receive, true);
+	return kp;
 }
 
 int noise_begin_session(struct noise_remote *remote)
 {
-	return -ENOSYS;
+	struct noise_handshake *hs = &remote->handshake;
+	struct noise_keypair *kp = NULL;
+	int ret = -EINVAL;
+
+	pthread_rwlock_wrlock(&hs->lock);
+	if (hs->state != HANDSHAKE_CREATED_RESPONSE && hs->state != HANDSHAKE_CONSUMED_RESPONSE)
+		goto out;
+	ret = -ENOMEM;
+	kp = keypair_new(remote);
+	if (!kp)
+		goto out;
+	kp->is_initiator = hs->state == HANDSHAKE_CONSUMED_RESPONSE;
+	/* (T_send_i, T_recv_i) = KDF2(C, e) = (T_recv_r, T_send_r) */
+	if (kp->is_initiator)
+		kdf_derive(kp->send_key, kp->recv_key, NULL, hs->chaining_key, NULL, 0);
+	else
+		kdf_derive(kp->recv_key, kp->send_key, NULL, hs->chaining_key, NULL, 0);
+	kp->remote_index = hs->remote_index;
+	/* The keypair takes over the handshake's index, which the peer already knows. */
+	remote->local->index.replace(remote->local->index.ctx, &hs->entry, &kp->entry);
+	handshake_zero(hs);
+	pthread_mutex_lock(&remote->keypairs_lock);
+	add_new_keypair(remote, kp);
+	pthread_mutex_unlock(&remote->keypairs_lock);
+	ret = 0;
+out:
+	pthread_rwlock_unlock(&hs->lock);
+	return ret;
 }
 
 bool noise_received_with_keypair(struct noise_remote *remote, struct noise_keypair *kp)
 {
-	return 0;
+	struct noise_keypair *old_prev;
+
+	/* Cheap test first: this runs for every received batch. */
+	if (__atomic_load_n(&remote->next, __ATOMIC_ACQUIRE) != kp)
+		return false;
+	pthread_mutex_lock(&remote->keypairs_lock);
+	if (remote->next != kp) {
+		pthread_mutex_unlock(&remote->keypairs_lock);
+		return false;
+	}
+	/* Confirmed: next slides into current, current into previous; the old previous goes. */
+	old_prev = remote->previous;
+	remote->previous = remote->current;
+	__atomic_store_n(&remote->current, kp, __ATOMIC_RELEASE);
+	remote->next = NULL;
+	pthread_mutex_unlock(&remote->keypairs_lock);
+	keypair_drop(old_prev);
+	return true;
 }
 
 void noise_keypairs_clear(struct noise_remote *remote)
 {
+	struct noise_keypair *kps[3];
+	int i;
+
+	pthread_mutex_lock(&remote->keypairs_lock);
+	kps[0] = remote->previous;
+	kps[1] = remote->current;
+	kps[2] = remote->next;
+	remote->previous = remote->current = remote->next = NULL;
+	pthread_mutex_unlock(&remote->keypairs_lock);
+	for (i = 0; i < 3; ++i)
+		keypair_drop(kps[i]);
 }
 
 void noise_keypairs_expire_current(struct noise_remote *remote)
 {
+	pthread_mutex_lock(&remote->keypairs_lock);
+	if (remote->next)
+		atomic_store(&remote->next->can_send, false);
+	if (remote->current)
+		atomic_store(&remote->current->can_send, false);
+	pthread_mutex_unlock(&remote->keypairs_lock);
 }
 
 struct noise_keypair *noise_keypair_current_get(struct noise_remote *remote)
 {
-	return NULL;
+	struct noise_keypair *kp;
+
+	pthread_mutex_lock(&remote->keypairs_lock);
+	kp = remote->current;
+	if (kp)
+		noise_keypair_get(kp);
+	pthread_mutex_unlock(&remote->keypairs_lock);
+	return kp;
 }
 
 struct noise_keypair *noise_keypair_get(struct noise_keypair *kp)
 {
-	return NULL;
+	atomic_fetch_add(&kp->entry.refs, 1);
+	return kp;
 }
 
 void noise_keypair_put(struct noise_keypair *kp)
 {
+	if (!kp || atomic_fetch_sub(&kp->entry.refs, 1) != 1)
+		return;
+	/* Nobody holds it and index_lookup can no longer take it: unhash and wipe. */
+	kp->index_ops.remove(kp->index_ops.ctx, &kp->entry);
+	pthread_mutex_destroy(&kp->replay_lock);
+	sodium_memzero(kp, sizeof(*kp));
+	free(kp);
 }
 
 bool noise_keypair_next_counter(struct noise_keypair *kp, uint64_t *counter)
 {
-	return 0;
+	if (!atomic_load(&kp->can_send))
+		return false;
+	*counter = atomic_fetch_add(&kp->send_counter, 1);
+	if (*counter < REJECT_AFTER_MESSAGES)
+		return true;
+	atomic_store(&kp->can_send, false);
+	return false;
 }
 
 bool noise_keypair_check_counter(struct noise_keypair *kp, uint64_t counter)
 {
-	return 0;
+	bool ok;
+
+	pthread_mutex_lock(&kp->replay_lock);
+	ok = replay_check(&kp->replay, counter);
+	pthread_mutex_unlock(&kp->replay_lock);
+	return ok;
 }
 
 bool noise_keypair_can_send(struct noise_keypair *kp, uint64_t now_ns)
 {
-	return 0;
+	return atomic_load(&kp->can_send) &&
+	       atomic_load(&kp->send_counter) < REJECT_AFTER_MESSAGES &&
+	       !clock_has_expired(kp->birthdate, REJECT_AFTER_TIME, now_ns);
 }
 
 bool noise_keypair_can_receive(struct noise_keypair *kp, uint64_t now_ns)
 {
-	return 0;
+	return atomic_load(&kp->can_receive) &&
+	       !clock_has_expired(kp->birthdate, REJECT_AFTER_TIME, now_ns);
 }
 
 bool noise_keypair_wants_rekey_send(struct noise_keypair *kp, uint64_t now_ns)
 {
-	return 0;
+	return atomic_load(&kp->send_counter) > REKEY_AFTER_MESSAGES ||
+	       (kp->is_initiator && clock_has_expired(kp->birthdate, REKEY_AFTER_TIME, now_ns));
 }
 
 bool noise_keypair_wants_rekey_receive(struct noise_keypair *kp, uint64_t now_ns)
 {
-	return 0;
+	return kp->is_initiator &&
+	       clock_has_expired(kp->birthdate,
+				 REJECT_AFTER_TIME - KEEPALIVE_TIMEOUT - REKEY_TIMEOUT, now_ns);
 }

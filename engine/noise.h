@@ -80,6 +80,7 @@ struct noise_keypair {
 	bool is_initiator;
 	atomic_bool can_send;
 	atomic_bool can_receive;
+	struct index_ops index_ops; /* private: a copy, so the last put can drop the index */
 };
 
 /* Everything noise keeps per peer. */
