@@ -1,0 +1,131 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Our wg and Debian's each drive a wireguard-go device (twins in their own
+# namespaces) through the same steps: setconf, addconf, syncconf, set with
+# removals, preshared keys, IPv6 endpoints, fwmark on and off, keepalive,
+# listen port, key removal. After each step both devices must be in the same
+# state, and every view ours prints must equal the reference's byte for byte.
+
+here=$(cd "$(dirname "$0")" && pwd)
+WGT_SELF=$here/$(basename "$0")
+. "$here/wg-lib.sh"
+wgt_private_run "$WGT_SELF" "$@"
+T=wgt$$
+. "$here/../lib/netns.sh"
+[ -n "${WGT_VIEWS:-}" ] && views_child "$@"
+need_netns
+need "$REF_WG" "$REF_GO" "$OUR_WG" "$WG_JSON" socat perl unshare
+wgt_mount_run
+W=$(mktemp -d /tmp/wgt-XXXXXX)
+export W
+at_exit rm -rf "$W"
+
+A=${T}a # driven by ours
+B=${T}b # driven by the reference
+ns_add "${T}na" && ns_add "${T}nb" || skip_all "cannot create namespaces"
+go_start "${T}na" "$A" && go_start "${T}nb" "$B" || skip_all "wireguard-go did not start"
+
+umask 077
+key() { "$REF_WG" genkey; }
+pub() { "$REF_WG" pubkey <<<"$1"; }
+PRIV=$(key) && echo "$PRIV" >"$W/priv"
+PSK1=$("$REF_WG" genpsk)
+"$REF_WG" genpsk >"$W/psk2"
+for i in 1 2 3 4 5; do eval "P$i=\$(pub \"\$(key)\")"; done
+
+# step NAME ARGS... : the same wg command on both twins, then compare.
+step() {
+	local name=$1
+	shift
+	local a=("${@//@IF@/$A}") b=("${@//@IF@/$B}")
+	ours "${a[@]}" >"$W/step.ours" 2>&1
+	local ro=$?
+	ref "${b[@]}" >"$W/step.ref" 2>&1
+	local rr=$?
+	is "$ro $(cat "$W/step.ours")" "$rr $(cat "$W/step.ref")" "$name: same exit status and messages"
+	is "$(ours showconf "$A" | sort_blocks)" "$(ref showconf "$B" | sort_blocks)" \
+		"$name: both devices end in the same state"
+	is "$(ours show "$A" dump | tail -n +2 | sort)" "$(ref show "$B" dump | tail -n +2 | sort)" \
+		"$name: live dumps agree"
+	views_snapshot "$W/views" "$A" "$B"
+	views_check "$W/views" "$name"
+}
+
+cat >"$W/c1.conf" <<EOF
+[Interface]
+PrivateKey = $PRIV
+ListenPort = 51820
+FwMark = 0x1234
+
+[Peer]
+PublicKey = $P1
+PresharedKey = $PSK1
+AllowedIPs = 10.1.0.0/16, fd00:1::/64
+Endpoint = 192.0.2.1:51820
+PersistentKeepalive = 25
+
+[Peer]
+PublicKey = $P2
+AllowedIPs = 10.2.0.1/32
+Endpoint = [2001:db8::2]:51821
+
+[Peer]
+PublicKey = $P3
+EOF
+step setconf setconf @IF@ "$W/c1.conf"
+
+cat >"$W/c2.conf" <<EOF
+[Interface]
+ListenPort = 51821
+
+[Peer]
+PublicKey = $P4
+AllowedIPs = 10.4.0.0/24, 2001:db8:4::/48
+Endpoint = [2001:db8::4]:4
+
+[Peer]
+PublicKey = $P1
+AllowedIPs = 10.11.0.0/16
+EOF
+step addconf addconf @IF@ "$W/c2.conf"
+
+cat >"$W/c3.conf" <<EOF
+[Interface]
+PrivateKey = $PRIV
+ListenPort = 51822
+
+[Peer]
+PublicKey = $P1
+PresharedKey = $PSK1
+AllowedIPs = 10.1.0.0/16
+Endpoint = 192.0.2.1:51820
+PersistentKeepalive = 60
+
+[Peer]
+PublicKey = $P4
+AllowedIPs = 10.4.0.0/24
+
+[Peer]
+PublicKey = $P5
+Endpoint = [2001:db8::5]:5
+AllowedIPs = 10.5.0.0/16
+EOF
+step syncconf syncconf @IF@ "$W/c3.conf"
+
+step "set remove, psk, v6 endpoint" set @IF@ peer "$P4" remove peer "$P5" \
+	preshared-key "$W/psk2" endpoint "[2001:db8::55]:555" persistent-keepalive 0 \
+	allowed-ips 10.5.0.0/16,fd00:5::/80
+step "set fwmark off, listen-port" set @IF@ fwmark off listen-port 51999
+step "set fwmark on, keepalive off, no allowed ips" set @IF@ fwmark 0x20 \
+	peer "$P1" persistent-keepalive off allowed-ips ""
+step "set keepalive, v4 endpoint" set @IF@ peer "$P2" persistent-keepalive 65535 \
+	endpoint 198.51.100.7:65535 allowed-ips 0.0.0.0/0,::/0
+step "set removes the private key" set @IF@ private-key /dev/null
+step "set puts it back" set @IF@ private-key "$W/priv"
+printf '[Interface]\nListenPort = 51823\n' >"$W/c4.conf"
+step "syncconf without peers removes them all" syncconf @IF@ "$W/c4.conf"
+step "setconf again" setconf @IF@ "$W/c1.conf"
+printf '[Interface]\nPrivateKey = %s\n' "$PRIV" >"$W/c5.conf"
+step "setconf without peers" setconf @IF@ "$W/c5.conf"
+
+done_testing
