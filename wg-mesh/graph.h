@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The mesh as Graphviz DOT: sites (dashed when behind NAT), clients, direct
+ * links labelled with the address family they use, relayed pairs dashed and
+ * labelled with their relay.
+ */
+#ifndef MESH_GRAPH_H
+#define MESH_GRAPH_H
+
+#include <stdio.h>
+#include "plan.h"
+
+int graph_write(const struct plan *p, FILE *out) __attribute__((warn_unused_result));
+
+#endif

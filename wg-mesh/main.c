@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wg-mesh: plans a full WireGuard mesh of sites and clients from sites.yaml
+ * and writes one wg-quick config per site and client, with stable keys, QR
+ * codes for phones and a Graphviz picture of the mesh.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "key.h"
+#include "textbuf.h"
+#include "diag.h"
+#include "outfile.h"
+#include "graph.h"
+#include "keystore.h"
+#include "plandir.h"
+#include "plan.h"
+#include "qr.h"
+#include "render.h"
+#include "sites.h"
+
+#ifndef WG_VERSION
+#define WG_VERSION "unknown"
+#endif
+
+struct opts {
+	const char *out, *keys, *png, *svg;
+	const char **rotate;
+	size_t n_rotate;
+	int argc; /* positional arguments after the command */
+	char **argv;
+};
+
+struct mesh {
+	const char *yaml;
+	char *keys_path, *out_dir;
+	struct diag d;
+	struct sites_mesh *m;
+	struct keystore ks;
+	struct plan p;
+};
+
+struct command {
+	const char *name;
+	int (*fn)(struct mesh *x, const struct opts *o);
+	int min_args, max_args; /* positional arguments after sites.yaml */
+	const char *help;
+};
+
+static int cmd_plan(struct mesh *x, const struct opts *o);
+static int cmd_check(struct mesh *x, const struct opts *o);
+static int cmd_show(struct mesh *x, const struct opts *o);
+static int cmd_qr(struct mesh *x, const struct opts *o);
+static int cmd_graph(struct mesh *x, const struct opts *o);
+
+static const struct command commands[] = {
+	{ "plan", cmd_plan, 0, 0, "check sites.yaml and write DIR/NAME/IFACE.conf for all" },
+	{ "check", cmd_check, 0, 0, "only check sites.yaml" },
+	{ "show", cmd_show, 1, 1, "print the config of one site or client" },
+	{ "qr", cmd_qr, 1, 1, "show a client's config as a QR code (or --png/--svg FILE)" },
+	{ "graph", cmd_graph, 0, 0, "print the mesh as Graphviz DOT" },
+};
+
+static void usage(FILE *out, const char *prog)
+{
+	size_t i;
+
+	fprintf(out, "Usage: %s COMMAND sites.yaml [ARGS] [OPTIONS]\n\nCommands:\n", prog);
+	for (i = 0; i < sizeof(commands) / sizeof(*commands); ++i)
+		fprintf(out, "  %-6s %s\n", commands[i].name, commands[i].help);
+	fputs("\nOptions:\n"
+	      "  -o, --output DIR   where plan writes configs (default: out/ beside sites.yaml)\n"
+	      "  -k, --keys FILE    the keystore (default: sites.keys beside sites.yaml)\n"
+	      "      --rotate NAME  plan: give NAME a new key (repeatable)\n"
+	      "      --png FILE     qr: write a PNG image instead of printing\n"
+	      "      --svg FILE     qr: write an SVG image instead of printing\n"
+	      "  -h, --help         this help\n"
+	      "  -V, --version      the version\n\n"
+	      "Examples:\n  wg-mesh plan sites.yaml -o out\n  wg-mesh qr sites.yaml phone\n"
+	      "See wg-mesh(8).\n",
+	      out);
+}
+
+/* sites.yaml -> sites.keys and out/, beside it. */
+static int default_paths(struct mesh *x, const struct opts *o)
+{
+	const char *dot = strrchr(x->yaml, '.'), *slash = strrchr(x->yaml, '/');
+	int base = (int)strlen(x->yaml);
+	char *copy;
+
+	if (dot && (!slash || dot > slash) && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml")))
+		base = (int)(dot - x->yaml);
+	if (o->keys ? !(x->keys_path = strdup(o->keys)) :
+		      asprintf(&x->keys_path, "%.*s.keys", base, x->yaml) < 0)
+		return -ENOMEM;
+	if (o->out)
+		return (x->out_dir = strdup(o->out)) ? 0 : -ENOMEM;
+	copy = strdup(x->yaml);
+	if (!copy || asprintf(&x->out_dir, "%s/out", dirname(copy)) < 0)
+		x->out_dir = NULL;
+	free(copy);
+	return x->out_dir ? 0 : -ENOMEM;
+}
+
+static void rotate_keys(struct mesh *x, const struct opts *o)
+{
+	struct keystore_entry *e;
+	size_t i;
+
+	for (i = 0; i < o->n_rotate; ++i) {
+		bool client = sites_find_site(x->m, o->rotate[i]) < 0;
+
+		if (client && sites_find_client(x->m, o->rotate[i]) < 0) {
+			diag_add(&x->d, (struct diag_pos){ 0, 0 },
+				 "--rotate %s: no site or client of that name; expected one of the "
+				 "names in the file",
+				 o->rotate[i]);
+			continue;
+		}
+		e = keystore_find(&x->ks, o->rotate[i], client);
+		if (e)
+			keystore_rotate(e);
+	}
+}
+
+/* Reads sites.yaml and the keystore and plans; 0, 1 (input errors, printed) or -errno. */
+static int load(struct mesh *x, const struct opts *o)
+{
+	int ret = default_paths(x, o);
+
+	if (ret)
+		return ret;
+	x->m = sites_load(x->yaml, &x->d);
+	if (!x->m) {
+		fprintf(stderr, "Unable to read %s: %s\n", x->yaml, strerror(errno));
+		return 1;
+	}
+	if (keystore_load(&x->ks, x->keys_path))
+		return 1;
+	keystore_ensure_psk_secret(&x->ks);
+	rotate_keys(x, o);
+	ret = plan_build(&x->p, x->m, &x->ks, &x->d);
+	if (ret)
+		return ret;
+	if (!diag_has_errors(&x->d))
+		return 0;
+	diag_print(&x->d, stderr);
+	fprintf(stderr, "%s: %zu error%s; nothing was written\n", x->yaml, x->d.count,
+		x->d.count == 1 ? "" : "s");
+	return 1;
+}
+
+static void print_keys_summary(const struct mesh *x)
+{
+	size_t i, created = 0, rotated = 0;
+
+	for (i = 0; i < x->ks.n; ++i) {
+		created += x->ks.entries[i].used && x->ks.entries[i].created;
+		rotated += x->ks.entries[i].used && x->ks.entries[i].rotated;
+	}
+	printf("keys:     %s (%zu new, %zu rotated)\nconfigs:  %s/NAME/%s.conf\n", x->keys_path,
+	       created, rotated, x->out_dir, x->m->interface);
+}
+
+static int cmd_plan(struct mesh *x, const struct opts *o)
+{
+	struct plandir_summary sum = { 0 };
+	int ret;
+
+	(void)o;
+	free(x->ks.interface);
+	x->ks.interface = strdup(x->m->interface);
+	/* Keys first: a config must never name a key the keystore lost. */
+	ret = keystore_save(&x->ks, x->keys_path);
+	if (ret) {
+		fprintf(stderr, "Unable to write %s: %s\n", x->keys_path, strerror(-ret));
+		return 1;
+	}
+	ret = outfile_mkdirs(x->out_dir);
+	if (ret)
+		fprintf(stderr, "Unable to create %s: %s\n", x->out_dir, strerror(-ret));
+	else
+		ret = plandir_write(&x->p, x->out_dir, &sum);
+	if (!ret) {
+		plandir_remove_stale(&x->p, x->out_dir, &sum);
+		plandir_print_summary(&x->p, &sum, stdout);
+		print_keys_summary(x);
+	}
+	plandir_summary_free(&sum);
+	return ret ? 1 : 0;
+}
+
+static int cmd_check(struct mesh *x, const struct opts *o)
+{
+	(void)o;
+	printf("%s: OK: %zu sites, %zu clients, %zu relayed pairs\n", x->yaml, x->p.n_sites,
+	       x->p.n_clients, x->p.n_relayed);
+	return 0;
+}
+
+/* The config of a planned name; NULL (with the reason printed) otherwise. */
+static int render_planned(struct mesh *x, const char *name, struct textbuf *b)
+{
+	long site = sites_find_site(x->m, name);
+	const struct keystore_entry *e = keystore_find(&x->ks, name, site < 0);
+	int ret;
+
+	if (!e || e->created) {
+		fprintf(stderr, "Unable to show `%s': %s\n", name,
+			!e ? "no site or client of that name in the file" :
+			     "it has no keys yet; run `wg-mesh plan' first");
+		return 1;
+	}
+	ret = render_by_name(&x->p, name, b);
+	if (ret)
+		fprintf(stderr, "Unable to show `%s': %s\n", name, strerror(-ret));
+	return ret ? 1 : 0;
+}
+
+static int cmd_show(struct mesh *x, const struct opts *o)
+{
+	struct textbuf b = { 0 };
+	int ret = render_planned(x, o->argv[0], &b);
+
+	if (!ret)
+		fwrite(b.p, 1, b.len, stdout);
+	textbuf_free(&b);
+	return ret;
+}
+
+static int cmd_qr(struct mesh *x, const struct opts *o)
+{
+	struct textbuf b = { 0 };
+	const char *what = o->png ? o->png : o->svg ? o->svg : "the terminal";
+	int ret = render_planned(x, o->argv[0], &b);
+
+	if (ret)
+		goto out;
+	if (o->png)
+		ret = qr_write_png(b.p, o->png);
+	else if (o->svg)
+		ret = qr_write_svg(b.p, o->svg);
+	else
+		ret = qr_print_terminal(b.p, stdout);
+	if (ret == -EMSGSIZE)
+		fprintf(stderr, "Unable to make a QR code of `%s': its config is %zu bytes, more than "
+				"a QR code holds (2953 at most); copy the file from `wg-mesh show' "
+				"instead\n", o->argv[0], b.len);
+	else if (ret)
+		fprintf(stderr, "Unable to write the QR code to %s: %s\n", what, strerror(-ret));
+	ret = ret ? 1 : 0;
+out:
+	textbuf_free(&b);
+	return ret;
+}
+
+static int cmd_graph(struct mesh *x, const struct opts *o)
+{
+	(void)o;
+	return graph_write(&x->p, stdout) ? 1 : 0;
+}
+
+static int parse_opts(struct opts *o, int argc, char *argv[])
+{
+	static const struct option longs[] = {
+		{ "output", required_argument, NULL, 'o' }, { "keys", required_argument, NULL, 'k' },
+		{ "rotate", required_argument, NULL, 'r' }, { "png", required_argument, NULL, 'p' },
+		{ "svg", required_argument, NULL, 's' },    { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },	    { NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->rotate = calloc(argc + 1, sizeof(*o->rotate));
+	if (!o->rotate)
+		return 1;
+	while ((c = getopt_long(argc, argv, "o:k:hV", longs, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->out = optarg; break;
+		case 'k': o->keys = optarg; break;
+		case 'r': o->rotate[o->n_rotate++] = optarg; break;
+		case 'p': o->png = optarg; break;
+		case 's': o->svg = optarg; break;
+		case 'h': usage(stdout, argv[0]); return 0;
+		case 'V': printf("wg-mesh v%s\n", WG_VERSION); return 0;
+		default: usage(stderr, argv[0]); return 1;
+		}
+	}
+	o->argc = argc - optind;
+	o->argv = argv + optind;
+	return -1;
+}
+
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(*commands); ++i)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static void mesh_free(struct mesh *x)
+{
+	plan_free(&x->p);
+	keystore_free(&x->ks);
+	sites_free(x->m);
+	diag_free(&x->d);
+	free(x->keys_path);
+	free(x->out_dir);
+}
+
+int main(int argc, char *argv[])
+{
+	struct opts o = { 0 };
+	struct mesh x = { 0 };
+	const struct command *cmd;
+	int ret = parse_opts(&o, argc, argv);
+
+	if (ret >= 0)
+		goto out;
+	ret = 1;
+	cmd = o.argc >= 2 ? find_command(o.argv[0]) : NULL;
+	if (!cmd || o.argc - 2 < cmd->min_args || o.argc - 2 > cmd->max_args) {
+		usage(stderr, argv[0]);
+		goto out;
+	}
+	if (key_init() < 0) {
+		fputs("Unable to initialise libsodium\n", stderr);
+		goto out;
+	}
+	x.yaml = o.argv[1];
+	diag_init(&x.d, x.yaml);
+	o.argv += 2;
+	o.argc -= 2;
+	ret = load(&x, &o);
+	if (ret < 0)
+		fprintf(stderr, "Unable to plan %s: %s\n", x.yaml, strerror(-ret));
+	else if (!ret)
+		ret = cmd->fn(&x, &o);
+	ret = ret ? 1 : 0;
+	mesh_free(&x);
+out:
+	free(o.rotate);
+	return ret;
+}

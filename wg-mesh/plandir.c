@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Writes a plan's configs into the output directory and tells what changed.
+ * A config whose bytes are unchanged is not rewritten, so `wg-mesh plan` on
+ * an unchanged sites.yaml changes nothing at all on disk.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "textbuf.h"
+#include "outfile.h"
+#include "render.h"
+#include "plandir.h"
+
+static void note(struct plandir_names *list, const char *name)
+{
+	const char **v;
+
+	if (!(list->n & (list->n - 1)) || !list->n) {
+		v = realloc(list->v, (list->n ? list->n * 2 : 1) * sizeof(*v));
+		if (!v)
+			return;
+		list->v = v;
+	}
+	list->v[list->n++] = name;
+}
+
+static int write_node(const char *dir, const char *iface, const char *name, const struct textbuf *b,
+		      struct plandir_summary *sum)
+{
+	char *path;
+	int ret;
+
+	if (b->failed || asprintf(&path, "%s/%s/%s.conf", dir, name, iface) < 0)
+		return -ENOMEM;
+	*strrchr(path, '/') = '\0';
+	ret = outfile_mkdirs(path);
+	path[strlen(path)] = '/';
+	if (ret)
+		goto out;
+	if (outfile_has_content(path, b->p, b->len)) {
+		sum->unchanged++;
+		goto out;
+	}
+	note(access(path, F_OK) ? &sum->added : &sum->changed, name);
+	ret = outfile_write_atomic(path, b->p, b->len);
+out:
+	if (ret)
+		fprintf(stderr, "Unable to write %s: %s\n", path, strerror(-ret));
+	free(path);
+	return ret;
+}
+
+int plandir_write(const struct plan *p, const char *dir, struct plandir_summary *sum)
+{
+	struct render_scratch s;
+	struct textbuf b = { 0 };
+	const char *iface = p->m->interface;
+	size_t i;
+	int ret = render_scratch_init(&s, p->n_sites);
+
+	for (i = 0; !ret && i < p->n_sites; ++i) {
+		textbuf_clear(&b);
+		render_site(p, i, &b, &s);
+		ret = write_node(dir, iface, p->sites[i].name, &b, sum);
+	}
+	for (i = 0; !ret && i < p->n_clients; ++i) {
+		textbuf_clear(&b);
+		render_client(p, i, &b);
+		ret = write_node(dir, iface, p->clients[i].name, &b, sum);
+	}
+	textbuf_free(&b);
+	render_scratch_free(&s);
+	return ret;
+}
+
+static void remove_conf(const char *dir, const char *name, const char *iface)
+{
+	char *path;
+
+	if (asprintf(&path, "%s/%s/%s.conf", dir, name, iface) < 0)
+		return;
+	unlink(path);
+	*strrchr(path, '/') = '\0';
+	rmdir(path); /* only if empty: never delete what wg-mesh did not write */
+	free(path);
+}
+
+void plandir_remove_stale(const struct plan *p, const char *dir, struct plandir_summary *sum)
+{
+	const struct keystore *ks = p->ks;
+	const char *old = ks->interface;
+	size_t i;
+
+	for (i = 0; i < ks->n; ++i) {
+		const struct keystore_entry *e = &ks->entries[i];
+
+		if (!e->used) {
+			remove_conf(dir, e->name, p->m->interface);
+			note(&sum->removed, e->name);
+		}
+		if (old && strcmp(old, p->m->interface))
+			remove_conf(dir, e->name, old);
+	}
+}
+
+static void print_names(FILE *out, const char *what, const struct plandir_names *list)
+{
+	size_t i, shown = list->n < 8 ? list->n : 8;
+
+	fprintf(out, "%zu %s", list->n, what);
+	if (!list->n)
+		return;
+	fputs(" (", out);
+	for (i = 0; i < shown; ++i)
+		fprintf(out, "%s%s", i ? ", " : "", list->v[i]);
+	if (shown < list->n)
+		fprintf(out, ", and %zu more", list->n - shown);
+	fputc(')', out);
+}
+
+static void print_relays(const struct plan *p, FILE *out)
+{
+	size_t a, b, shown = 0;
+	int32_t r;
+
+	fprintf(out, "relayed:  %zu pair%s", p->n_relayed, p->n_relayed == 1 ? "" : "s");
+	for (b = 1; b < p->n_sites && shown < 4; ++b) {
+		for (a = 0; a < b && shown < 4; ++a) {
+			if ((r = plan_link(p, a, b)) < 0)
+				continue;
+			fprintf(out, "%s%s <-> %s via %s", shown++ ? ", " : " (", p->sites[a].name,
+				p->sites[b].name, p->sites[r].name);
+		}
+	}
+	if (!shown)
+		fputc('\n', out);
+	else
+		fputs(shown < p->n_relayed ? ", ...)\n" : ")\n", out);
+}
+
+void plandir_print_summary(const struct plan *p, const struct plandir_summary *sum, FILE *out)
+{
+	size_t pairs = plan_site_pairs(p), clients = 0, i;
+
+	for (i = 0; i < p->n_clients; ++i)
+		clients += p->clients[i].via >= 0;
+	fprintf(out, "sites:    %zu\nclients:  %zu\n", p->n_sites, p->n_clients);
+	fprintf(out, "peers:    %zu pairs (%zu site to site, %zu client to site), each with %s\n",
+		pairs + clients, pairs, clients,
+		p->m->preshared_keys ? "its own pre-shared key" : "no pre-shared key");
+	print_relays(p, out);
+	fputs("changes:  ", out);
+	print_names(out, "new", &sum->added);
+	fputs(", ", out);
+	print_names(out, "changed", &sum->changed);
+	fputs(", ", out);
+	print_names(out, "removed", &sum->removed);
+	fprintf(out, ", %zu unchanged\n", sum->unchanged);
+}
+
+void plandir_summary_free(struct plandir_summary *sum)
+{
+	free(sum->added.v);
+	free(sum->changed.v);
+	free(sum->removed.v);
+	memset(sum, 0, sizeof(*sum));
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sites.yaml in memory: the mesh settings, its sites and its clients, each
+ * value with the line and column it came from so the planner can point at it.
+ * Read with libyaml's document API; every problem goes to a struct diag.
+ */
+#ifndef MESH_SITES_H
+#define MESH_SITES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "model.h"
+#include "diag.h"
+
+#define SITES_DEFAULT_IFACE "wg0"
+#define SITES_DEFAULT_PORT 51820
+#define SITES_HOST_LEN 254 /* a DNS name is at most 253 characters */
+
+struct sites_prefix {
+	struct wgallowedip ip; /* family, address and cidr; next_allowedip unused */
+	struct diag_pos pos;
+};
+
+struct sites_endpoint {
+	char host[SITES_HOST_LEN]; /* address or name, no brackets */
+	uint16_t port;		    /* 0: the mesh port */
+	uint16_t family;	    /* AF_INET/AF_INET6 for addresses, 0 for names */
+	struct diag_pos pos;
+};
+
+struct sites_strings {
+	char **v;
+	size_t n;
+};
+
+struct sites_prefixes {
+	struct sites_prefix *v;
+	size_t n;
+};
+
+struct sites_site {
+	char *name;
+	struct diag_pos pos;
+	struct sites_endpoint *endpoints;
+	size_t n_endpoints;
+	struct sites_prefixes addresses, networks;
+	struct sites_strings post_up, post_down;
+};
+
+enum sites_route { SITES_ROUTE_MESH, SITES_ROUTE_ALL };
+
+struct sites_client {
+	char *name;
+	struct diag_pos pos;
+	char *via;
+	struct diag_pos via_pos;
+	struct sites_prefixes addresses;
+	struct sites_strings dns;
+	enum sites_route route;
+};
+
+struct sites_mesh {
+	char *interface;
+	struct diag_pos interface_pos;
+	uint16_t port;
+	struct sites_prefixes pools;
+	struct diag_pos pools_pos;
+	uint16_t keepalive; /* 0: off */
+	bool preshared_keys;
+	uint16_t mtu; /* 0: wg-quick decides */
+	struct sites_site *sites;
+	size_t n_sites;
+	struct sites_client *clients;
+	size_t n_clients;
+};
+
+/*
+ * Reads sites.yaml (path for opening; d->file is what errors print). Returns
+ * NULL on a read failure (errno set) or when memory runs out; syntax and
+ * content errors go to d and still return the parts that were understood.
+ */
+struct sites_mesh *sites_load(const char *path, struct diag *d);
+/* The same from a string in memory (the tests use it). */
+struct sites_mesh *sites_load_string(const char *yaml, size_t len, struct diag *d);
+void sites_free(struct sites_mesh *m);
+
+/* Index of a site or client by name, or -1. */
+long sites_find_site(const struct sites_mesh *m, const char *name);
+long sites_find_client(const struct sites_mesh *m, const char *name);
+
+/* "192.0.2.1", "[2001:db8::1]:51821", "vpn.example.com:51820": true when valid. */
+bool sites_parse_endpoint(struct sites_endpoint *out, const char *s);
+/* A DNS name made of letters, digits, '-' and '.' labels of 1..63 characters. */
+bool sites_is_hostname(const char *s);
+
+#endif
