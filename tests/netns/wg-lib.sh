@@ -21,13 +21,14 @@ wgt_mount_run() { # mounts the private socket folder (inside wgt_private_run)
 ours() { (exec -a wg "$OUR_WG" "$@"); }
 ref() { (exec -a wg "$REF_WG" "$@"); }
 
-# both OUT ARGS... : runs ours and the reference with the same arguments and
-# environment, leaving stdout+stderr+exit status in OUT.ours and OUT.ref.
+# both OUT ARGS... : runs ours and the reference with the same arguments,
+# environment and standard input (the file $WGT_IN, else /dev/null), leaving
+# stdout+stderr+exit status in OUT.ours and OUT.ref.
 both() {
-	local out=$1
+	local out=$1 in=${WGT_IN:-/dev/null}
 	shift
-	{ ours "$@"; echo "exit=$?"; } >"$out.ours" 2>&1
-	{ ref "$@"; echo "exit=$?"; } >"$out.ref" 2>&1
+	{ ours "$@"; echo "exit=$?"; } <"$in" >"$out.ours" 2>&1
+	{ ref "$@"; echo "exit=$?"; } <"$in" >"$out.ref" 2>&1
 }
 # same DESCRIPTION ARGS... : ok when ours prints exactly what the reference prints
 same() {
@@ -55,7 +56,9 @@ uapi_get() { # uapi_get IFACE : the raw UAPI get reply of a device
 # socket lives in whatever /run/wireguard the caller's mount namespace has)
 serve_reply() {
 	local i
-	printf '#!/bin/sh\nsed "/^$/q" >/dev/null\ncat "%s"\n' "$2" >"$W/serve-$1.sh"
+	# @NOW-65@ in FILE becomes the time of the request minus 65 seconds.
+	printf '#!/bin/sh\nsed "/^$/q" >/dev/null\nperl -pe %s "%s"\n' \
+		"'s/\\@NOW([-+]\\d+)?\\@/time() + (\$1 \/\/ 0)/ge'" "$2" >"$W/serve-$1.sh"
 	chmod +x "$W/serve-$1.sh"
 	socat "UNIX-LISTEN:/run/wireguard/$1.sock,fork" "EXEC:$W/serve-$1.sh" 2>/dev/null &
 	for ((i = 0; i < 100; i++)); do
@@ -83,7 +86,7 @@ VIEW_FIELDS="public-key private-key listen-port fwmark peers preshared-keys endp
 views_run() {
 	local dir=$1 f i
 	shift
-	mkdir -p "$W/refbin" && ln -sf "$REF_WG" "$W/refbin/wg"
+	mkdir -p "$dir" "$W/refbin" && ln -sf "$REF_WG" "$W/refbin/wg"
 	for i in "$@"; do
 		both "$dir/showconf-$i" showconf "$i"
 		both "$dir/pretty-$i" show "$i"

@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# States a quiet test device never reaches: handshakes of every age (now, a
+# minute, years ago, in the future), traffic counters at every unit boundary,
+# keepalives up to 65535 s, peers to sort by handshake, devices without keys or
+# peers. Fake UAPI sockets serve them; ours and Debian's wg must print every
+# view identically, and `show all json` must equal contrib's wg-json.
+
+here=$(cd "$(dirname "$0")" && pwd)
+WGT_SELF=$here/$(basename "$0")
+. "$here/wg-lib.sh"
+wgt_private_run "$WGT_SELF" "$@"
+T=wgt$$
+. "$here/../lib/netns.sh"
+need_root
+need "$REF_WG" "$OUR_WG" "$WG_JSON" socat perl unshare
+wgt_mount_run
+W=$(mktemp -d /tmp/wgt-XXXXXX)
+export W
+at_exit 'kill $(jobs -p); [ -n "${WGT_KEEP:-}" ] || rm -rf "$W"'
+
+hex() { "$REF_WG" pubkey <<<"$1" >/dev/null && perl -MMIME::Base64 -e 'print unpack("H*", decode_base64($ARGV[0]))' "$1"; }
+newkey() { hex "$("$REF_WG" genkey)"; }
+ZERO=0000000000000000000000000000000000000000000000000000000000000000
+
+# peer PUBHEX PSKHEX ENDPOINT HANDSHAKE NSEC RX TX KEEPALIVE [ALLOWED...]
+peer() {
+	local a
+	printf 'public_key=%s\npreshared_key=%s\nprotocol_version=1\n' "$1" "$2"
+	[ "$3" == - ] || printf 'endpoint=%s\n' "$3"
+	printf 'last_handshake_time_sec=%s\nlast_handshake_time_nsec=%s\n' "$4" "$5"
+	printf 'tx_bytes=%s\nrx_bytes=%s\npersistent_keepalive_interval=%s\n' "$7" "$6" "$8"
+	shift 8
+	for a; do printf 'allowed_ip=%s\n' "$a"; done
+}
+
+{
+	printf 'private_key=%s\nlisten_port=51820\nfwmark=4294967295\n' "$(newkey)"
+	peer "$(newkey)" "$ZERO" 192.0.2.1:51820 @NOW-65@ 500 1500000 1300 25 10.0.0.0/8 fd00::/64
+	peer "$(newkey)" "$(newkey)" "[2001:db8::1]:51821" @NOW-40000000@ 0 5000000000000 \
+		5000000000 3661
+	peer "$(newkey)" "$ZERO" - 0 0 0 0 0 10.9.0.1/32
+	peer "$(newkey)" "$ZERO" "[fd00::2]:1" @NOW@ 0 0 1023 1 0.0.0.0/0 ::/0
+	peer "$(newkey)" "$ZERO" 198.51.100.9:9 @NOW-65@ 499 1024 1048575 65535
+	peer "$(newkey)" "$ZERO" 198.51.100.10:10 @NOW-65@ 500 1048576 1073741823 60
+	peer "$(newkey)" "$ZERO" - @NOW+100@ 0 1073741824 1099511627775 3600
+	peer "$(newkey)" "$ZERO" - @NOW-86400@ 0 1099511627776 18446744073709551615 86
+	peer "$(newkey)" "$ZERO" - 0 1 1 0 0
+	peer "$(newkey)" "$ZERO" - @NOW-31536000@ 0 0 0 0 10.1.2.3/32 10.1.2.0/24 2001:db8::1/128
+	printf 'errno=0\n\n'
+} >"$W/busy.reply"
+{
+	printf 'listen_port=0\n'
+	printf 'errno=0\n\n'
+} >"$W/bare.reply"
+{
+	printf 'private_key=%s\nlisten_port=1\nfwmark=1\n' "$(newkey)"
+	printf 'errno=0\n\n'
+} >"$W/nopeers.reply"
+{
+	printf 'private_key=%s\nlisten_port=65535\n' "$(newkey)"
+	for i in $(seq 1 40); do
+		peer "$(newkey)" "$ZERO" "192.0.2.$i:$i" "@NOW-$((i % 7))@" $((i % 3)) $i $((i * 1000)) 0 \
+			"10.$i.0.0/16"
+	done
+	printf 'errno=0\n\n'
+} >"$W/many.reply"
+
+names=("${T}busy" "${T}bare" "${T}nopeer" "${T}many")
+for n in busy bare nopeers many; do
+	case $n in nopeers) i=${T}nopeer ;; *) i=$T$n ;; esac
+	serve_reply "$i" "$W/$n.reply" || skip_all "socat could not serve $i"
+done
+
+# A second may tick between our run and the reference's: a view that differs
+# is looked at again once before it counts as a failure.
+views_run "$W/v" "${names[@]}"
+for f in "$W"/v/*.ours; do
+	cmp -s "$f" "${f%.ours}.ref" || { views_run "$W/v" "${names[@]}"; break; }
+done
+views_check "$W/v" fake
+
+same "show of a missing interface" show "${T}none"
+same "showconf of a missing interface" showconf "${T}none"
+same "dump of a missing interface" show "${T}none" dump
+
+done_testing
