@@ -189,8 +189,8 @@ static bool begin_peer(struct config_ctx *ctx, unsigned int lineno, char *msg)
 		snprintf(msg, MSG_LEN, "calloc: %s", strerror(errno));
 		return false;
 	}
-	if (!ctx->append)
-		peer->flags |= WGPEER_REPLACE_ALLOWEDIPS;
+	/* Even addconf replaces a peer's allowed IPs: wg(8) sends the same. */
+	peer->flags |= WGPEER_REPLACE_ALLOWEDIPS;
 	ctx->last_peer = peer;
 	ctx->peer_lineno = lineno;
 	ctx->is_peer_section = true;

@@ -23,7 +23,10 @@ struct config_ctx {
 	bool invalid; /* parsed, but a peer lacks its public key */
 };
 
-/* append=false: setconf (replace peers, replace allowed IPs); true: addconf. */
+/*
+ * append=false: setconf (WGDEVICE_REPLACE_PEERS); true: addconf. Either way
+ * each peer replaces its allowed IPs (WGPEER_REPLACE_ALLOWEDIPS), as wg(8).
+ */
 bool config_read_init(struct config_ctx *ctx, const char *filename, bool append);
 /* One line without or with its trailing newline; lineno counts from 1. */
 bool config_read_line(struct config_ctx *ctx, const char *line, unsigned int lineno);

@@ -148,24 +148,26 @@ int uapi_write_get(FILE *out, const struct wgdevice *dev)
 	return ret;
 }
 
-/* 1: a line in buf; 0: the blank line; -EPROTO: EOF first, or a line too long. */
+/*
+ * 1: a line in buf; 0: the blank line; -EPROTO: EOF first, a line too long, or
+ * a NUL byte in it. A bad line is still read to its end, to stay in step.
+ */
 static int read_line(FILE *in, char buf[LINE_MAX_LEN])
 {
-	size_t len;
+	size_t len = 0;
+	bool bad = false;
+	int c;
 
-	if (!fgets(buf, LINE_MAX_LEN, in))
+	while ((c = getc(in)) != EOF && c != '\n') {
+		if (c == '\0' || len == LINE_MAX_LEN - 1)
+			bad = true;
+		else
+			buf[len++] = (char)c;
+	}
+	buf[len] = '\0';
+	if (bad || (c == EOF && !len))
 		return -EPROTO;
-	len = strlen(buf);
-	if (len && buf[len - 1] == '\n')
-		buf[--len] = '\0';
-	else if (!feof(in))
-		goto too_long;
 	return len ? 1 : 0;
-too_long:
-	/* Swallow the rest so its tail is not taken for a line of its own. */
-	for (int c = getc(in); c != EOF && c != '\n'; c = getc(in))
-		;
-	return -EPROTO;
 }
 
 /* After an error, consume the rest of the request so the stream stays in step. */

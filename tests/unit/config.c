@@ -260,8 +260,8 @@ static void test_good_file(void)
 	model_device_free(dev);
 	dev = parse_text("good.conf", good_conf, true, &err);
 	ok(dev && !(dev->flags & WGDEVICE_REPLACE_PEERS) &&
-		   !(dev->first_peer->flags & WGPEER_REPLACE_ALLOWEDIPS),
-	   "addconf replaces neither peers nor allowed IPs");
+		   (dev->first_peer->flags & WGPEER_REPLACE_ALLOWEDIPS),
+	   "addconf keeps other peers but, as wg, replaces each peer's allowed IPs");
 	model_device_free(dev);
 	dev = parse_text("empty.conf", "", false, &err);
 	ok(dev && !dev->first_peer && dev->flags == WGDEVICE_REPLACE_PEERS,

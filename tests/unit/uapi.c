@@ -1,0 +1,683 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for lib/uapi: both directions round-trip through the model; a
+ * set is byte-identical to what Debian's wg sends over the socket; a get
+ * reply from Debian's wireguard-go reads and writes back byte for byte; and
+ * malformed requests fail cleanly without losing step with the stream.
+ */
+#include "../lib/tap.h"
+#include "uapi.h"
+#include "config.h"
+#include "key.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <sodium.h>
+
+#define REF_WG "/usr/bin/wg"
+#define REF_WGGO "/usr/bin/wireguard-go"
+#define SOCK_DIR "/var/run/wireguard"
+#define PUB1 "EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mHk="
+#define PUB2 "hwX5nTqyGMTVeQGS3rWfsmuJ7Mu4F+95lxY14bDTKxU="
+#define PRIV "YBsmHbvmyX0mw8Zyq/mmbdDvkLnFcOTCaYKW9SdGxXs="
+
+static char tmpdir[] = "/tmp/wgkit-uapi-XXXXXX";
+
+static void skip(const char *why)
+{
+	printf("ok %d # skip %s\n", ++tap_count, why);
+}
+
+static const char *write_file(const char *name, const char *text)
+{
+	static char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+	return path;
+}
+
+/* Runs a writer into a fresh string (caller frees). */
+static char *write_to_string(int (*fn)(FILE *, const struct wgdevice *),
+			     const struct wgdevice *dev, int *ret)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	*ret = fn(f, dev);
+	fclose(f);
+	return buf;
+}
+
+static int read_set_from(const char *text, size_t len, struct wgdevice **dev, char *rest,
+			 size_t restlen)
+{
+	FILE *f = fmemopen((void *)text, len, "r");
+	int ret;
+
+	if (!f)
+		return -ENOMEM;
+	ret = uapi_read_set(f, dev);
+	if (rest && !fgets(rest, (int)restlen, f))
+		rest[0] = '\0';
+	fclose(f);
+	return ret;
+}
+
+static int read_get_from(const char *text, struct wgdevice *dev)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int ret;
+
+	if (!f)
+		return -ENOMEM;
+	ret = uapi_read_get(f, dev);
+	fclose(f);
+	return ret;
+}
+
+static bool same_aips(const struct wgpeer *a, const struct wgpeer *b)
+{
+	const struct wgallowedip *x = a->first_allowedip, *y = b->first_allowedip;
+
+	for (; x && y; x = x->next_allowedip, y = y->next_allowedip) {
+		size_t len = x->family == AF_INET ? 4 : 16;
+
+		if (x->family != y->family || x->cidr != y->cidr || x->flags != y->flags ||
+		    memcmp(&x->ip6, &y->ip6, len))
+			return false;
+	}
+	return !x && !y;
+}
+
+static bool same_endpoint(const union wgendpoint *a, const union wgendpoint *b)
+{
+	if (a->addr.sa_family != b->addr.sa_family)
+		return false;
+	if (a->addr.sa_family == AF_INET)
+		return !memcmp(&a->addr4, &b->addr4, sizeof(a->addr4));
+	if (a->addr.sa_family == AF_INET6)
+		return !memcmp(&a->addr6, &b->addr6, sizeof(a->addr6));
+	return true;
+}
+
+/* flags_mask: which peer flags must agree (a get reply does not carry them all). */
+static bool same_peer(const struct wgpeer *a, const struct wgpeer *b, uint32_t flags_mask)
+{
+	return (a->flags & flags_mask) == (b->flags & flags_mask) &&
+	       key_eq(a->public_key, b->public_key) && key_eq(a->preshared_key, b->preshared_key) &&
+	       same_endpoint(&a->endpoint, &b->endpoint) &&
+	       a->persistent_keepalive_interval == b->persistent_keepalive_interval &&
+	       a->rx_bytes == b->rx_bytes && a->tx_bytes == b->tx_bytes &&
+	       a->last_handshake_time.tv_sec == b->last_handshake_time.tv_sec &&
+	       a->last_handshake_time.tv_nsec == b->last_handshake_time.tv_nsec && same_aips(a, b);
+}
+
+static bool same_device(const struct wgdevice *a, const struct wgdevice *b, uint32_t dev_mask,
+			uint32_t peer_mask)
+{
+	const struct wgpeer *x = a->first_peer, *y = b->first_peer;
+
+	if ((a->flags & dev_mask) != (b->flags & dev_mask) ||
+	    !key_eq(a->private_key, b->private_key) || a->listen_port != b->listen_port ||
+	    a->fwmark != b->fwmark)
+		return false;
+	for (; x && y; x = x->next_peer, y = y->next_peer) {
+		if (!same_peer(x, y, peer_mask))
+			return false;
+	}
+	return !x && !y;
+}
+
+/* write_set, then read_set of the body: the same model comes back. */
+static void check_set_roundtrip(const struct wgdevice *dev, const char *what)
+{
+	struct wgdevice *back = NULL;
+	int wret = -1, rret;
+	char *text = write_to_string(uapi_write_set, dev, &wret);
+
+	ok(wret == 0 && text && !strncmp(text, "set=1\n", 6), "%s: write_set", what);
+	if (!text)
+		return;
+	rret = read_set_from(text + 6, strlen(text + 6), &back, NULL, 0);
+	is_int(rret, 0, "%s: read_set takes it", what);
+	ok(back && same_device(dev, back, ~0U, ~0U), "%s: same model after set round trip", what);
+	model_device_free(back);
+	free(text);
+}
+
+static struct wgdevice *cmd_model(const char **argv, int argc)
+{
+	return config_read_cmd(argv, argc);
+}
+
+static __attribute__((noinline)) void test_set_roundtrips(void)
+{
+	char priv[256], psk[256];
+	const char *argv[] = { "listen-port", "51820", "fwmark", "0x42", "private-key",
+			       priv, "peer", PUB1, "preshared-key",
+			       psk, "endpoint", "[fd00::1]:5",
+			       "persistent-keepalive", "25", "allowed-ips",
+			       "10.0.0.0/8,fd00::/64,192.168.1.1", "peer", PUB2, "remove" };
+	const char *inc[] = { "peer", PUB1, "endpoint", "1.2.3.4:9", "allowed-ips",
+			      "+10.1.0.0/16,-fd00::/64", "peer", PUB2, "allowed-ips", "" };
+	struct wgdevice *dev;
+
+	snprintf(priv, sizeof(priv), "%s", write_file("priv", PRIV "\n"));
+	snprintf(psk, sizeof(psk), "%s", write_file("psk", PUB2 "\n"));
+	dev = cmd_model(argv, sizeof(argv) / sizeof(argv[0]));
+	check_set_roundtrip(dev, "wg set, full");
+	model_device_free(dev);
+	dev = cmd_model(inc, sizeof(inc) / sizeof(inc[0]));
+	check_set_roundtrip(dev, "wg set, incremental allowed IPs");
+	model_device_free(dev);
+	dev = config_read_file(write_file("rt.conf", "[Interface]\nPrivateKey=" PRIV
+						     "\nListenPort=0\n[Peer]\nPublicKey=" PUB1
+						     "\nAllowedIPs=0.0.0.0/0,::/0\n"),
+			       false);
+	check_set_roundtrip(dev, "setconf file");
+	model_device_free(dev);
+	dev = model_device_new();
+	check_set_roundtrip(dev, "empty change");
+	model_device_free(dev);
+}
+
+static struct wgdevice *stats_model(void)
+{
+	const char *argv[] = { "listen-port", "51820", "fwmark", "7", "peer", PUB1, "endpoint",
+			       "[fe80::1%lo]:5", "persistent-keepalive", "25", "allowed-ips",
+			       "10.0.0.0/8,fd00::/64", "peer", PUB2, "endpoint", "1.2.3.4:9" };
+	struct wgdevice *dev = config_read_cmd(argv, sizeof(argv) / sizeof(argv[0]));
+
+	if (!dev)
+		return NULL;
+	key_from_base64(dev->private_key, PRIV);
+	dev->first_peer->rx_bytes = 123456789012ULL;
+	dev->first_peer->tx_bytes = 42;
+	dev->first_peer->last_handshake_time.tv_sec = 1700000000;
+	dev->first_peer->last_handshake_time.tv_nsec = 999999999;
+	return dev;
+}
+
+static __attribute__((noinline)) void test_get_roundtrip(void)
+{
+	struct wgdevice *dev = stats_model(), *back = model_device_new();
+	char *text, *again, *reply;
+	int wret = -1, rret;
+
+	text = write_to_string(uapi_write_get, dev, &wret);
+	is_int(wret, 0, "write_get");
+	reply = malloc(strlen(text) + 16);
+	sprintf(reply, "%serrno=0\n\n", text);
+	rret = read_get_from(reply, back);
+	is_int(rret, 0, "read_get takes its own output");
+	ok(same_device(dev, back, 0, WGPEER_HAS_PUBLIC_KEY), "same model after get round trip");
+	ok(back->flags & WGDEVICE_HAS_PUBLIC_KEY, "read_get derives the public key");
+	again = write_to_string(uapi_write_get, back, &wret);
+	is_str(again, text, "write_get of what read_get read is byte-identical");
+	ok(strstr(text, "endpoint=[fe80::1%lo]:5\n") != NULL, "link-local endpoint keeps its scope");
+	ok(strstr(text, "preshared_key=0000") != NULL, "a missing PSK is written as zeros");
+	free(again);
+	free(reply);
+	free(text);
+	model_device_free(dev);
+	model_device_free(back);
+}
+
+#define HEX1 "107d70c40bc03433e876e2a3efea573396318ad5d466e088c72902a217f89879"
+
+static const struct {
+	const char *body;
+	int want;
+	const char *why;
+} bad_sets[] = {
+	{ "noequals\n\n", -EPROTO, "a line without '='" },
+	{ "bogus=1\n\n", -EINVAL, "an unknown device key" },
+	{ "private_key=abc\n\n", -EINVAL, "a short key" },
+	{ "private_key=" HEX1 "0\n\n", -EINVAL, "a long key" },
+	{ "private_key=" HEX1 "\nprivate_key=zz7d70c40bc03433e876e2a3efea573396318ad5d466e088c72902a2"
+	  "17f89879\n\n",
+	  -EINVAL, "a key with non-hex digits" },
+	{ "listen_port=70000\n\n", -EINVAL, "listen_port out of range" },
+	{ "listen_port=-1\n\n", -EINVAL, "negative listen_port" },
+	{ "fwmark=0x10\n\n", -EINVAL, "hex fwmark (UAPI is decimal)" },
+	{ "replace_peers=false\n\n", -EINVAL, "replace_peers=false" },
+	{ "remove=true\n\n", -EINVAL, "a peer key before public_key" },
+	{ "public_key=" HEX1 "\nlisten_port=1\n\n", -EINVAL, "a device key after a peer" },
+	{ "public_key=" HEX1 "\nallowed_ip=10.0.0.0/33\n\n", -EINVAL, "allowed_ip /33" },
+	{ "public_key=" HEX1 "\nallowed_ip=+10.0.0.0/8\n\n", -EINVAL, "allowed_ip with '+'" },
+	{ "public_key=" HEX1 "\nendpoint=localhost:5\n\n", -EINVAL, "a host name endpoint" },
+	{ "public_key=" HEX1 "\nendpoint=1.2.3.4\n\n", -EINVAL, "an endpoint without port" },
+	{ "public_key=" HEX1 "\nprotocol_version=2\n\n", -EINVAL, "protocol_version=2" },
+	{ "public_key=" HEX1 "\npersistent_keepalive_interval=65536\n\n", -EINVAL,
+	  "keepalive out of range" },
+	{ "public_key=" HEX1 "\nupdate_only=1\n\n", -EINVAL, "update_only=1" },
+	{ "public_key=" HEX1 "\nreplace_allowed_ips=yes\n\n", -EINVAL, "replace_allowed_ips=yes" },
+	{ "listen_port=1\n", -EPROTO, "end of input before the blank line" },
+	{ "", -EPROTO, "no input at all" },
+};
+
+static __attribute__((noinline)) void test_bad_sets(void)
+{
+	struct wgdevice *dev = (struct wgdevice *)1;
+	char text[1024], rest[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad_sets) / sizeof(bad_sets[0]); ++i) {
+		int n = snprintf(text, sizeof(text), "%sget=1\n", bad_sets[i].body);
+		bool at_eof = strstr(bad_sets[i].body, "\n\n") == NULL;
+		int ret = read_set_from(text, at_eof ? strlen(bad_sets[i].body) : (size_t)n, &dev,
+					rest, sizeof(rest));
+
+		is_int(ret, bad_sets[i].want, "read_set rejects %s", bad_sets[i].why);
+		ok(dev == NULL, "no model for %s", bad_sets[i].why);
+		if (!at_eof)
+			is_str(rest, "get=1\n", "the next request is intact after %s",
+			       bad_sets[i].why);
+	}
+}
+
+static __attribute__((noinline)) void test_odd_sets(void)
+{
+	struct wgdevice *dev = NULL;
+	char big[2048], rest[64];
+	int ret;
+
+	memset(big, 'a', sizeof(big));
+	memcpy(big + sizeof(big) - 12, "\n\nget=1\n", 8);
+	ret = read_set_from(big, sizeof(big) - 4, &dev, rest, sizeof(rest));
+	is_int(ret, -EPROTO, "an overlong line is a protocol error");
+	is_str(rest, "get=1\n", "and the stream stays in step");
+	ret = read_set_from("private_key=\0abc\n\n", 18, &dev, NULL, 0);
+	is_int(ret, -EPROTO, "a NUL inside a line is a protocol error");
+	ret = read_set_from("public_key=" HEX1 "\nallowed_ip=-10.0.0.0/8\nupdate_only=true\n"
+			    "remove=true\nreplace_allowed_ips=true\nprotocol_version=1\n\n",
+			    strlen("public_key=" HEX1 "\nallowed_ip=-10.0.0.0/8\nupdate_only=true\n"
+				   "remove=true\nreplace_allowed_ips=true\nprotocol_version=1\n\n"),
+			    &dev, NULL, 0);
+	is_int(ret, 0, "every peer key parses");
+	ok(dev && dev->first_peer->first_allowedip->flags == WGALLOWEDIP_REMOVE_ME,
+	   "allowed_ip=-PREFIX asks for removal");
+	ok(dev && (dev->first_peer->flags & WGPEER_UPDATE_ONLY) &&
+		   (dev->first_peer->flags & WGPEER_REMOVE_ME),
+	   "update_only and remove are flags");
+	model_device_free(dev);
+}
+
+static __attribute__((noinline)) void test_bad_gets(void)
+{
+	struct wgdevice *dev = model_device_new();
+
+	is_int(read_get_from("errno=-22\n\n", dev), -EINVAL, "errno=-22 is -EINVAL");
+	is_int(read_get_from("errno=0\n\n", dev), 0, "errno=0 is success");
+	is_int(read_get_from("listen_port=5\n\n", dev), -EPROTO, "a reply without errno");
+	is_int(read_get_from("garbage\nerrno=0\n\n", dev), -EPROTO, "a line without '='");
+	is_int(read_get_from("errno=x\n\n", dev), -EPROTO, "a bad errno");
+	is_int(read_get_from("listen_port=99999\nerrno=0\n\n", dev), -EPROTO, "a bad port");
+	is_int(read_get_from("future_key=1\npublic_key=" HEX1 "\nfuture_peer_key=2\nerrno=0\n\n",
+			     dev),
+	       0, "unknown keys from newer servers are skipped");
+	ok(dev->first_peer && !dev->first_peer->next_peer, "and the peer is read");
+	is_int(read_get_from("public_key=" HEX1 "\nrx_bytes=-1\nerrno=0\n\n", dev), -EPROTO,
+	       "negative counters");
+	is_int(read_get_from("listen_port=5\n", dev), -EPROTO, "a reply cut short");
+	model_device_free(dev);
+}
+
+/* Many random and mutated requests: read_set must never crash or leak. */
+static __attribute__((noinline)) void test_fuzz_read_set(void)
+{
+	static const char seed[] = "private_key=" HEX1 "\nlisten_port=5\nreplace_peers=true\n"
+				   "public_key=" HEX1 "\nendpoint=[fd00::1]:5\n"
+				   "allowed_ip=10.0.0.0/8\npersistent_keepalive_interval=5\n\n";
+	char buf[sizeof(seed)];
+	struct wgdevice *dev;
+	int i, j, accepted = 0;
+
+	for (i = 0; i < 3000; ++i) {
+		memcpy(buf, seed, sizeof(seed));
+		for (j = 0; j < 1 + i % 4; ++j)
+			buf[randombytes_uniform(sizeof(seed) - 1)] = (char)randombytes_uniform(256);
+		if (read_set_from(buf, sizeof(seed) - 1, &dev, NULL, 0) == 0)
+			++accepted;
+		model_device_free(dev);
+	}
+	ok(1, "3000 mutated requests, no crash (%d accepted)", accepted);
+	is_int(read_set_from(seed, sizeof(seed) - 1, &dev, NULL, 0), 0, "the seed itself parses");
+	model_device_free(dev);
+}
+
+/* Reads one request from a client, answers errno=0; returns it (caller frees). */
+static char *serve_one(int fd)
+{
+	char *req = NULL, line[1024];
+	size_t len = 0;
+	FILE *io = fdopen(fd, "r+");
+	FILE *out = open_memstream(&req, &len);
+
+	while (io && out && fgets(line, sizeof(line), io)) {
+		fputs(line, out);
+		if (!strcmp(line, "\n"))
+			break;
+	}
+	if (io) {
+		fputs("errno=0\n\n", io);
+		fclose(io);
+	} else {
+		close(fd);
+	}
+	if (out)
+		fclose(out);
+	return req;
+}
+
+static int listen_at(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	mkdir(SOCK_DIR, 0755);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	unlink(path);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || listen(fd, 4)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Serves connections until the child exits; keeps the last "set=1" request. */
+static char *serve_until_exit(int lfd, pid_t pid)
+{
+	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+	char *set = NULL, *req;
+	int status, rounds;
+
+	for (rounds = 0; rounds < 100; ++rounds) {
+		if (poll(&pfd, 1, 100) > 0) {
+			req = serve_one(accept(lfd, NULL, NULL));
+			if (req && !strncmp(req, "set=1\n", 6)) {
+				free(set);
+				set = req;
+			} else {
+				free(req);
+			}
+		}
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return set;
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return set;
+}
+
+/* What Debian's wg writes to the UAPI socket for `wg ARGV...` (with %s = the interface). */
+static char *capture_wg(const char *const argv[])
+{
+	char iface[IFNAMSIZ], path[108];
+	const char *args[32];
+	char *set = NULL;
+	int lfd, i;
+	pid_t pid;
+
+	snprintf(iface, sizeof(iface), "lcu%d", (int)getpid() % 100000);
+	snprintf(path, sizeof(path), SOCK_DIR "/%s.sock", iface);
+	for (i = 0; argv[i] && i < 31; ++i)
+		args[i] = strcmp(argv[i], "%s") ? argv[i] : iface;
+	args[i] = NULL;
+	lfd = listen_at(path);
+	if (lfd < 0)
+		return NULL;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		execv(REF_WG, (char *const *)args);
+		_exit(127);
+	}
+	if (pid > 0)
+		set = serve_until_exit(lfd, pid);
+	close(lfd);
+	unlink(path);
+	return set;
+}
+
+static void compare_with_wg(const char *const ref_argv[], struct wgdevice *ours, const char *what)
+{
+	char *want = capture_wg(ref_argv), *got;
+	int ret = -1;
+
+	got = ours ? write_to_string(uapi_write_set, ours, &ret) : NULL;
+	if (!ok(want != NULL, "%s: captured what " REF_WG " sends", what))
+		return free(got);
+	ok(ret == 0 && got, "%s: we write a set", what);
+	is_str(got, want, "%s: byte-identical to " REF_WG, what);
+	free(want);
+	free(got);
+	model_device_free(ours);
+}
+
+static __attribute__((noinline)) void test_against_wg(void)
+{
+	char priv[256], psk[256], conf[256];
+	const char *args[] = { "listen-port", "51999", "fwmark", "0x42", "private-key", priv,
+			       "peer", PUB1, "preshared-key", psk, "endpoint", "[fe80::1%lo]:5",
+			       "persistent-keepalive", "25", "allowed-ips",
+			       "10.0.0.0/8, fd00::/64,10.1.2.3", "peer", PUB2, "remove", "peer", PUB2,
+			       "allowed-ips", "" };
+	const char *set_argv[32] = { "wg", "set", "%s" };
+	const char *setconf_argv[] = { "wg", "setconf", "%s", conf, NULL };
+	const char *addconf_argv[] = { "wg", "addconf", "%s", conf, NULL };
+	size_t n = sizeof(args) / sizeof(args[0]);
+
+	if (access(REF_WG, X_OK) || geteuid() != 0)
+		return skip(REF_WG " missing or not root: no socket to capture on");
+	snprintf(priv, sizeof(priv), "%s", write_file("priv", PRIV "\n"));
+	snprintf(psk, sizeof(psk), "%s", write_file("psk", PUB2 "\n"));
+	snprintf(conf, sizeof(conf), "%s",
+		 write_file("ref.conf", "[Interface]\nPrivateKey=" PRIV "\nListenPort=0\n"
+					"FwMark=off\n[Peer]\nPublicKey=" PUB1 "\nPresharedKey=" PUB2
+					"\nEndpoint=1.2.3.4:51820\nAllowedIPs=0.0.0.0/0,::/0\n"
+					"PersistentKeepalive=off\n[Peer]\nPublicKey=" PUB2 "\n"));
+	memcpy(set_argv + 3, args, n * sizeof(args[0]));
+	compare_with_wg(set_argv, config_read_cmd(args, (int)n), "wg set");
+	compare_with_wg(setconf_argv, config_read_file(conf, false), "wg setconf");
+	compare_with_wg(addconf_argv, config_read_file(conf, true), "wg addconf");
+}
+
+static int connect_to(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Starts wireguard-go for iface inside namespace ns; its pid, or -1. */
+static pid_t start_wggo(const char *ns, const char *iface, const char *sock)
+{
+	char cmd[128];
+	pid_t pid;
+	int i;
+
+	snprintf(cmd, sizeof(cmd), "ip netns add %s", ns);
+	if (system(cmd))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		setenv("WG_PROCESS_FOREGROUND", "1", 1);
+		execl("/usr/sbin/ip", "ip", "netns", "exec", ns, REF_WGGO, iface, (char *)NULL);
+		execl("/sbin/ip", "ip", "netns", "exec", ns, REF_WGGO, iface, (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; pid > 0 && i < 50 && access(sock, F_OK); ++i)
+		usleep(100000);
+	return pid;
+}
+
+static void stop_wggo(const char *ns, pid_t pid)
+{
+	char cmd[128];
+	int status;
+
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, &status, 0);
+	}
+	snprintf(cmd, sizeof(cmd), "ip netns del %s", ns);
+	if (system(cmd))
+		diag("could not delete the test namespace");
+}
+
+/* Sends our set for dev; the server's errno. */
+static int send_set(const char *sock, const struct wgdevice *dev)
+{
+	int fd = connect_to(sock), ret;
+	FILE *f = fd >= 0 ? fdopen(fd, "r+") : NULL;
+	struct wgdevice *reply = model_device_new();
+
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		model_device_free(reply);
+		return -ENOTCONN;
+	}
+	ret = uapi_write_set(f, dev);
+	if (!ret) {
+		fseek(f, 0, SEEK_CUR); /* switch the stream from writing to reading */
+		ret = uapi_read_get(f, reply);
+	}
+	fclose(f);
+	model_device_free(reply);
+	return ret;
+}
+
+/* The raw text of a get reply, up to and with its blank line (caller frees). */
+static char *raw_get(const char *sock)
+{
+	char *text = NULL, line[1024];
+	size_t len = 0;
+	int fd = connect_to(sock);
+	FILE *f = fd >= 0 ? fdopen(fd, "r+") : NULL, *out = open_memstream(&text, &len);
+
+	if (f && out) {
+		fputs("get=1\n\n", f);
+		fflush(f);
+		while (fgets(line, sizeof(line), f)) {
+			fputs(line, out);
+			if (!strcmp(line, "\n"))
+				break;
+		}
+	}
+	if (f)
+		fclose(f);
+	else if (fd >= 0)
+		close(fd);
+	fclose(out);
+	return text;
+}
+
+static const char wggo_conf[] = "[Interface]\nPrivateKey=" PRIV "\nListenPort=51998\nFwMark=0x42\n"
+				"[Peer]\nPublicKey=" PUB1 "\nPresharedKey=" PUB2 "\n"
+				"Endpoint=[fd00::1]:51820\nAllowedIPs=10.0.0.0/8,fd00::/64,"
+				"10.1.2.3/32\nPersistentKeepalive=25\n"
+				"[Peer]\nPublicKey=" PUB2 "\nEndpoint=1.2.3.4:5\n";
+
+static void check_wggo_reply(const char *raw, const struct wgdevice *sent)
+{
+	struct wgdevice *got = model_device_new();
+	char *again;
+	int ret = -1;
+	size_t len;
+
+	is_int(read_get_from(raw, got), 0, "wireguard-go's get reply reads");
+	ok(same_device(sent, got, 0, WGPEER_HAS_PUBLIC_KEY | WGPEER_HAS_PRESHARED_KEY),
+	   "and holds exactly what we set");
+	again = write_to_string(uapi_write_get, got, &ret);
+	len = again ? strlen(again) : 0;
+	ok(ret == 0 && again && !strncmp(raw, again, len) && !strcmp(raw + len, "errno=0\n\n"),
+	   "write_get reproduces wireguard-go's reply byte for byte");
+	if (again && strncmp(raw, again, len))
+		printf("# ours:\n%s# theirs:\n%s", again, raw);
+	free(again);
+	model_device_free(got);
+}
+
+static __attribute__((noinline)) void test_against_wggo(void)
+{
+	char ns[32], iface[IFNAMSIZ], sock[108], *raw;
+	struct wgdevice *dev;
+	pid_t pid;
+
+	if (access(REF_WGGO, X_OK) || geteuid() != 0)
+		return skip(REF_WGGO " missing or not root");
+	snprintf(ns, sizeof(ns), "lcu%d", (int)getpid() % 100000);
+	snprintf(iface, sizeof(iface), "lcg%d", (int)getpid() % 100000);
+	snprintf(sock, sizeof(sock), SOCK_DIR "/%s.sock", iface);
+	pid = start_wggo(ns, iface, sock);
+	if (pid < 0 || access(sock, F_OK)) {
+		stop_wggo(ns, pid);
+		return skip("could not start wireguard-go in a namespace");
+	}
+	dev = config_read_file(write_file("go.conf", wggo_conf), false);
+	is_int(send_set(sock, dev), 0, "wireguard-go takes our set");
+	raw = raw_get(sock);
+	check_wggo_reply(raw ? raw : "", dev);
+	free(raw);
+	model_device_free(dev);
+	stop_wggo(ns, pid);
+}
+
+static void cleanup(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd))
+		diag("could not remove the temporary folder");
+}
+
+int main(void)
+{
+	if (!mkdtemp(tmpdir) || key_init())
+		return 1;
+	signal(SIGPIPE, SIG_IGN); /* wg may hang up before our reply */
+	test_set_roundtrips();
+	test_get_roundtrip();
+	test_bad_sets();
+	test_odd_sets();
+	test_bad_gets();
+	test_fuzz_read_set();
+	test_against_wg();
+	test_against_wggo();
+	cleanup();
+	return tap_done();
+}
