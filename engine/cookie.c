@@ -1,63 +1,267 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Placeholder bodies so the API links while the implementation lands. */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
+/*
+ * mac1, mac2 and cookie replies (whitepaper 5.4.4 and 5.4.7). A cookie is a
+ * MAC of the sender's address under a secret we rotate every two minutes, so
+ * a sender proves it can receive at its address before we spend a DH on it.
+ */
+#include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
-#include <stddef.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sodium.h>
+#include "blake2s.h"
+#include "clock.h"
 #include "cookie.h"
+#include "ratelimiter.h"
+
+static const char mac1_label[] = "mac1----";
+static const char cookie_label[] = "cookie--";
+
+/* key = HASH(label || pub) */
+static void precompute_key(uint8_t key[NOISE_SYMMETRIC_KEY_LEN], const char *label,
+			   const uint8_t pub[NOISE_PUBLIC_KEY_LEN])
+{
+	struct blake2s_state st;
+
+	blake2s_init(&st, NOISE_SYMMETRIC_KEY_LEN);
+	blake2s_update(&st, label, strlen(label));
+	blake2s_update(&st, pub, NOISE_PUBLIC_KEY_LEN);
+	blake2s_final(&st, key);
+}
+
+/* Handshake messages only: the MACs are their last 32 bytes. */
+static struct message_macs *macs_of(const void *msg, size_t len)
+{
+	if (len != sizeof(struct message_handshake_initiation) &&
+	    len != sizeof(struct message_handshake_response))
+		return NULL;
+	return (struct message_macs *)((uint8_t *)msg + len - sizeof(struct message_macs));
+}
+
+/* mac1 = MAC(key, msg up to mac1) */
+static void compute_mac1(uint8_t mac[COOKIE_LEN], const void *msg, size_t len,
+			 const uint8_t key[NOISE_SYMMETRIC_KEY_LEN])
+{
+	blake2s(mac, COOKIE_LEN, msg, len - sizeof(struct message_macs), key,
+		NOISE_SYMMETRIC_KEY_LEN);
+}
+
+/* mac2 = MAC(cookie, msg up to mac2) */
+static void compute_mac2(uint8_t mac[COOKIE_LEN], const void *msg, size_t len,
+			 const uint8_t cookie[COOKIE_LEN])
+{
+	blake2s(mac, COOKIE_LEN, msg, len - COOKIE_LEN, cookie, COOKIE_LEN);
+}
 
 int cookie_checker_init(struct cookie_checker *checker)
 {
-	return -ENOSYS;
+	memset(checker, 0, sizeof(*checker));
+	return pthread_rwlock_init(&checker->lock, NULL) ? -ENOMEM : 0;
 }
 
 void cookie_checker_free(struct cookie_checker *checker)
 {
+	pthread_rwlock_destroy(&checker->lock);
+	sodium_memzero(checker, sizeof(*checker));
 }
 
 void cookie_checker_precompute(struct cookie_checker *checker,
 			       const uint8_t local_public[NOISE_PUBLIC_KEY_LEN])
 {
+	pthread_rwlock_wrlock(&checker->lock);
+	checker->has_keys = local_public != NULL;
+	if (local_public) {
+		precompute_key(checker->cookie_encryption_key, cookie_label, local_public);
+		precompute_key(checker->message_mac1_key, mac1_label, local_public);
+	} else {
+		sodium_memzero(checker->cookie_encryption_key, NOISE_SYMMETRIC_KEY_LEN);
+		sodium_memzero(checker->message_mac1_key, NOISE_SYMMETRIC_KEY_LEN);
+	}
+	pthread_rwlock_unlock(&checker->lock);
 }
 
 int cookie_maker_init(struct cookie_maker *maker, const uint8_t remote_public[NOISE_PUBLIC_KEY_LEN])
 {
-	return -ENOSYS;
+	memset(maker, 0, sizeof(*maker));
+	if (pthread_rwlock_init(&maker->lock, NULL))
+		return -ENOMEM;
+	precompute_key(maker->cookie_decryption_key, cookie_label, remote_public);
+	precompute_key(maker->message_mac1_key, mac1_label, remote_public);
+	return 0;
 }
 
 void cookie_maker_free(struct cookie_maker *maker)
 {
+	pthread_rwlock_destroy(&maker->lock);
+	sodium_memzero(maker, sizeof(*maker));
+}
+
+bool cookie_checker_mac1_ok(struct cookie_checker *checker, const void *msg, size_t len)
+{
+	const struct message_macs *macs = macs_of(msg, len);
+	uint8_t mac[COOKIE_LEN];
+	bool ok = false;
+
+	if (!macs)
+		return false;
+	pthread_rwlock_rdlock(&checker->lock);
+	if (checker->has_keys) {
+		compute_mac1(mac, msg, len, checker->message_mac1_key);
+		ok = !sodium_memcmp(mac, macs->mac1, COOKIE_LEN);
+	}
+	pthread_rwlock_unlock(&checker->lock);
+	return ok;
+}
+
+/* The address bytes a cookie covers: IP then port, as on the wire. */
+static size_t source_bytes(uint8_t out[18], const struct sockaddr *src)
+{
+	if (src->sa_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)src;
+
+		memcpy(out, &sin->sin_addr, 4);
+		memcpy(out + 4, &sin->sin_port, 2);
+		return 6;
+	}
+	if (src->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)src;
+
+		memcpy(out, &sin6->sin6_addr, 16);
+		memcpy(out + 16, &sin6->sin6_port, 2);
+		return 18;
+	}
+	return 0;
+}
+
+/* Makes the secret new if it is older than COOKIE_SECRET_MAX_AGE. */
+static void rotate_secret(struct cookie_checker *checker, uint64_t now)
+{
+	/* A racy first look is fine: the decision is made again under the lock. */
+	if (!clock_has_expired(__atomic_load_n(&checker->secret_birthdate, __ATOMIC_RELAXED),
+			       COOKIE_SECRET_MAX_AGE, now))
+		return;
+	pthread_rwlock_wrlock(&checker->lock);
+	/* Checked again: another thread may have rotated it meanwhile. */
+	if (clock_has_expired(checker->secret_birthdate, COOKIE_SECRET_MAX_AGE, now)) {
+		randombytes_buf(checker->secret, COOKIE_SECRET_LEN);
+		__atomic_store_n(&checker->secret_birthdate, now, __ATOMIC_RELAXED);
+	}
+	pthread_rwlock_unlock(&checker->lock);
+}
+
+/* cookie = MAC(secret, src ip || src port); false for an unknown address family. */
+static bool make_cookie(uint8_t cookie[COOKIE_LEN], struct cookie_checker *checker,
+			const struct sockaddr *src)
+{
+	uint8_t addr[18];
+	size_t len = source_bytes(addr, src);
+
+	if (!len)
+		return false;
+	rotate_secret(checker, clock_now_ns());
+	pthread_rwlock_rdlock(&checker->lock);
+	blake2s(cookie, COOKIE_LEN, addr, len, checker->secret, COOKIE_SECRET_LEN);
+	pthread_rwlock_unlock(&checker->lock);
+	return true;
+}
+
+bool cookie_checker_mac2_ok(struct cookie_checker *checker, const void *msg, size_t len,
+			    const struct sockaddr *src)
+{
+	const struct message_macs *macs = macs_of(msg, len);
+	uint8_t cookie[COOKIE_LEN], mac[COOKIE_LEN];
+	bool ok = false;
+
+	if (!macs || !make_cookie(cookie, checker, src))
+		goto out;
+	compute_mac2(mac, msg, len, cookie);
+	ok = !sodium_memcmp(mac, macs->mac2, COOKIE_LEN);
+out:
+	sodium_memzero(cookie, sizeof(cookie));
+	return ok;
 }
 
 enum cookie_verdict cookie_checker_validate(struct cookie_checker *checker, const void *msg,
 					    size_t len, const struct sockaddr *src, bool under_load,
 					    struct ratelimiter *rl)
 {
-	return 0;
-}
-
-bool cookie_checker_mac1_ok(struct cookie_checker *checker, const void *msg, size_t len)
-{
-	return 0;
-}
-
-bool cookie_checker_mac2_ok(struct cookie_checker *checker, const void *msg, size_t len,
-			    const struct sockaddr *src)
-{
-	return 0;
+	if (!cookie_checker_mac1_ok(checker, msg, len))
+		return COOKIE_DROP;
+	/* Without load, mac1 suffices: a cookie round trip would only add latency. */
+	if (!under_load)
+		return COOKIE_ACCEPT;
+	if (!cookie_checker_mac2_ok(checker, msg, len, src))
+		return COOKIE_SEND_REPLY;
+	if (rl && !ratelimiter_allow(rl, src, clock_now_ns()))
+		return COOKIE_RATELIMITED;
+	return COOKIE_ACCEPT;
 }
 
 int cookie_reply_create(struct cookie_checker *checker, struct message_handshake_cookie *reply,
 			const void *msg, size_t len, uint32_t sender_index,
 			const struct sockaddr *src)
 {
-	return -ENOSYS;
+	const struct message_macs *macs = macs_of(msg, len);
+	uint8_t cookie[COOKIE_LEN];
+	int ret = -EINVAL;
+
+	if (!macs || !make_cookie(cookie, checker, src))
+		goto out;
+	reply->header.type = htole32(MESSAGE_HANDSHAKE_COOKIE);
+	reply->receiver_index = htole32(sender_index);
+	randombytes_buf(reply->nonce, COOKIE_NONCE_LEN);
+	/* The cookie is bound to the message it answers by using its mac1 as associated data. */
+	pthread_rwlock_rdlock(&checker->lock);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(reply->encrypted_cookie, NULL, cookie,
+						   COOKIE_LEN, macs->mac1, COOKIE_LEN, NULL,
+						   reply->nonce, checker->cookie_encryption_key);
+	pthread_rwlock_unlock(&checker->lock);
+	ret = 0;
+out:
+	sodium_memzero(cookie, sizeof(cookie));
+	return ret;
 }
 
 int cookie_reply_consume(struct cookie_maker *maker, const struct message_handshake_cookie *reply)
 {
-	return -ENOSYS;
+	uint8_t cookie[COOKIE_LEN];
+	int ret = -EINVAL;
+
+	pthread_rwlock_wrlock(&maker->lock);
+	/* Only a reply to the last message we sent can be decrypted (its mac1 is the AD). */
+	if (!maker->have_sent_mac1)
+		goto out;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+		    cookie, NULL, NULL, reply->encrypted_cookie, sizeof(reply->encrypted_cookie),
+		    maker->last_mac1_sent, COOKIE_LEN, reply->nonce, maker->cookie_decryption_key))
+		goto out;
+	memcpy(maker->cookie, cookie, COOKIE_LEN);
+	maker->cookie_birthdate = clock_now_ns();
+	maker->have_sent_mac1 = false;
+	ret = 0;
+out:
+	pthread_rwlock_unlock(&maker->lock);
+	sodium_memzero(cookie, sizeof(cookie));
+	return ret;
 }
 
 void cookie_maker_add_macs(struct cookie_maker *maker, void *msg, size_t len)
 {
+	struct message_macs *macs = macs_of(msg, len);
+	uint64_t now = clock_now_ns();
+
+	if (!macs)
+		return;
+	pthread_rwlock_wrlock(&maker->lock);
+	compute_mac1(macs->mac1, msg, len, maker->message_mac1_key);
+	memcpy(maker->last_mac1_sent, macs->mac1, COOKIE_LEN);
+	maker->have_sent_mac1 = true;
+	/* A cookie is trusted a little less long than the secret behind it lives. */
+	if (!clock_has_expired(maker->cookie_birthdate,
+			       COOKIE_SECRET_MAX_AGE - COOKIE_SECRET_LATENCY, now))
+		compute_mac2(macs->mac2, msg, len, maker->cookie);
+	else
+		memset(macs->mac2, 0, COOKIE_LEN);
+	pthread_rwlock_unlock(&maker->lock);
 }

@@ -68,7 +68,7 @@ enum cookie_verdict cookie_checker_validate(struct cookie_checker *checker, cons
 					    struct ratelimiter *rl);
 /* True if msg's mac1 is right for our public key. */
 bool cookie_checker_mac1_ok(struct cookie_checker *checker, const void *msg, size_t len);
-/* True if msg's mac2 is right for src's current (or just-rotated-out) cookie. */
+/* True if msg's mac2 is right for the cookie src would get now. */
 bool cookie_checker_mac2_ok(struct cookie_checker *checker, const void *msg, size_t len,
 			    const struct sockaddr *src);
 /*
