@@ -86,7 +86,7 @@ void queue_ring_free(struct queue_ring *r)
 	pthread_cond_destroy(&r->nonempty);
 }
 
-bool queue_ring_push(struct queue_ring *r, struct batch *b)
+bool queue_ring_push(struct queue_ring *r, void *b)
 {
 	bool ok;
 
@@ -101,9 +101,9 @@ bool queue_ring_push(struct queue_ring *r, struct batch *b)
 	return ok;
 }
 
-struct batch *queue_ring_pop(struct queue_ring *r)
+void *queue_ring_pop(struct queue_ring *r)
 {
-	struct batch *b = NULL;
+	void *b = NULL;
 
 	pthread_mutex_lock(&r->lock);
 	while (!r->len && !r->closed)

@@ -36,6 +36,7 @@ enum batch_dir {
 };
 
 struct peer;
+struct noise_keypair;
 
 /* Packets of one peer under one key, in order. */
 struct batch {
@@ -44,8 +45,7 @@ struct batch {
 	enum batch_dir dir;
 	atomic_bool done;
 	unsigned int n;
-	uint32_t index;		/* send: the receiver's index; receive: ours */
-	uint8_t key[32];	/* a copy of the session key, wiped on release */
+	struct noise_keypair *kp; /* a reference, dropped when the batch is released */
 	union wgendpoint src; /* receive: where every packet came from */
 	struct elem *e[BATCH_MAX];
 };
@@ -59,11 +59,11 @@ struct queue_pool {
 	size_t size;
 };
 
-/* A bounded multi-producer multi-consumer ring of batches. */
+/* A bounded multi-producer multi-consumer ring of pointers (batches, messages). */
 struct queue_ring {
 	pthread_mutex_t lock;
 	pthread_cond_t nonempty;
-	struct batch **slot;
+	void **slot;
 	unsigned int cap, head, len;
 	bool closed;
 };
@@ -85,9 +85,9 @@ void queue_pool_put(struct queue_pool *p, void *const *objs, unsigned int n);
 int queue_ring_init(struct queue_ring *r, unsigned int cap) __attribute__((warn_unused_result));
 void queue_ring_free(struct queue_ring *r);
 /* false when full or closed (the caller drops). */
-bool queue_ring_push(struct queue_ring *r, struct batch *b);
+bool queue_ring_push(struct queue_ring *r, void *b);
 /* Blocks until a batch arrives; NULL once closed and empty. */
-struct batch *queue_ring_pop(struct queue_ring *r);
+void *queue_ring_pop(struct queue_ring *r);
 unsigned int queue_ring_len(struct queue_ring *r);
 /* Wakes every waiter; later pushes fail. */
 void queue_ring_close(struct queue_ring *r);

@@ -199,7 +199,7 @@ static bool gso_fits(const struct iovec *iov, unsigned int n)
 			return false;
 		total += iov[i].iov_len;
 	}
-	return n > 1 && n <= UDP_GSO_MAX_SEGS && total <= 65000;
+	return n > 1 && n <= UDP_GSO_MAX_SEGS && total <= UDP_GSO_MAX_BYTES;
 }
 
 int udp_send_batch(struct udp *u, const union wgendpoint *ep, struct iovec *iov, unsigned int n)

@@ -14,6 +14,7 @@
 #include "model.h"
 
 #define UDP_GSO_MAX_SEGS 64
+#define UDP_GSO_MAX_BYTES 65000
 #define UDP_RX_BUF 65536
 #define UDP_RX_BATCH 16
 

@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Incoming packets. Authentication comes first (the workers), then, in order
+ * per peer, the replay window, key confirmation, roaming and the check that
+ * the inner source address is one the peer may use.
+ */
+#include <string.h>
+#include <endian.h>
+#include <sodium.h>
+#include "aead.h"
+#include "clock.h"
+#include "device.h"
+#include "log.h"
+#include "peer.h"
+#include "receive.h"
+#include "send.h"
+
+#define FLUSH_MAX_BATCHES 16
+
+/* The batch being filled while one recvmmsg result is classified. */
+struct rx_ctx {
+	struct device *dev;
+	struct batch *b;
+};
+
+static uint32_t get_le32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return le32toh(v);
+}
+
+static void ctx_flush(struct rx_ctx *c)
+{
+	if (c->b)
+		device_batch_queue(c->dev, c->b, &c->b->peer->rx_fifo);
+	c->b = NULL;
+}
+
+/* A new batch for the keypair with our index idx; false if there is none. */
+static bool ctx_start(struct rx_ctx *c, uint32_t idx, const union wgendpoint *src)
+{
+	struct device *dev = c->dev;
+	struct index_entry *ent;
+	struct noise_keypair *kp;
+	struct peer *peer;
+
+	pthread_rwlock_rdlock(&dev->cfg_lock);
+	ent = index_lookup(dev->index, idx, INDEX_KEYPAIR);
+	kp = ent ? (struct noise_keypair *)ent : NULL;
+	peer = kp ? peer_get(kp->entry.peer) : NULL;
+	pthread_rwlock_unlock(&dev->cfg_lock);
+	if (!kp)
+		return false;
+	c->b = device_batch_new(dev, peer, kp, BATCH_RECEIVE);
+	peer_put(peer);
+	if (!c->b)
+		return false;
+	c->b->src = *src;
+	return true;
+}
+
+static bool same_src(const union wgendpoint *a, const union wgendpoint *b)
+{
+	if (a->addr.sa_family != b->addr.sa_family)
+		return false;
+	if (a->addr.sa_family == AF_INET)
+		return a->addr4.sin_port == b->addr4.sin_port &&
+		       a->addr4.sin_addr.s_addr == b->addr4.sin_addr.s_addr;
+	return a->addr6.sin6_port == b->addr6.sin6_port &&
+	       !memcmp(&a->addr6.sin6_addr, &b->addr6.sin6_addr, 16);
+}
+
+static void rx_data(struct rx_ctx *c, const uint8_t *msg, uint32_t len,
+		    const union wgendpoint *src)
+{
+	struct device *dev = c->dev;
+	uint32_t idx = get_le32(msg + 4);
+	struct elem *e;
+	uint64_t ctr;
+
+	if (len < MESSAGE_MINIMUM_LENGTH || len > ELEM_SIZE - 16) {
+		atomic_fetch_add(&dev->stats.rx_bad_size, 1);
+		return;
+	}
+	if (c->b && (c->b->kp->entry.index != idx || c->b->n == BATCH_MAX ||
+		     !same_src(&c->b->src, src)))
+		ctx_flush(c);
+	if (!c->b && !ctx_start(c, idx, src)) {
+		atomic_fetch_add(&dev->stats.rx_unknown_index, 1);
+		return;
+	}
+	if (!queue_pool_get(&dev->elems, (void **)&e, 1)) {
+		atomic_fetch_add(&dev->stats.tx_no_buffer, 1);
+		return;
+	}
+	memcpy(e->buf, msg, len);
+	memcpy(&ctr, msg + 8, 8);
+	e->counter = le64toh(ctr);
+	e->data = e->buf + MESSAGE_DATA_HEADER_LEN;
+	e->len = len - MESSAGE_DATA_HEADER_LEN;
+	c->b->e[c->b->n++] = e;
+}
+
+static bool handshake_size_ok(uint32_t type, uint32_t len)
+{
+	switch (type) {
+	case MESSAGE_HANDSHAKE_INITIATION:
+		return len == sizeof(struct message_handshake_initiation);
+	case MESSAGE_HANDSHAKE_RESPONSE:
+		return len == sizeof(struct message_handshake_response);
+	case MESSAGE_HANDSHAKE_COOKIE:
+		return len == sizeof(struct message_handshake_cookie);
+	default:
+		return false;
+	}
+}
+
+static void rx_handshake(struct device *dev, const uint8_t *msg, uint32_t len,
+			 const union wgendpoint *src)
+{
+	struct hs_msg *m;
+
+	if (!queue_pool_get(&dev->hs_pool, (void **)&m, 1)) {
+		atomic_fetch_add(&dev->stats.rx_handshake_dropped, 1);
+		return;
+	}
+	memcpy(m->buf, msg, len);
+	m->len = len;
+	m->src = *src;
+	if (!queue_ring_push(&dev->handshakes, m)) {
+		atomic_fetch_add(&dev->stats.rx_handshake_dropped, 1);
+		queue_pool_put(&dev->hs_pool, (void **)&m, 1);
+	}
+}
+
+static void rx_one(struct rx_ctx *c, const uint8_t *msg, uint32_t len,
+		   const union wgendpoint *src)
+{
+	uint32_t type = len >= 4 ? get_le32(msg) : 0;
+
+	if (type == MESSAGE_DATA) {
+		rx_data(c, msg, len, src);
+	} else if (handshake_size_ok(type, len)) {
+		rx_handshake(c->dev, msg, len, src);
+	} else {
+		atomic_fetch_add(type >= MESSAGE_HANDSHAKE_INITIATION && type <= MESSAGE_DATA ?
+					 &c->dev->stats.rx_bad_size :
+					 &c->dev->stats.rx_bad_type,
+				 1);
+	}
+}
+
+void receive_datagrams(struct device *dev, struct udp_rx *rx, unsigned int n)
+{
+	struct rx_ctx c = { .dev = dev };
+
+	for (unsigned int i = 0; i < n; ++i) {
+		uint32_t seg = rx[i].gso ? rx[i].gso : rx[i].len;
+
+		if (!seg) {
+			atomic_fetch_add(&dev->stats.rx_bad_size, 1);
+			continue;
+		}
+		for (uint32_t off = 0; off < rx[i].len; off += seg) {
+			uint32_t len = rx[i].len - off < seg ? rx[i].len - off : seg;
+
+			rx_one(&c, rx[i].buf + off, len, &rx[i].src);
+		}
+	}
+	ctx_flush(&c);
+}
+
+void receive_crypt_batch(struct batch *b)
+{
+	const uint8_t *key = b->kp->recv_key;
+
+	for (unsigned int i = 0; i < b->n; ++i) {
+		struct elem *e = b->e[i];
+
+		e->ok = aead_open(e->data, e->data, e->len, e->counter, key);
+		if (e->ok)
+			e->len -= AEAD_TAG_LEN;
+	}
+	atomic_store_explicit(&b->done, true, memory_order_release);
+	receive_flush(b->peer);
+}
+
+/* The inner packet's own length, or 0 if it is not a whole IPv4/IPv6 packet. */
+static uint32_t inner_len(const uint8_t *p, uint32_t len)
+{
+	uint32_t l;
+
+	if (len >= 20 && (p[0] >> 4) == 4) {
+		l = (uint32_t)p[2] << 8 | p[3];
+		return l >= 20 && l <= len ? l : 0;
+	}
+	if (len >= 40 && (p[0] >> 4) == 6) {
+		l = ((uint32_t)p[4] << 8 | p[5]) + 40;
+		return l <= len ? l : 0;
+	}
+	return 0;
+}
+
+/* What one flush pass gathered to write out. */
+struct rx_out {
+	uint8_t *pkts[FLUSH_MAX_BATCHES * BATCH_MAX];
+	uint32_t lens[FLUSH_MAX_BATCHES * BATCH_MAX];
+	unsigned int n;
+	bool confirmed;
+};
+
+/* Marks key confirmation, timers and roaming for a batch with ok authenticated packets. */
+static void rx_authenticated(struct peer *peer, struct batch *b, unsigned int data,
+			     uint64_t bytes, struct rx_out *out)
+{
+	uint64_t now = clock_now_ns();
+
+	if (noise_received_with_keypair(&peer->noise, b->kp)) {
+		out->confirmed = true;
+		atomic_fetch_add(&peer->dev->stats.handshakes_done, 1);
+	}
+	peer_endpoint_set(peer, &b->src);
+	atomic_fetch_add(&peer->rx_bytes, bytes);
+	pthread_mutex_lock(&peer->lock);
+	if (out->confirmed) {
+		timers_handshake_complete(&peer->timers, now);
+		clock_gettime(CLOCK_REALTIME, &peer->last_handshake);
+	}
+	timers_any_authenticated_packet_received(&peer->timers, now);
+	timers_any_authenticated_packet_traversal(&peer->timers, now);
+	if (data)
+		timers_data_received(&peer->timers, now);
+	pthread_mutex_unlock(&peer->lock);
+}
+
+/* Checks each opened packet of b and gathers the good ones into out. */
+static void rx_check_batch(struct peer *peer, struct batch *b, struct rx_out *out)
+{
+	struct device *dev = peer->dev;
+	unsigned int good = 0, data = 0;
+	uint64_t bytes = 0;
+
+	pthread_rwlock_rdlock(&dev->cfg_lock);
+	for (unsigned int i = 0; i < b->n; ++i) {
+		struct elem *e = b->e[i];
+		uint32_t len;
+
+		if (!e->ok || !noise_keypair_check_counter(b->kp, e->counter)) {
+			atomic_fetch_add(e->ok ? &dev->stats.rx_replay : &dev->stats.rx_bad_auth, 1);
+			continue;
+		}
+		++good;
+		bytes += e->len + MESSAGE_MINIMUM_LENGTH;
+		if (!e->len)
+			continue;
+		len = inner_len(e->data, e->len);
+		if (!len) {
+			atomic_fetch_add(&dev->stats.rx_bad_inner, 1);
+		} else if (allowedips_lookup_src(&dev->aips, e->data, len) != peer) {
+			atomic_fetch_add(&dev->stats.rx_bad_source, 1);
+		} else {
+			out->pkts[out->n] = e->data;
+			out->lens[out->n++] = len;
+			++data;
+		}
+	}
+	pthread_rwlock_unlock(&dev->cfg_lock);
+	if (good)
+		rx_authenticated(peer, b, data, bytes, out);
+}
+
+/* Asks for a new handshake once when the current keypair grows old on receive. */
+static void keep_key_fresh(struct peer *peer, struct noise_keypair *kp)
+{
+	bool send = false;
+
+	if (!noise_keypair_wants_rekey_receive(kp, clock_now_ns()))
+		return;
+	pthread_mutex_lock(&peer->lock);
+	if (!peer->timers.sent_lastminute_handshake) {
+		peer->timers.sent_lastminute_handshake = true;
+		send = true;
+	}
+	pthread_mutex_unlock(&peer->lock);
+	if (send)
+		send_handshake_initiation(peer, false);
+}
+
+void receive_flush(struct peer *peer)
+{
+	struct device *dev = peer->dev;
+	/* Too big for the stack; one per thread, used under rx_flush_lock only. */
+	static __thread struct rx_out out;
+	struct batch *done[FLUSH_MAX_BATCHES];
+	unsigned int n;
+	bool confirmed;
+
+	pthread_mutex_lock(&peer->rx_flush_lock);
+	do {
+		out.n = 0;
+		out.confirmed = false;
+		for (n = 0; n < FLUSH_MAX_BATCHES; ++n) {
+			done[n] = queue_fifo_pop_done(&peer->rx_fifo);
+			if (!done[n])
+				break;
+			rx_check_batch(peer, done[n], &out);
+		}
+		if (out.n)
+			tun_write_batch(dev->tun, out.pkts, out.lens, out.n);
+		confirmed = out.confirmed;
+		for (unsigned int i = 0; i < n; ++i) {
+			keep_key_fresh(peer, done[i]->kp);
+			device_batch_release(dev, done[i]);
+		}
+		if (confirmed)
+			send_staged(peer);
+	} while (n == FLUSH_MAX_BATCHES);
+	pthread_mutex_unlock(&peer->rx_flush_lock);
+}
+
+/* The peer owning our index idx (handshake or keypair), with a reference, or NULL. */
+static struct peer *peer_by_index(struct device *dev, uint32_t idx)
+{
+	struct index_entry *ent;
+	struct peer *peer = NULL;
+
+	pthread_rwlock_rdlock(&dev->cfg_lock);
+	ent = index_lookup(dev->index, idx, INDEX_HANDSHAKE | INDEX_KEYPAIR);
+	if (ent) {
+		peer = peer_get(ent->peer);
+		if (ent->kind == INDEX_KEYPAIR)
+			noise_keypair_put((struct noise_keypair *)ent);
+	}
+	pthread_rwlock_unlock(&dev->cfg_lock);
+	return peer;
+}
+
+static void rx_cookie(struct device *dev, struct hs_msg *m)
+{
+	const struct message_handshake_cookie *msg = (const void *)m->buf;
+	struct peer *peer = peer_by_index(dev, le32toh(msg->receiver_index));
+
+	if (!peer || cookie_reply_consume(&peer->cookie, msg) < 0)
+		atomic_fetch_add(&dev->stats.rx_handshake_bad, 1);
+	peer_put(peer);
+}
+
+/* Timer events and counters for a handshake message received from peer. */
+static void hs_received(struct peer *peer, struct hs_msg *m)
+{
+	uint64_t now = clock_now_ns();
+
+	peer_endpoint_set(peer, &m->src);
+	atomic_fetch_add(&peer->rx_bytes, m->len);
+	pthread_mutex_lock(&peer->lock);
+	timers_any_authenticated_packet_received(&peer->timers, now);
+	timers_any_authenticated_packet_traversal(&peer->timers, now);
+	pthread_mutex_unlock(&peer->lock);
+}
+
+static void send_response(struct peer *peer, const union wgendpoint *to)
+{
+	struct message_handshake_response msg;
+	uint64_t now = clock_now_ns();
+
+	if (noise_create_response(&peer->noise, &msg) < 0)
+		return;
+	cookie_maker_add_macs(&peer->cookie, &msg, sizeof(msg));
+	pthread_mutex_lock(&peer->lock);
+	timers_ephemeral_key_created(&peer->timers, now);
+	timers_any_authenticated_packet_traversal(&peer->timers, now);
+	timers_any_authenticated_packet_sent(&peer->timers, now);
+	pthread_mutex_unlock(&peer->lock);
+	if (device_send_to(peer->dev, to, &msg, sizeof(msg)) == 0)
+		atomic_fetch_add(&peer->tx_bytes, sizeof(msg));
+	if (noise_begin_session(&peer->noise) == 0) {
+		pthread_mutex_lock(&peer->lock);
+		timers_session_derived(&peer->timers, now);
+		pthread_mutex_unlock(&peer->lock);
+	}
+	sodium_memzero(&msg, sizeof(msg));
+}
+
+/* Caller holds dev->cfg_lock (read), which keeps remote's peer alive. */
+static void rx_initiation(struct device *dev, struct hs_msg *m)
+{
+	struct noise_remote *remote;
+	struct peer *peer;
+
+	if (noise_consume_initiation(&dev->noise, (const void *)m->buf, &remote) < 0) {
+		atomic_fetch_add(&dev->stats.rx_handshake_bad, 1);
+		return;
+	}
+	peer = remote->peer;
+	if (atomic_load(&peer->is_dead))
+		return;
+	hs_received(peer, m);
+	send_response(peer, &m->src);
+}
+
+/* Caller holds dev->cfg_lock (read). */
+static void rx_response(struct device *dev, struct hs_msg *m)
+{
+	struct noise_remote *remote;
+	struct peer *peer;
+	uint64_t now = clock_now_ns();
+
+	if (noise_consume_response(&dev->noise, (const void *)m->buf, &remote) < 0) {
+		atomic_fetch_add(&dev->stats.rx_handshake_bad, 1);
+		return;
+	}
+	peer = remote->peer;
+	if (atomic_load(&peer->is_dead) || noise_begin_session(&peer->noise) < 0)
+		return;
+	hs_received(peer, m);
+	atomic_fetch_add(&dev->stats.handshakes_done, 1);
+	pthread_mutex_lock(&peer->lock);
+	timers_session_derived(&peer->timers, now);
+	timers_handshake_complete(&peer->timers, now);
+	clock_gettime(CLOCK_REALTIME, &peer->last_handshake);
+	pthread_mutex_unlock(&peer->lock);
+	send_keepalive(peer);
+}
+
+static void send_cookie(struct device *dev, struct hs_msg *m)
+{
+	struct message_handshake_cookie reply;
+	uint32_t sender;
+
+	memcpy(&sender, m->buf + 4, 4);
+	if (cookie_reply_create(&dev->cookie, &reply, m->buf, m->len, le32toh(sender),
+				&m->src.addr) < 0)
+		return;
+	atomic_fetch_add(&dev->stats.rx_cookie_sent, 1);
+	device_send_to(dev, &m->src, &reply, sizeof(reply));
+}
+
+void receive_handshake(struct device *dev, struct hs_msg *m)
+{
+	uint32_t type = get_le32(m->buf);
+	enum cookie_verdict v;
+
+	if (type == MESSAGE_HANDSHAKE_COOKIE) {
+		rx_cookie(dev, m);
+		return;
+	}
+	v = cookie_checker_validate(&dev->cookie, m->buf, m->len, &m->src.addr,
+				    device_is_under_load(dev), dev->rl);
+	if (v == COOKIE_SEND_REPLY)
+		send_cookie(dev, m);
+	if (v != COOKIE_ACCEPT) {
+		atomic_fetch_add(&dev->stats.rx_handshake_dropped, 1);
+		return;
+	}
+	pthread_rwlock_rdlock(&dev->cfg_lock);
+	if (type == MESSAGE_HANDSHAKE_INITIATION)
+		rx_initiation(dev, m);
+	else
+		rx_response(dev, m);
+	pthread_rwlock_unlock(&dev->cfg_lock);
+}

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Outgoing packets. Nonces are taken under the peer's tx_order_lock in the
+ * same order as batches enter its FIFO, so the receiver's replay window sees
+ * them in order; equal-sized sealed packets leave as one UDP GSO train.
+ */
+#include <string.h>
+#include <endian.h>
+#include <sodium.h>
+#include "aead.h"
+#include "clock.h"
+#include "device.h"
+#include "log.h"
+#include "peer.h"
+#include "send.h"
+
+static unsigned int padded_len(unsigned int len, unsigned int mtu)
+{
+	unsigned int p = (len + MESSAGE_PADDING_MULTIPLE - 1) & ~(MESSAGE_PADDING_MULTIPLE - 1u);
+
+	if (len >= mtu)
+		return len;
+	return p > mtu ? mtu : p;
+}
+
+/* Adds one authenticated packet's timer events; caller holds nothing. */
+static void timers_sent(struct peer *peer, bool is_data)
+{
+	uint64_t now = clock_now_ns();
+
+	pthread_mutex_lock(&peer->lock);
+	timers_any_authenticated_packet_traversal(&peer->timers, now);
+	timers_any_authenticated_packet_sent(&peer->timers, now);
+	if (is_data)
+		timers_data_sent(&peer->timers, now);
+	pthread_mutex_unlock(&peer->lock);
+}
+
+/* Numbers and queues e[0..n) (n <= BATCH_MAX) under kp; false if kp is used up. */
+static bool queue_one_batch(struct peer *peer, struct noise_keypair *kp, struct elem **e,
+			    unsigned int n)
+{
+	struct device *dev = peer->dev;
+	struct batch *b = device_batch_new(dev, peer, noise_keypair_get(kp), BATCH_SEND);
+	unsigned int mtu = device_mtu(dev);
+
+	if (!b) {
+		atomic_fetch_add(&dev->stats.tx_no_buffer, n);
+		queue_pool_put(&dev->elems, (void **)e, n);
+		return true;
+	}
+	pthread_mutex_lock(&peer->tx_order_lock);
+	for (unsigned int i = 0; i < n; ++i) {
+		if (!noise_keypair_next_counter(kp, &e[i]->counter)) {
+			pthread_mutex_unlock(&peer->tx_order_lock);
+			device_batch_release(dev, b);
+			queue_pool_put(&dev->elems, (void **)e + i, n - i);
+			return false;
+		}
+		unsigned int plen = padded_len(e[i]->len, mtu);
+
+		memset(e[i]->data + e[i]->len, 0, plen - e[i]->len);
+		e[i]->len = plen;
+		b->e[b->n++] = e[i];
+	}
+	device_batch_queue(dev, b, &peer->tx_fifo);
+	pthread_mutex_unlock(&peer->tx_order_lock);
+	return true;
+}
+
+void send_packets(struct peer *peer, struct elem **e, unsigned int n)
+{
+	uint64_t now = clock_now_ns();
+	struct noise_keypair *kp = noise_keypair_current_get(&peer->noise);
+	bool rekey;
+
+	if (!kp || !noise_keypair_can_send(kp, now)) {
+		noise_keypair_put(kp);
+		peer_stage(peer, e, n);
+		send_handshake_initiation(peer, false);
+		return;
+	}
+	for (unsigned int i = 0; i < n; i += BATCH_MAX) {
+		unsigned int m = n - i < BATCH_MAX ? n - i : BATCH_MAX;
+
+		if (!queue_one_batch(peer, kp, e + i, m)) {
+			queue_pool_put(&peer->dev->elems, (void **)e + i + m, n - i - m);
+			break;
+		}
+	}
+	rekey = noise_keypair_wants_rekey_send(kp, now);
+	noise_keypair_put(kp);
+	if (rekey)
+		send_handshake_initiation(peer, false);
+}
+
+void send_keepalive(struct peer *peer)
+{
+	struct elem *e;
+	bool staged;
+
+	pthread_mutex_lock(&peer->lock);
+	staged = peer->n_staged > 0;
+	pthread_mutex_unlock(&peer->lock);
+	if (staged) {
+		send_staged(peer);
+		return;
+	}
+	if (!queue_pool_get(&peer->dev->elems, (void **)&e, 1))
+		return;
+	e->data = e->buf + ELEM_HEADROOM;
+	e->len = 0;
+	send_packets(peer, &e, 1);
+}
+
+void send_staged(struct peer *peer)
+{
+	struct elem *e[MAX_STAGED_PACKETS];
+	unsigned int n = peer_unstage(peer, e, MAX_STAGED_PACKETS);
+
+	if (n)
+		send_packets(peer, e, n);
+}
+
+void send_handshake_initiation(struct peer *peer, bool is_retry)
+{
+	struct message_handshake_initiation msg;
+	union wgendpoint ep;
+	uint64_t now = clock_now_ns();
+	bool may;
+
+	if (atomic_load(&peer->is_dead))
+		return;
+	pthread_mutex_lock(&peer->lock);
+	may = timers_may_send_initiation(&peer->timers, now);
+	ep = peer->endpoint;
+	if (may)
+		timers_handshake_initiated(&peer->timers, now, is_retry);
+	pthread_mutex_unlock(&peer->lock);
+	if (!may || noise_create_initiation(&peer->noise, &msg) < 0)
+		return;
+	cookie_maker_add_macs(&peer->cookie, &msg, sizeof(msg));
+	pthread_mutex_lock(&peer->lock);
+	timers_ephemeral_key_created(&peer->timers, now);
+	pthread_mutex_unlock(&peer->lock);
+	timers_sent(peer, false);
+	if (ep.addr.sa_family && device_send_to(peer->dev, &ep, &msg, sizeof(msg)) == 0)
+		atomic_fetch_add(&peer->tx_bytes, sizeof(msg));
+	sodium_memzero(&msg, sizeof(msg));
+}
+
+void send_crypt_batch(struct batch *b)
+{
+	struct noise_keypair *kp = b->kp;
+	uint32_t type = htole32(MESSAGE_DATA), idx = htole32(kp->remote_index);
+
+	for (unsigned int i = 0; i < b->n; ++i) {
+		struct elem *e = b->e[i];
+		uint8_t *hdr = e->data - MESSAGE_DATA_HEADER_LEN;
+		uint64_t ctr = htole64(e->counter);
+
+		memcpy(hdr, &type, 4);
+		memcpy(hdr + 4, &idx, 4);
+		memcpy(hdr + 8, &ctr, 8);
+		aead_seal(e->data, e->data, e->len, e->counter, kp->send_key);
+		e->len += AEAD_TAG_LEN;
+	}
+	atomic_store_explicit(&b->done, true, memory_order_release);
+	send_flush(b->peer);
+}
+
+/* The end of the GSO train starting at i: equal sizes, a shorter one may close it. */
+static unsigned int train_end(const struct iovec *iov, unsigned int i, unsigned int n)
+{
+	size_t size = iov[i].iov_len, total = size;
+	unsigned int j = i + 1;
+
+	while (j < n && iov[j].iov_len == size && total + size <= UDP_GSO_MAX_BYTES) {
+		total += size;
+		++j;
+	}
+	if (j < n && iov[j].iov_len < size && total + iov[j].iov_len <= UDP_GSO_MAX_BYTES)
+		++j;
+	return j;
+}
+
+/* Transmits one finished batch as GSO trains of equal-sized packets. */
+static void transmit(struct peer *peer, struct batch *b, const union wgendpoint *ep)
+{
+	struct iovec iov[BATCH_MAX];
+	uint64_t bytes = 0;
+	unsigned int data = 0, i, j;
+
+	for (i = 0; i < b->n; ++i) {
+		iov[i].iov_base = b->e[i]->data - MESSAGE_DATA_HEADER_LEN;
+		iov[i].iov_len = b->e[i]->len + MESSAGE_DATA_HEADER_LEN;
+		bytes += iov[i].iov_len;
+		data += b->e[i]->len > AEAD_TAG_LEN;
+	}
+	for (i = 0; i < b->n; i = j) {
+		j = train_end(iov, i, b->n);
+		device_send_iov(peer->dev, ep, iov + i, j - i);
+	}
+	atomic_fetch_add(&peer->tx_bytes, bytes);
+	timers_sent(peer, data > 0);
+}
+
+void send_flush(struct peer *peer)
+{
+	struct device *dev = peer->dev;
+	union wgendpoint ep;
+	struct batch *b;
+
+	pthread_mutex_lock(&peer->tx_flush_lock);
+	while ((b = queue_fifo_pop_done(&peer->tx_fifo))) {
+		peer_endpoint_get(peer, &ep);
+		if (b->n && ep.addr.sa_family)
+			transmit(peer, b, &ep);
+		device_batch_release(dev, b);
+	}
+	pthread_mutex_unlock(&peer->tx_flush_lock);
+}

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Text protocol framing: the first line names the operation, lib/uapi parses
+ * and prints the body, the device applies a parsed set atomically. Replies end
+ * in "errno=N" where N is 0 or, like wireguard-go, a negative errno.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include "device.h"
+#include "log.h"
+#include "model.h"
+#include "uapi-server.h"
+#include "uapi.h"
+
+struct conn {
+	struct device *dev;
+	int fd;
+};
+
+static int path_for(struct uapi_server *s, const char *iface)
+{
+	int n = snprintf(s->path, sizeof(s->path), "%s/wireguard/%s.sock", RUNSTATEDIR, iface);
+
+	return n < 0 || (size_t)n >= sizeof(s->path) ? -ENAMETOOLONG : 0;
+}
+
+static void remember_ino(struct uapi_server *s)
+{
+	struct stat st;
+
+	s->ino = stat(s->path, &st) == 0 ? st.st_ino : 0;
+}
+
+/* -EADDRINUSE when a live server answers on path, else removes a stale file. */
+static int clear_stale(const struct sockaddr_un *sun)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0)
+		ret = -EADDRINUSE;
+	else if (errno == ECONNREFUSED)
+		unlink(sun->sun_path);
+	close(fd);
+	return ret;
+}
+
+int uapi_server_listen(struct uapi_server *s, const char *iface)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	mode_t old;
+	int ret = path_for(s, iface);
+
+	if (ret < 0)
+		return ret;
+	if (mkdir(RUNSTATEDIR "/wireguard", 0755) < 0 && errno != EEXIST)
+		return -errno;
+	memcpy(sun.sun_path, s->path, sizeof(s->path));
+	ret = clear_stale(&sun);
+	if (ret < 0)
+		return ret;
+	s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s->fd < 0)
+		return -errno;
+	old = umask(0077);
+	ret = bind(s->fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ? -errno : 0;
+	umask(old);
+	if (ret == 0 && (chmod(s->path, 0600) < 0 || listen(s->fd, 16) < 0))
+		ret = -errno;
+	if (ret < 0) {
+		close(s->fd);
+		s->fd = -1;
+		return ret;
+	}
+	remember_ino(s);
+	return 0;
+}
+
+int uapi_server_adopt(struct uapi_server *s, int fd, const char *iface)
+{
+	int ret = path_for(s, iface);
+
+	if (ret < 0)
+		return ret;
+	s->fd = fd;
+	remember_ino(s);
+	return 0;
+}
+
+bool uapi_server_is_alive(const struct uapi_server *s)
+{
+	struct stat st;
+
+	if (!s->ino)
+		return true;
+	return stat(s->path, &st) == 0 && st.st_ino == s->ino;
+}
+
+void uapi_server_close(struct uapi_server *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	if (uapi_server_is_alive(s))
+		unlink(s->path);
+}
+
+static int serve_get(struct device *dev, FILE *out)
+{
+	struct wgdevice *m = NULL;
+	int ret = device_uapi_get(dev, &m);
+
+	if (ret == 0)
+		ret = uapi_write_get(out, m);
+	model_device_free(m);
+	return ret;
+}
+
+static int serve_set(struct device *dev, FILE *in)
+{
+	struct wgdevice *m = NULL;
+	int ret = uapi_read_set(in, &m);
+
+	if (ret == 0)
+		ret = device_uapi_set(dev, m);
+	model_device_free(m);
+	return ret;
+}
+
+void uapi_server_serve(struct device *dev, FILE *in, FILE *out)
+{
+	char line[64];
+	int ret;
+
+	while (fgets(line, sizeof(line), in)) {
+		if (!strcmp(line, "get=1\n")) {
+			if (!fgets(line, sizeof(line), in) || strcmp(line, "\n"))
+				return;
+			ret = serve_get(dev, out);
+		} else if (!strcmp(line, "set=1\n")) {
+			ret = serve_set(dev, in);
+		} else {
+			return;
+		}
+		if (ret < 0)
+			log_err("UAPI request failed: %s", strerror(-ret));
+		fprintf(out, "errno=%d\n\n", ret);
+		fflush(out);
+	}
+}
+
+static void *conn_main(void *arg)
+{
+	struct conn *c = arg;
+	int fd2 = dup(c->fd);
+	FILE *in = fdopen(c->fd, "r"), *out = fd2 >= 0 ? fdopen(fd2, "w") : NULL;
+
+	if (in && out)
+		uapi_server_serve(c->dev, in, out);
+	if (in)
+		fclose(in);
+	else
+		close(c->fd);
+	if (out)
+		fclose(out);
+	else if (fd2 >= 0)
+		close(fd2);
+	free(c);
+	return NULL;
+}
+
+static void spawn_conn(struct device *dev, int fd)
+{
+	struct conn *c = malloc(sizeof(*c));
+	pthread_attr_t attr;
+	pthread_t t;
+
+	if (!c) {
+		close(fd);
+		return;
+	}
+	*c = (struct conn){ dev, fd };
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, conn_main, c)) {
+		close(fd);
+		free(c);
+	}
+	pthread_attr_destroy(&attr);
+}
+
+void uapi_server_run(struct uapi_server *s, struct device *dev)
+{
+	struct pollfd p = { .fd = s->fd, .events = POLLIN };
+
+	while (!device_is_stopping(dev)) {
+		if (!uapi_server_is_alive(s)) {
+			log_info("UAPI socket %s removed, shutting down", s->path);
+			device_request_stop(dev);
+			break;
+		}
+		if (poll(&p, 1, 250) <= 0)
+			continue;
+		int fd = accept4(s->fd, NULL, NULL, SOCK_CLOEXEC);
+
+		if (fd >= 0)
+			spawn_conn(dev, fd);
+	}
+}
