@@ -143,7 +143,7 @@ static int load(struct mesh *x, const struct opts *o)
 		return 1;
 	keystore_ensure_psk_secret(&x->ks);
 	rotate_keys(x, o);
-	ret = plan_build(&x->p, x->m, &x->ks, &x->d);
+	ret = x->m->syntax_error ? 0 : plan_build(&x->p, x->m, &x->ks, &x->d);
 	if (ret)
 		return ret;
 	if (!diag_has_errors(&x->d))
@@ -197,8 +197,8 @@ static int cmd_plan(struct mesh *x, const struct opts *o)
 static int cmd_check(struct mesh *x, const struct opts *o)
 {
 	(void)o;
-	printf("%s: OK: %zu sites, %zu clients, %zu relayed pairs\n", x->yaml, x->p.n_sites,
-	       x->p.n_clients, x->p.n_relayed);
+	printf("%s: OK: %zu sites, %zu clients, %zu relayed pair%s\n", x->yaml, x->p.n_sites,
+	       x->p.n_clients, x->p.n_relayed, x->p.n_relayed == 1 ? "" : "s");
 	return 0;
 }
 

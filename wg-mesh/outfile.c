@@ -30,28 +30,60 @@ static int write_full(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-int outfile_write_atomic(const char *path, const void *buf, size_t len)
+static int write_temp(const char *path, const void *buf, size_t len, char **tmp, bool sync)
 {
-	char *tmp;
 	int fd, ret;
 
-	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+	if (asprintf(tmp, "%s.XXXXXX", path) < 0)
 		return -ENOMEM;
-	fd = mkostemp(tmp, O_CLOEXEC); /* O_EXCL, mode 0600 */
+	fd = mkostemp(*tmp, O_CLOEXEC); /* O_EXCL, mode 0600 */
 	if (fd < 0) {
 		ret = -errno;
-		free(tmp);
+		free(*tmp);
+		*tmp = NULL;
 		return ret;
 	}
 	ret = fchmod(fd, 0600) < 0 ? -errno : write_full(fd, buf, len);
-	if (!ret && fdatasync(fd) < 0)
+	if (!ret && sync && fdatasync(fd) < 0)
 		ret = -errno;
 	if (close(fd) < 0 && !ret)
 		ret = -errno;
-	if (!ret && rename(tmp, path) < 0)
+	if (ret) {
+		unlink(*tmp);
+		free(*tmp);
+		*tmp = NULL;
+	}
+	return ret;
+}
+
+int outfile_write_temp(const char *path, const void *buf, size_t len, char **tmp)
+{
+	return write_temp(path, buf, len, tmp, false);
+}
+
+int outfile_sync_dir(const char *dir)
+{
+	int ret = 0, fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (syncfs(fd) < 0)
 		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+int outfile_write_atomic(const char *path, const void *buf, size_t len)
+{
+	char *tmp;
+	int ret = write_temp(path, buf, len, &tmp, true);
+
 	if (ret)
+		return ret;
+	if (rename(tmp, path) < 0) {
+		ret = -errno;
 		unlink(tmp);
+	}
 	free(tmp);
 	return ret;
 }

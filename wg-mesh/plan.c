@@ -26,6 +26,7 @@ struct addr_set {
 struct pool_state {
 	uint8_t next[16]; /* the next candidate address */
 	bool exhausted;
+	bool reported;
 };
 
 static const uint8_t *addr_bytes(const struct wgallowedip *ip)
@@ -340,6 +341,9 @@ static void allocate(struct plan *p, struct plan_node *n, struct pool_state *sta
 		if (slot->family)
 			continue;
 		if (!pool_next(&pools->v[k].ip, &states[k], used, a)) {
+			if (states[k].reported)
+				continue;
+			states[k].reported = true;
 			cidr_print(buf, sizeof(buf), &pools->v[k].ip);
 			diag_add(d, pools->v[k].pos, "tunnel pool %s is exhausted at `%s' (%zu sites "
 						     "and clients in all); expected a larger prefix",

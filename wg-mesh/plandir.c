@@ -29,10 +29,34 @@ static void note(struct plandir_names *list, const char *name)
 	list->v[list->n++] = name;
 }
 
-static int write_node(const char *dir, const char *iface, const char *name, const struct textbuf *b,
-		      struct plandir_summary *sum)
+struct pending {
+	char *tmp, *path;
+};
+
+struct pending_list {
+	struct pending *v;
+	size_t n;
+};
+
+static int push_pending(struct pending_list *pl, char *tmp, char *path)
 {
-	char *path;
+	struct pending *v;
+
+	if (!(pl->n & (pl->n - 1)) || !pl->n) {
+		v = realloc(pl->v, (pl->n ? pl->n * 2 : 1) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		pl->v = v;
+	}
+	pl->v[pl->n++] = (struct pending){ tmp, path };
+	return 0;
+}
+
+/* Writes a changed config to a temporary file beside its place; unchanged ones stay. */
+static int write_node(const char *dir, const char *iface, const char *name, const struct textbuf *b,
+		      struct plandir_summary *sum, struct pending_list *pl)
+{
+	char *path, *tmp = NULL;
 	int ret;
 
 	if (b->failed || asprintf(&path, "%s/%s/%s.conf", dir, name, iface) < 0)
@@ -40,42 +64,69 @@ static int write_node(const char *dir, const char *iface, const char *name, cons
 	*strrchr(path, '/') = '\0';
 	ret = outfile_mkdirs(path);
 	path[strlen(path)] = '/';
-	if (ret)
-		goto out;
-	if (outfile_has_content(path, b->p, b->len)) {
+	if (!ret && outfile_has_content(path, b->p, b->len)) {
 		sum->unchanged++;
-		goto out;
+		free(path);
+		return 0;
 	}
-	note(access(path, F_OK) ? &sum->added : &sum->changed, name);
-	ret = outfile_write_atomic(path, b->p, b->len);
-out:
-	if (ret)
-		fprintf(stderr, "Unable to write %s: %s\n", path, strerror(-ret));
+	if (!ret)
+		ret = outfile_write_temp(path, b->p, b->len, &tmp);
+	if (!ret) {
+		note(access(path, F_OK) ? &sum->added : &sum->changed, name);
+		ret = push_pending(pl, tmp, path);
+		if (!ret)
+			return 0;
+		unlink(tmp);
+		free(tmp);
+	}
+	fprintf(stderr, "Unable to write %s: %s\n", path, strerror(-ret));
 	free(path);
+	return ret;
+}
+
+/* One syncfs for all the new files, then each is renamed into place. */
+static int commit(struct pending_list *pl, const char *dir, int ret)
+{
+	size_t i;
+
+	if (!ret && pl->n && (ret = outfile_sync_dir(dir)))
+		fprintf(stderr, "Unable to sync %s: %s\n", dir, strerror(-ret));
+	for (i = 0; i < pl->n; ++i) {
+		if (!ret && rename(pl->v[i].tmp, pl->v[i].path) < 0) {
+			ret = -errno;
+			fprintf(stderr, "Unable to write %s: %s\n", pl->v[i].path, strerror(-ret));
+		}
+		if (ret)
+			unlink(pl->v[i].tmp);
+		free(pl->v[i].tmp);
+		free(pl->v[i].path);
+	}
+	free(pl->v);
 	return ret;
 }
 
 int plandir_write(const struct plan *p, const char *dir, struct plandir_summary *sum)
 {
+	struct pending_list pl = { 0 };
 	struct render_scratch s;
 	struct textbuf b = { 0 };
 	const char *iface = p->m->interface;
 	size_t i;
-	int ret = render_scratch_init(&s, p->n_sites);
+	int ret = render_scratch_init(&s, p->n_sites, true);
 
 	for (i = 0; !ret && i < p->n_sites; ++i) {
 		textbuf_clear(&b);
 		render_site(p, i, &b, &s);
-		ret = write_node(dir, iface, p->sites[i].name, &b, sum);
+		ret = write_node(dir, iface, p->sites[i].name, &b, sum, &pl);
 	}
 	for (i = 0; !ret && i < p->n_clients; ++i) {
 		textbuf_clear(&b);
 		render_client(p, i, &b);
-		ret = write_node(dir, iface, p->clients[i].name, &b, sum);
+		ret = write_node(dir, iface, p->clients[i].name, &b, sum, &pl);
 	}
 	textbuf_free(&b);
 	render_scratch_free(&s);
-	return ret;
+	return commit(&pl, dir, ret);
 }
 
 static void remove_conf(const char *dir, const char *name, const char *iface)

@@ -12,11 +12,20 @@
 #include "textbuf.h"
 #include "plan.h"
 
+#define RENDER_PSK_LEN (KEY_B64_LEN - 1)
+
 struct render_scratch {
 	long *head, *next; /* per site: sites relayed through it, as linked lists */
+	/*
+	 * With all_sites, each pair's pre-shared key in base64, kept from the
+	 * first side rendered for the second: sites must then be rendered in
+	 * order 0, 1, 2... Wiped by render_scratch_free.
+	 */
+	char (*psk)[RENDER_PSK_LEN];
+	size_t n_psk;
 };
 
-int render_scratch_init(struct render_scratch *s, size_t n_sites)
+int render_scratch_init(struct render_scratch *s, size_t n_sites, bool all_sites)
 	__attribute__((warn_unused_result));
 void render_scratch_free(struct render_scratch *s);
 

@@ -610,6 +610,7 @@ static void load_document(yaml_parser_t *p, struct diag *d, struct sites_mesh *m
 	struct ctx c = { &doc, d, m };
 
 	if (!yaml_parser_load(p, &doc)) {
+		m->syntax_error = true;
 		report_syntax(d, p);
 		return;
 	}

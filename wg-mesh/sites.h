@@ -73,6 +73,7 @@ struct sites_mesh {
 	size_t n_sites;
 	struct sites_client *clients;
 	size_t n_clients;
+	bool syntax_error; /* the YAML did not parse: nothing more to check */
 };
 
 /*

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# wg-mesh plan of 1,000 sites (499,500 site pairs, each with its own
+# pre-shared key): the first plan (all keys new, every config written) and a
+# second one (nothing changed, every config compared) must each take under
+# 2 seconds. The YAML is generated here.
+set -eu
+WG_BUILD=${WG_BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
+MESH=$WG_BUILD/wg-mesh
+N=${MESH_BENCH_SITES:-1000}
+LIMIT_MS=${MESH_BENCH_LIMIT_MS:-2000}
+dir=$(mktemp -d /tmp/msh-bench.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+
+gen() {
+	echo "mesh:"
+	echo "  tunnel: [10.0.0.0/16, fd00:77::/64]"
+	echo "  keepalive: 25"
+	echo "sites:"
+	for ((i = 0; i < N; i++)); do
+		# Every fifth site is behind NAT; the others have a public IPv4 and IPv6 address.
+		echo "  s$i:"
+		if ((i % 5)); then
+			echo "    endpoint: [198.18.$((i / 250)).$((i % 250 + 1)), 2001:db8:f:$i::1]"
+		fi
+		echo "    networks: [172.$((16 + i / 256)).$((i % 256)).0/24, 2001:db8:$i::/64]"
+	done
+}
+gen >"$dir/sites.yaml"
+
+run() { # run LABEL : times one plan, prints it, fails over the limit
+	local t0 t1 ms
+	t0=$(date +%s%N)
+	"$MESH" plan "$dir/sites.yaml" -o "$dir/out" >"$dir/summary"
+	t1=$(date +%s%N)
+	ms=$(((t1 - t0) / 1000000))
+	printf '%-28s %6d ms  (%s)\n' "$1" "$ms" "$(grep -E '^(peers|changes)' "$dir/summary" | tr '\n' ' ')"
+	[ "$ms" -lt "$LIMIT_MS" ] || { echo "over the ${LIMIT_MS} ms limit"; return 1; }
+}
+
+echo "wg-mesh plan, $N sites ($((N * (N - 1) / 2)) site pairs), $(du -sh "$dir/sites.yaml" | cut -f1) of YAML"
+run "first plan (new keys)"
+echo "output: $(du -sh "$dir/out" | cut -f1) in $(find "$dir/out" -name '*.conf' | wc -l) configs"
+run "second plan (no change)"
