@@ -26,7 +26,11 @@ int nl_attr_walk(const struct nlmsghdr *nlh, size_t offset, nl_attr_fn fn, void 
 {
 	if (nlh->nlmsg_len < mnl_nlmsg_size(offset))
 		return -EINVAL;
-	return walk(mnl_nlmsg_get_payload_offset(nlh, offset), mnl_nlmsg_get_payload_tail(nlh),
+	/*
+	 * Not mnl_nlmsg_get_payload_tail(): that rounds nlmsg_len up, past the
+	 * end of a buffer holding exactly one unaligned message.
+	 */
+	return walk(mnl_nlmsg_get_payload_offset(nlh, offset), (const char *)nlh + nlh->nlmsg_len,
 		    fn, data);
 }
 

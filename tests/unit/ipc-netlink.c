@@ -700,6 +700,23 @@ static void test_malformed_headers(void)
 	is_int(parse_fresh(buf, nlh->nlmsg_len), -EPROTO, "a positive error is nonsense");
 }
 
+/* A message length that is not a multiple of 4 must not stretch to the next one. */
+static void test_unaligned_end(void)
+{
+	char *buf = calloc(1, BUF), *exact;
+	struct nlmsghdr *nlh = dump_msg(buf, 1);
+	uint32_t len;
+
+	put_key(nlh, WGDEVICE_A_PRIVATE_KEY, 9);
+	len = nlh->nlmsg_len - 2;
+	nlh->nlmsg_len = len;
+	exact = malloc(len);
+	memcpy(exact, buf, len);
+	is_int(parse_fresh(exact, len), -EINVAL, "a key cut by an unaligned message end is refused");
+	free(exact);
+	free(buf);
+}
+
 /* Random corruption of a valid dump: whatever comes out, nothing may break. */
 static void test_corrupted(void)
 {
@@ -867,6 +884,7 @@ int main(void)
 	test_truncated();
 	test_malformed_peers();
 	test_malformed_headers();
+	test_unaligned_end();
 	test_corrupted();
 	test_policy();
 	test_links();
