@@ -30,7 +30,12 @@ struct config_ctx {
 bool config_read_init(struct config_ctx *ctx, const char *filename, bool append);
 /* One line without or with its trailing newline; lineno counts from 1. */
 bool config_read_line(struct config_ctx *ctx, const char *line, unsigned int lineno);
-/* The model, or NULL (after a diagnostic) if any line failed. Frees on error. */
+/*
+ * The model, or NULL if any line failed or a peer lacks its public key. On
+ * NULL it has printed the closing line itself ("Configuration parsing error",
+ * or "Invalid configuration" after "file:N: A peer is missing a public key"),
+ * so callers print nothing more. Frees everything on error; call it always.
+ */
 struct wgdevice *config_read_finish(struct config_ctx *ctx);
 /* Opens, reads, closes; "-" and "/dev/stdin" read standard input. */
 struct wgdevice *config_read_file(const char *path, bool append);
