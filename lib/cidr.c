@@ -67,7 +67,7 @@ enum cidr_error cidr_parse_why(struct wgallowedip *out, const char *s)
 {
 	char addr[CIDR_STR_LEN];
 	const char *prefix;
-	struct wgallowedip tmp = { 0 };
+	struct wgallowedip tmp = {0};
 
 	if (!s || !split(addr, &prefix, s))
 		return CIDR_BAD_ADDRESS;

@@ -28,8 +28,8 @@ static const char *display_name(const char *filename)
 	return filename;
 }
 
-__attribute__((format(printf, 3, 4))) static bool fail(struct config_ctx *ctx,
-						       unsigned int lineno, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static bool fail(struct config_ctx *ctx, unsigned int lineno,
+						       const char *fmt, ...)
 {
 	va_list ap;
 
@@ -85,7 +85,7 @@ static bool parse_key_value(uint8_t key[WG_KEY_LEN], const char *value, char *ms
 /* One list element; with signs allowed, "-" marks removal and "+" an addition. */
 static bool parse_allowedip(struct wgpeer *peer, const char *elem, bool signs, char *msg)
 {
-	struct wgallowedip parsed = { 0 }, *aip;
+	struct wgallowedip parsed = {0}, *aip;
 	uint32_t flags = 0;
 
 	if (signs && (*elem == '+' || *elem == '-')) {
@@ -487,15 +487,15 @@ static const struct cmd_option {
 	enum cmd_scope scope;
 	bool (*fn)(struct cmd_state *st, const char *value, char *msg);
 } cmd_options[] = {
-	{ "listen-port", 1, CMD_DEVICE, cmd_listen_port },
-	{ "fwmark", 1, CMD_DEVICE, cmd_fwmark },
-	{ "private-key", 1, CMD_DEVICE, cmd_private_key },
-	{ "peer", 1, CMD_ANY, cmd_peer },
-	{ "remove", 0, CMD_PEER, cmd_remove },
-	{ "endpoint", 1, CMD_PEER, cmd_endpoint },
-	{ "allowed-ips", 1, CMD_PEER, cmd_allowed_ips },
-	{ "persistent-keepalive", 1, CMD_PEER, cmd_keepalive },
-	{ "preshared-key", 1, CMD_PEER, cmd_preshared_key },
+    {"listen-port", 1, CMD_DEVICE, cmd_listen_port},
+    {"fwmark", 1, CMD_DEVICE, cmd_fwmark},
+    {"private-key", 1, CMD_DEVICE, cmd_private_key},
+    {"peer", 1, CMD_ANY, cmd_peer},
+    {"remove", 0, CMD_PEER, cmd_remove},
+    {"endpoint", 1, CMD_PEER, cmd_endpoint},
+    {"allowed-ips", 1, CMD_PEER, cmd_allowed_ips},
+    {"persistent-keepalive", 1, CMD_PEER, cmd_keepalive},
+    {"preshared-key", 1, CMD_PEER, cmd_preshared_key},
 };
 
 static const struct cmd_option *cmd_find(const struct cmd_state *st, const char *argv[], int argc)
@@ -516,7 +516,7 @@ static const struct cmd_option *cmd_find(const struct cmd_state *st, const char 
 
 struct wgdevice *config_read_cmd(const char *argv[], int argc)
 {
-	struct cmd_state st = { .dev = model_device_new() };
+	struct cmd_state st = {.dev = model_device_new()};
 	const struct cmd_option *opt;
 	char msg[MSG_LEN];
 

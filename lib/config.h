@@ -14,7 +14,7 @@
 struct config_ctx {
 	struct wgdevice *device;
 	struct wgpeer *last_peer;
-	const char *filename; /* for messages; "-" or NULL print as "stdin" */
+	const char *filename;	  /* for messages; "-" or NULL print as "stdin" */
 	unsigned int peer_lineno; /* where the current [Peer] began */
 	bool is_peer_section;
 	bool is_device_section;

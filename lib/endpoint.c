@@ -32,8 +32,8 @@ static int resolution_retries(void)
 
 static void pause_us(unsigned long us)
 {
-	struct timespec ts = { .tv_sec = (time_t)(us / 1000000),
-			       .tv_nsec = (long)(us % 1000000) * 1000 };
+	struct timespec ts = {.tv_sec = (time_t)(us / 1000000),
+			      .tv_nsec = (long)(us % 1000000) * 1000};
 
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
@@ -85,10 +85,10 @@ static bool port_in_range(const char *port, const char *orig, char *msg, size_t 
 
 static int resolve(struct addrinfo **res, const char *host, const char *port, bool numeric)
 {
-	const struct addrinfo hints = { .ai_family = AF_UNSPEC,
-					.ai_socktype = SOCK_DGRAM,
-					.ai_protocol = IPPROTO_UDP,
-					.ai_flags = numeric ? AI_NUMERICHOST | AI_NUMERICSERV : 0 };
+	const struct addrinfo hints = {.ai_family = AF_UNSPEC,
+				       .ai_socktype = SOCK_DGRAM,
+				       .ai_protocol = IPPROTO_UDP,
+				       .ai_flags = numeric ? AI_NUMERICHOST | AI_NUMERICSERV : 0};
 	int retries = numeric ? 0 : resolution_retries(), ret;
 	unsigned long timeout = 1000000;
 
@@ -138,8 +138,8 @@ static bool parse(union wgendpoint *out, const char *s, bool numeric, char *msg,
 		goto out;
 	ret = resolve(&res, host, port, numeric);
 	if (ret) {
-		snprintf(msg, len, "%s: `%s'", ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret),
-			 s);
+		snprintf(msg, len, "%s: `%s'",
+			 ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret), s);
 		goto out;
 	}
 	ok = take_result(out, res, s, msg, len);

@@ -81,16 +81,16 @@ static bool is_all_digits(const char *s)
 /* A service name through getaddrinfo, with wg(8)'s messages. */
 static bool parse_service(uint16_t *out, const char *s, char *msg, size_t len)
 {
-	struct addrinfo hints = { .ai_family = AF_UNSPEC,
-				  .ai_socktype = SOCK_DGRAM,
-				  .ai_protocol = IPPROTO_UDP,
-				  .ai_flags = AI_PASSIVE };
+	struct addrinfo hints = {.ai_family = AF_UNSPEC,
+				 .ai_socktype = SOCK_DGRAM,
+				 .ai_protocol = IPPROTO_UDP,
+				 .ai_flags = AI_PASSIVE};
 	struct addrinfo *res;
 	int ret = getaddrinfo(NULL, s, &hints, &res);
 
 	if (ret) {
-		snprintf(msg, len, "%s: `%s'", ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret),
-			 s);
+		snprintf(msg, len, "%s: `%s'",
+			 ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret), s);
 		return false;
 	}
 	if (res->ai_family == AF_INET && res->ai_addrlen == sizeof(struct sockaddr_in)) {

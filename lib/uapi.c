@@ -35,7 +35,7 @@ static int put_allowedips(FILE *out, const struct wgpeer *peer)
 	const struct wgallowedip *aip;
 	char buf[CIDR_STR_LEN];
 
-	for_each_wgallowedip(peer, aip) {
+	for_each_wgallowedip (peer, aip) {
 		cidr_print(buf, sizeof(buf), aip);
 		if (fprintf(out, "allowed_ip=%s%s\n", aip->flags & WGALLOWEDIP_REMOVE_ME ? "-" : "",
 			    buf) < 0)
@@ -86,7 +86,8 @@ static int put_set_device(FILE *out, const struct wgdevice *dev)
 	if (!ret && (dev->flags & WGDEVICE_HAS_LISTEN_PORT) &&
 	    fprintf(out, "listen_port=%u\n", dev->listen_port) < 0)
 		ret = -EIO;
-	if (!ret && (dev->flags & WGDEVICE_HAS_FWMARK) && fprintf(out, "fwmark=%u\n", dev->fwmark) < 0)
+	if (!ret && (dev->flags & WGDEVICE_HAS_FWMARK) &&
+	    fprintf(out, "fwmark=%u\n", dev->fwmark) < 0)
 		ret = -EIO;
 	if (!ret && (dev->flags & WGDEVICE_REPLACE_PEERS) && fputs("replace_peers=true\n", out) < 0)
 		ret = -EIO;
@@ -188,7 +189,7 @@ static bool parse_true(const char *value)
 
 static int add_allowedip(struct wgpeer *peer, const char *value)
 {
-	struct wgallowedip parsed = { 0 }, *aip;
+	struct wgallowedip parsed = {0}, *aip;
 	bool remove = value[0] == '-';
 
 	if (!cidr_parse(&parsed, value + remove))
@@ -444,7 +445,7 @@ static int get_line(struct get_state *st, char *line)
 
 int uapi_read_get(FILE *in, struct wgdevice *dev)
 {
-	struct get_state st = { .dev = dev };
+	struct get_state st = {.dev = dev};
 	char *line = malloc(LINE_MAX_LEN);
 	int ret;
 

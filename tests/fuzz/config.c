@@ -38,10 +38,10 @@ static void walk(const struct wgdevice *dev)
 	const struct wgpeer *peer;
 	const struct wgallowedip *aip;
 
-	for_each_wgpeer(dev, peer) {
+	for_each_wgpeer (dev, peer) {
 		if (!(peer->flags & WGPEER_HAS_PUBLIC_KEY))
 			abort(); /* finish must refuse such a peer */
-		for_each_wgallowedip(peer, aip) {
+		for_each_wgallowedip (peer, aip) {
 			if (aip->cidr > (aip->family == AF_INET ? 32 : 128))
 				abort();
 		}

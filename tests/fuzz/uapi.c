@@ -38,7 +38,7 @@ static bool has_removal(const struct wgdevice *dev)
 {
 	const struct wgpeer *peer;
 
-	for_each_wgpeer(dev, peer) {
+	for_each_wgpeer (dev, peer) {
 		if (peer->flags & WGPEER_REMOVE_ME)
 			return true;
 	}
@@ -63,7 +63,8 @@ static void check_roundtrip(const struct wgdevice *dev)
 	if (back->flags != dev->flags || !key_eq(back->private_key, dev->private_key) ||
 	    back->listen_port != dev->listen_port || back->fwmark != dev->fwmark)
 		abort();
-	for (x = dev->first_peer, y = back->first_peer; x && y; x = x->next_peer, y = y->next_peer) {
+	for (x = dev->first_peer, y = back->first_peer; x && y;
+	     x = x->next_peer, y = y->next_peer) {
 		if (!same_peer(x, y))
 			abort();
 	}

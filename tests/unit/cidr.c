@@ -11,16 +11,16 @@ static void test_good(void)
 	static const struct {
 		const char *in, *out;
 	} good[] = {
-		{ "10.0.0.0/8", "10.0.0.0/8" },
-		{ "10.1.2.3", "10.1.2.3/32" },
-		{ "0.0.0.0/0", "0.0.0.0/0" },
-		{ "fd00::/64", "fd00::/64" },
-		{ "fd00::1", "fd00::1/128" },
-		{ "::/0", "::/0" },
-		{ "10.0.0.0/08", "10.0.0.0/8" },
-		{ "FD00:0:0::1/128", "fd00::1/128" },
-		{ "::ffff:1.2.3.4/128", "::ffff:1.2.3.4/128" },
-		{ "192.168.1.77/24", "192.168.1.77/24" },
+	    {"10.0.0.0/8", "10.0.0.0/8"},
+	    {"10.1.2.3", "10.1.2.3/32"},
+	    {"0.0.0.0/0", "0.0.0.0/0"},
+	    {"fd00::/64", "fd00::/64"},
+	    {"fd00::1", "fd00::1/128"},
+	    {"::/0", "::/0"},
+	    {"10.0.0.0/08", "10.0.0.0/8"},
+	    {"FD00:0:0::1/128", "fd00::1/128"},
+	    {"::ffff:1.2.3.4/128", "::ffff:1.2.3.4/128"},
+	    {"192.168.1.77/24", "192.168.1.77/24"},
 	};
 	struct wgallowedip aip;
 	char buf[CIDR_STR_LEN];
@@ -44,25 +44,25 @@ static void test_bad(void)
 	static const struct {
 		const char *in, *msg;
 	} bad[] = {
-		{ "10.0.0.0/33", "AllowedIP is not in the correct format: `10.0.0.0/33'" },
-		{ "fd00::/129", "AllowedIP is not in the correct format: `fd00::/129'" },
-		{ "garbage", "Unable to parse IP address: `garbage'" },
-		{ "10.0.0.0/", "AllowedIP is not in the correct format: `10.0.0.0/'" },
-		{ "10.0.0.0/8/8", "AllowedIP is not in the correct format: `10.0.0.0/8/8'" },
-		{ "10.0.0.0/+8", "AllowedIP is not in the correct format: `10.0.0.0/+8'" },
-		{ "10.0.0.0/-1", "AllowedIP is not in the correct format: `10.0.0.0/-1'" },
-		{ "10.0.0.0/0x8", "AllowedIP is not in the correct format: `10.0.0.0/0x8'" },
-		{ "10.0.0.0/4294967304",
-		  "AllowedIP is not in the correct format: `10.0.0.0/4294967304'" },
-		{ "", "Unable to parse IP address: `'" },
-		{ "0/0", "Unable to parse IP address: `0'" },
-		{ "1.2.3/8", "Unable to parse IP address: `1.2.3'" },
-		{ "+10.0.0.0/8", "Unable to parse IP address: `+10.0.0.0'" },
-		{ "256.0.0.0/8", "Unable to parse IP address: `256.0.0.0'" },
-		{ "fd00:::1/64", "Unable to parse IP address: `fd00:::1'" },
-		{ "/8", "Unable to parse IP address: `'" },
+	    {"10.0.0.0/33", "AllowedIP is not in the correct format: `10.0.0.0/33'"},
+	    {"fd00::/129", "AllowedIP is not in the correct format: `fd00::/129'"},
+	    {"garbage", "Unable to parse IP address: `garbage'"},
+	    {"10.0.0.0/", "AllowedIP is not in the correct format: `10.0.0.0/'"},
+	    {"10.0.0.0/8/8", "AllowedIP is not in the correct format: `10.0.0.0/8/8'"},
+	    {"10.0.0.0/+8", "AllowedIP is not in the correct format: `10.0.0.0/+8'"},
+	    {"10.0.0.0/-1", "AllowedIP is not in the correct format: `10.0.0.0/-1'"},
+	    {"10.0.0.0/0x8", "AllowedIP is not in the correct format: `10.0.0.0/0x8'"},
+	    {"10.0.0.0/4294967304",
+	     "AllowedIP is not in the correct format: `10.0.0.0/4294967304'"},
+	    {"", "Unable to parse IP address: `'"},
+	    {"0/0", "Unable to parse IP address: `0'"},
+	    {"1.2.3/8", "Unable to parse IP address: `1.2.3'"},
+	    {"+10.0.0.0/8", "Unable to parse IP address: `+10.0.0.0'"},
+	    {"256.0.0.0/8", "Unable to parse IP address: `256.0.0.0'"},
+	    {"fd00:::1/64", "Unable to parse IP address: `fd00:::1'"},
+	    {"/8", "Unable to parse IP address: `'"},
 	};
-	struct wgallowedip aip = { 0 };
+	struct wgallowedip aip = {0};
 	char msg[CIDR_MSG_LEN], longer[200];
 	size_t i;
 
@@ -79,7 +79,7 @@ static void test_bad(void)
 
 static void test_mask(void)
 {
-	struct wgallowedip aip = { 0 };
+	struct wgallowedip aip = {0};
 	char buf[CIDR_STR_LEN];
 
 	cidr_parse(&aip, "10.1.2.3/8");

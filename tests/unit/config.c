@@ -104,40 +104,39 @@ static const struct bad_case {
 	unsigned int line;
 	const char *msg;
 } bad_cases[] = {
-	{ "[Interface]\nFoo=bar\n", 2, "Line unrecognized: `Foo=bar'" },
-	{ "ListenPort=5\n", 1, "Line unrecognized: `ListenPort=5'" },
-	{ "# c\n[Bogus]\nListenPort=5\n", 2, "Line unrecognized: `[Bogus]'" },
-	{ "[Interface]\nListenPort\n", 2, "Line unrecognized: `ListenPort'" },
-	{ "[Interface]\nListen Port =\n", 2, "Line unrecognized: `ListenPort='" },
-	{ "[Interface]\n=5\n", 2, "Line unrecognized: `=5'" },
-	{ "[Interface]x\n", 1, "Line unrecognized: `[Interface]x'" },
-	{ "[Interface]\nPublicKey=" PUB1 "\n", 2, "Line unrecognized: `PublicKey=" PUB1 "'" },
-	{ "[Peer]\nListenPort=1\n", 2, "Line unrecognized: `ListenPort=1'" },
-	{ "[Interface]\nPrivateKey=abc\n", 2, "Key is not the correct length or format: `abc'" },
-	{ "[Interface]\nListenPort=65536\n", 2, NULL },
-	{ "[Interface]\nListenPort=foo\n", 2, "Servname not supported for ai_socktype: `foo'" },
-	{ "[Interface]\nFwMark=0x\n", 2, "Fwmark is neither 0/off nor 0-0xffffffff: `0x'" },
-	{ "[Peer]\nPublicKey=" PUB1 "\nPresharedKey=" PUB1 "x\n", 3,
-	  "Key is not the correct length or format: `" PUB1 "x'" },
-	{ "[Peer]\nPublicKey=" PUB1 "\nAllowedIPs=10.0.0.0/8,\n", 3,
-	  "Unable to parse IP address: `'" },
-	{ "[Peer]\nPublicKey=" PUB1 "\nAllowedIPs=10.0.0.0/33\n", 3,
-	  "AllowedIP is not in the correct format: `10.0.0.0/33'" },
-	{ "[Peer]\nPublicKey=" PUB1 "\nAllowedIPs=\n", 3, "Line unrecognized: `AllowedIPs='" },
-	{ "[Peer]\nPublicKey=" PUB1 "\nAllowedIPs=+10.0.0.0/8\n", 3,
-	  "Unable to parse IP address: `+10.0.0.0'" },
-	{ "[Peer]\nPublicKey=" PUB1 "\nEndpoint=1.2.3.4\n", 3,
-	  "Unable to find port of endpoint: `1.2.3.4'" },
-	{ "[Peer]\nPublicKey=" PUB1 "\nEndpoint=[fd00::1:5\n", 3,
-	  "Unable to find matching brace of endpoint: `[fd00::1:5'" },
-	{ "[Peer]\nPublicKey=" PUB1 "\nPersistentKeepalive=x\n", 3,
-	  "Persistent keepalive interval is neither 0/off nor 1-65535: `x'" },
-	{ "[Interface]\nSaveConfig=true\n", 2, "Line unrecognized: `SaveConfig=true'" },
-	{ "[Interface]\nListenPort=1\n\n\n[Peer]\nPublicKey=" PUB1 "\nfoo\n", 7,
-	  "Line unrecognized: `foo'" },
-	{ "[Interface]\n[Peer]\nEndpoint=1.2.3.4:5\n", 2, "A peer is missing a public key" },
-	{ "[Peer]\nEndpoint=1.2.3.4:5\n[Peer]\nPublicKey=" PUB1 "\n", 1,
-	  "A peer is missing a public key" },
+    {"[Interface]\nFoo=bar\n", 2, "Line unrecognized: `Foo=bar'"},
+    {"ListenPort=5\n", 1, "Line unrecognized: `ListenPort=5'"},
+    {"# c\n[Bogus]\nListenPort=5\n", 2, "Line unrecognized: `[Bogus]'"},
+    {"[Interface]\nListenPort\n", 2, "Line unrecognized: `ListenPort'"},
+    {"[Interface]\nListen Port =\n", 2, "Line unrecognized: `ListenPort='"},
+    {"[Interface]\n=5\n", 2, "Line unrecognized: `=5'"},
+    {"[Interface]x\n", 1, "Line unrecognized: `[Interface]x'"},
+    {"[Interface]\nPublicKey=" PUB1 "\n", 2, "Line unrecognized: `PublicKey=" PUB1 "'"},
+    {"[Peer]\nListenPort=1\n", 2, "Line unrecognized: `ListenPort=1'"},
+    {"[Interface]\nPrivateKey=abc\n", 2, "Key is not the correct length or format: `abc'"},
+    {"[Interface]\nListenPort=65536\n", 2, NULL},
+    {"[Interface]\nListenPort=foo\n", 2, "Servname not supported for ai_socktype: `foo'"},
+    {"[Interface]\nFwMark=0x\n", 2, "Fwmark is neither 0/off nor 0-0xffffffff: `0x'"},
+    {"[Peer]\nPublicKey=" PUB1 "\nPresharedKey=" PUB1 "x\n", 3,
+     "Key is not the correct length or format: `" PUB1 "x'"},
+    {"[Peer]\nPublicKey=" PUB1 "\nAllowedIPs=10.0.0.0/8,\n", 3, "Unable to parse IP address: `'"},
+    {"[Peer]\nPublicKey=" PUB1 "\nAllowedIPs=10.0.0.0/33\n", 3,
+     "AllowedIP is not in the correct format: `10.0.0.0/33'"},
+    {"[Peer]\nPublicKey=" PUB1 "\nAllowedIPs=\n", 3, "Line unrecognized: `AllowedIPs='"},
+    {"[Peer]\nPublicKey=" PUB1 "\nAllowedIPs=+10.0.0.0/8\n", 3,
+     "Unable to parse IP address: `+10.0.0.0'"},
+    {"[Peer]\nPublicKey=" PUB1 "\nEndpoint=1.2.3.4\n", 3,
+     "Unable to find port of endpoint: `1.2.3.4'"},
+    {"[Peer]\nPublicKey=" PUB1 "\nEndpoint=[fd00::1:5\n", 3,
+     "Unable to find matching brace of endpoint: `[fd00::1:5'"},
+    {"[Peer]\nPublicKey=" PUB1 "\nPersistentKeepalive=x\n", 3,
+     "Persistent keepalive interval is neither 0/off nor 1-65535: `x'"},
+    {"[Interface]\nSaveConfig=true\n", 2, "Line unrecognized: `SaveConfig=true'"},
+    {"[Interface]\nListenPort=1\n\n\n[Peer]\nPublicKey=" PUB1 "\nfoo\n", 7,
+     "Line unrecognized: `foo'"},
+    {"[Interface]\n[Peer]\nEndpoint=1.2.3.4:5\n", 2, "A peer is missing a public key"},
+    {"[Peer]\nEndpoint=1.2.3.4:5\n[Peer]\nPublicKey=" PUB1 "\n", 1,
+     "A peer is missing a public key"},
 };
 
 static void check_bad(const struct bad_case *c, size_t i)
@@ -157,8 +156,8 @@ static void check_bad(const struct bad_case *c, size_t i)
 	snprintf(want, sizeof(want), "%s:%u: %s", path, c->line,
 		 c->msg ? c->msg : "Port is not in the range 0-65535: `65536'");
 	ok(strlen(want) == first && !strncmp(err, want, first), "%s: says `%s'", name, want);
-	tail = c->msg && strstr(c->msg, "missing a public key") ? "Invalid configuration\n" :
-								    "Configuration parsing error\n";
+	tail = c->msg && strstr(c->msg, "missing a public key") ? "Invalid configuration\n"
+								: "Configuration parsing error\n";
 	ok(nl && !strcmp(nl + 1, tail), "%s: then `%.*s'", name, (int)strlen(tail) - 1, tail);
 	if (!c->msg)
 		return; /* wg takes 65536 as port 0; we refuse it. */
@@ -200,7 +199,7 @@ static int count_aips(const struct wgpeer *peer)
 	const struct wgallowedip *aip;
 	int n = 0;
 
-	for_each_wgallowedip(peer, aip)
+	for_each_wgallowedip (peer, aip)
 		++n;
 	return n;
 }
@@ -213,8 +212,9 @@ static void check_good_device(const struct wgdevice *dev)
 	ok(key_eq(dev->private_key, key), "private key");
 	is_int(dev->listen_port, 51820, "listen port");
 	is_int(dev->fwmark, 0x42, "fwmark");
-	is_int(dev->flags, WGDEVICE_REPLACE_PEERS | WGDEVICE_HAS_PRIVATE_KEY |
-				   WGDEVICE_HAS_LISTEN_PORT | WGDEVICE_HAS_FWMARK,
+	is_int(dev->flags,
+	       WGDEVICE_REPLACE_PEERS | WGDEVICE_HAS_PRIVATE_KEY | WGDEVICE_HAS_LISTEN_PORT |
+		   WGDEVICE_HAS_FWMARK,
 	       "device flags (setconf replaces peers)");
 }
 
@@ -230,8 +230,9 @@ static void check_good_peers(const struct wgdevice *dev)
 	ok(key_eq(p1->public_key, key), "peer 1 public key");
 	key_from_base64(key, PUB2);
 	ok(key_eq(p1->preshared_key, key), "peer 1 preshared key");
-	is_int(p1->flags, WGPEER_REPLACE_ALLOWEDIPS | WGPEER_HAS_PUBLIC_KEY |
-				  WGPEER_HAS_PRESHARED_KEY | WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL,
+	is_int(p1->flags,
+	       WGPEER_REPLACE_ALLOWEDIPS | WGPEER_HAS_PUBLIC_KEY | WGPEER_HAS_PRESHARED_KEY |
+		   WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL,
 	       "peer 1 flags");
 	is_int(count_aips(p1), 3, "AllowedIPs lines accumulate");
 	cidr_print(buf, sizeof(buf), p1->last_allowedip);
@@ -260,7 +261,7 @@ static void test_good_file(void)
 	model_device_free(dev);
 	dev = parse_text("good.conf", good_conf, true, &err);
 	ok(dev && !(dev->flags & WGDEVICE_REPLACE_PEERS) &&
-		   (dev->first_peer->flags & WGPEER_REPLACE_ALLOWEDIPS),
+	       (dev->first_peer->flags & WGPEER_REPLACE_ALLOWEDIPS),
 	   "addconf keeps other peers but, as wg, replaces each peer's allowed IPs");
 	model_device_free(dev);
 	dev = parse_text("empty.conf", "", false, &err);
@@ -364,16 +365,16 @@ static void check_cmd_error(const char **argv, int argc, const char *want)
 
 static void test_cmd_errors(void)
 {
-	const char *a1[] = { "bogus" };
-	const char *a2[] = { "peer", PUB1, "listen-port", "5" };
-	const char *a3[] = { "listen-port" };
-	const char *a4[] = { "peer", PUB1, "allowed-ips", "10.0.0.0/8,,fd00::/64" };
-	const char *a5[] = { "peer", PUB1, "endpoint", "[fd00::1" };
-	const char *a6[] = { "fwmark", "-1" };
-	const char *a7[] = { "peer", "abc" };
-	const char *a8[] = { "remove" };
-	const char *a9[] = { "peer", PUB1, "persistent-keepalive", "65536" };
-	const char *a10[] = { "peer", PUB1, "allowed-ips", "10.0.0.0/40" };
+	const char *a1[] = {"bogus"};
+	const char *a2[] = {"peer", PUB1, "listen-port", "5"};
+	const char *a3[] = {"listen-port"};
+	const char *a4[] = {"peer", PUB1, "allowed-ips", "10.0.0.0/8,,fd00::/64"};
+	const char *a5[] = {"peer", PUB1, "endpoint", "[fd00::1"};
+	const char *a6[] = {"fwmark", "-1"};
+	const char *a7[] = {"peer", "abc"};
+	const char *a8[] = {"remove"};
+	const char *a9[] = {"peer", PUB1, "persistent-keepalive", "65536"};
+	const char *a10[] = {"peer", PUB1, "allowed-ips", "10.0.0.0/40"};
 
 	check_cmd_error(a1, 1, "Invalid argument: bogus");
 	check_cmd_error(a2, 4, "Invalid argument: listen-port");
@@ -383,7 +384,8 @@ static void test_cmd_errors(void)
 	check_cmd_error(a6, 2, "Fwmark is neither 0/off nor 0-0xffffffff: `-1'");
 	check_cmd_error(a7, 2, "Key is not the correct length or format: `abc'");
 	check_cmd_error(a8, 1, "Invalid argument: remove");
-	check_cmd_error(a9, 4, "Persistent keepalive interval is neither 0/off nor 1-65535: `65536'");
+	check_cmd_error(a9, 4,
+			"Persistent keepalive interval is neither 0/off nor 1-65535: `65536'");
 	check_cmd_error(a10, 4, "AllowedIP is not in the correct format: `10.0.0.0/40'");
 }
 
@@ -391,7 +393,8 @@ static void check_cmd_device(const struct wgdevice *dev)
 {
 	uint8_t key[WG_KEY_LEN];
 
-	is_int(dev->flags, WGDEVICE_HAS_LISTEN_PORT | WGDEVICE_HAS_FWMARK | WGDEVICE_HAS_PRIVATE_KEY,
+	is_int(dev->flags,
+	       WGDEVICE_HAS_LISTEN_PORT | WGDEVICE_HAS_FWMARK | WGDEVICE_HAS_PRIVATE_KEY,
 	       "set: device flags (set never replaces peers)");
 	is_int(dev->listen_port, 0, "set: listen-port 0");
 	is_int(dev->fwmark, 0, "set: fwmark off");
@@ -404,15 +407,17 @@ static void check_cmd_peers(const struct wgdevice *dev)
 	const struct wgpeer *p = dev->first_peer;
 	const struct wgallowedip *aip;
 
-	is_int(p->flags, WGPEER_HAS_PUBLIC_KEY | WGPEER_HAS_PRESHARED_KEY |
-				 WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL | WGPEER_REPLACE_ALLOWEDIPS,
+	is_int(p->flags,
+	       WGPEER_HAS_PUBLIC_KEY | WGPEER_HAS_PRESHARED_KEY |
+		   WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL | WGPEER_REPLACE_ALLOWEDIPS,
 	       "set: peer 1 flags");
 	ok(key_is_zero(p->preshared_key), "set: preshared-key /dev/null is the zero key");
 	is_int(count_aips(p), 2, "set: whitespace in the list is ignored");
 	p = p->next_peer;
 	is_int(p->flags, WGPEER_HAS_PUBLIC_KEY | WGPEER_REMOVE_ME, "set: remove");
 	p = p->next_peer;
-	is_int(p->flags, WGPEER_HAS_PUBLIC_KEY | WGPEER_REPLACE_ALLOWEDIPS, "set: empty list replaces");
+	is_int(p->flags, WGPEER_HAS_PUBLIC_KEY | WGPEER_REPLACE_ALLOWEDIPS,
+	       "set: empty list replaces");
 	is_int(count_aips(p), 0, "set: empty list has no entries");
 	p = p->next_peer;
 	is_int(p->flags, WGPEER_HAS_PUBLIC_KEY, "set: a signed list does not replace");
@@ -422,7 +427,8 @@ static void check_cmd_peers(const struct wgdevice *dev)
 	ok(aip && aip->flags == WGALLOWEDIP_REMOVE_ME && aip->family == AF_INET6,
 	   "set: -fd00::/64 removes");
 	aip = aip ? aip->next_allowedip : NULL;
-	ok(aip && aip->flags == 0 && !aip->next_allowedip, "set: unsigned entry in a signed list adds");
+	ok(aip && aip->flags == 0 && !aip->next_allowedip,
+	   "set: unsigned entry in a signed list adds");
 }
 
 static void test_cmd_good(void)
@@ -430,12 +436,33 @@ static void test_cmd_good(void)
 	char keyfile[256];
 	const char *err;
 	struct wgdevice *dev;
-	const char *argv[] = { "listen-port", "0", "fwmark", "off", "private-key", keyfile,
-			       "peer", PUB1, "preshared-key", "/dev/null", "endpoint", "1.2.3.4:5",
-			       "persistent-keepalive", "off", "allowed-ips",
-			       " 10.0.0.0/8 , fd00::/64 ", "peer", PUB2, "remove", "peer", PUB1,
-			       "allowed-ips", "", "peer", PUB2, "allowed-ips",
-			       "+10.1.0.0/16,-fd00::/64,10.2.0.0/16" };
+	const char *argv[] = {"listen-port",
+			      "0",
+			      "fwmark",
+			      "off",
+			      "private-key",
+			      keyfile,
+			      "peer",
+			      PUB1,
+			      "preshared-key",
+			      "/dev/null",
+			      "endpoint",
+			      "1.2.3.4:5",
+			      "persistent-keepalive",
+			      "off",
+			      "allowed-ips",
+			      " 10.0.0.0/8 , fd00::/64 ",
+			      "peer",
+			      PUB2,
+			      "remove",
+			      "peer",
+			      PUB1,
+			      "allowed-ips",
+			      "",
+			      "peer",
+			      PUB2,
+			      "allowed-ips",
+			      "+10.1.0.0/16,-fd00::/64,10.2.0.0/16"};
 
 	snprintf(keyfile, sizeof(keyfile), "%s", write_file("priv", PRIV "\n"));
 	dev = run_cmd(argv, sizeof(argv) / sizeof(argv[0]), &err);
@@ -454,7 +481,7 @@ static void test_cmd_good(void)
 static void check_keyfile(const char *text, bool want_ok, const char *want_err, bool ref_same)
 {
 	const char *path = write_file("key", text);
-	const char *argv[] = { "private-key", path };
+	const char *argv[] = {"private-key", path};
 	uint8_t key[WG_KEY_LEN];
 	char line[512];
 	bool got;
@@ -463,7 +490,8 @@ static void check_keyfile(const char *text, bool want_ok, const char *want_err, 
 	capture_begin();
 	got = config_read_keyfile(key, path);
 	snprintf(line, sizeof(line), "%s", capture_end());
-	ok(got == want_ok, "key file %zu bytes: %s", strlen(text), want_ok ? "accepted" : "rejected");
+	ok(got == want_ok, "key file %zu bytes: %s", strlen(text),
+	   want_ok ? "accepted" : "rejected");
 	is_str(line, want_err, "key file message");
 	if (ref_same && has_ref())
 		is_str(ref_set_error(argv, 2), want_err, "key file: " REF_WG " says the same");

@@ -39,11 +39,11 @@ static void test_good(void)
 	check_print("1.2.3.4:65535", "1.2.3.4:65535");
 	check_print("1.2.3.4:domain", "1.2.3.4:53");
 	ok(endpoint_parse_msg(&ep, "[fe80::1%lo]:5", msg, sizeof(msg)) &&
-		   ep.addr6.sin6_scope_id == if_nametoindex("lo"),
+	       ep.addr6.sin6_scope_id == if_nametoindex("lo"),
 	   "scope names an interface index");
 	ok(endpoint_parse_msg(&ep, "1.2.3.4:51820", msg, sizeof(msg)) &&
-		   ep.addr4.sin_family == AF_INET && ntohs(ep.addr4.sin_port) == 51820 &&
-		   ep.addr4.sin_addr.s_addr == htonl(0x01020304),
+	       ep.addr4.sin_family == AF_INET && ntohs(ep.addr4.sin_port) == 51820 &&
+	       ep.addr4.sin_addr.s_addr == htonl(0x01020304),
 	   "IPv4 fields");
 	ok(endpoint_parse_msg(&ep, "localhost:9", msg, sizeof(msg)) && endpoint_is_set(&ep),
 	   "a host name resolves");
@@ -58,24 +58,25 @@ static void test_bad(void)
 	static const struct {
 		const char *in, *msg;
 	} bad[] = {
-		{ "1.2.3.4", "Unable to find port of endpoint: `1.2.3.4'" },
-		{ "1.2.3.4:", "Unable to find port of endpoint: `1.2.3.4:'" },
-		{ "[fd00::1]", "Unable to find port of endpoint: `[fd00::1]'" },
-		{ "[fd00::1]:", "Unable to find port of endpoint: `[fd00::1]:'" },
-		{ "[fd00::1]x5", "Unable to find port of endpoint: `[fd00::1]x5'" },
-		{ "[fd00::1:51820", "Unable to find matching brace of endpoint: `[fd00::1:51820'" },
-		{ "1.2.3.4:65536", "Port of endpoint is not in the range 0-65535: `1.2.3.4:65536'" },
-		{ "1.2.3.4:999999999999",
-		  "Port of endpoint is not in the range 0-65535: `1.2.3.4:999999999999'" },
-		{ "1.2.3.4:foo", "Servname not supported for ai_socktype: `1.2.3.4:foo'" },
-		{ "", "Unable to parse empty endpoint" },
+	    {"1.2.3.4", "Unable to find port of endpoint: `1.2.3.4'"},
+	    {"1.2.3.4:", "Unable to find port of endpoint: `1.2.3.4:'"},
+	    {"[fd00::1]", "Unable to find port of endpoint: `[fd00::1]'"},
+	    {"[fd00::1]:", "Unable to find port of endpoint: `[fd00::1]:'"},
+	    {"[fd00::1]x5", "Unable to find port of endpoint: `[fd00::1]x5'"},
+	    {"[fd00::1:51820", "Unable to find matching brace of endpoint: `[fd00::1:51820'"},
+	    {"1.2.3.4:65536", "Port of endpoint is not in the range 0-65535: `1.2.3.4:65536'"},
+	    {"1.2.3.4:999999999999",
+	     "Port of endpoint is not in the range 0-65535: `1.2.3.4:999999999999'"},
+	    {"1.2.3.4:foo", "Servname not supported for ai_socktype: `1.2.3.4:foo'"},
+	    {"", "Unable to parse empty endpoint"},
 	};
 	union wgendpoint ep;
 	char msg[ENDPOINT_MSG_LEN];
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); ++i) {
-		ok(!endpoint_parse_msg(&ep, bad[i].in, msg, sizeof(msg)), "rejects `%s'", bad[i].in);
+		ok(!endpoint_parse_msg(&ep, bad[i].in, msg, sizeof(msg)), "rejects `%s'",
+		   bad[i].in);
 		is_str(msg, bad[i].msg, "message for `%s'", bad[i].in);
 	}
 }

@@ -24,7 +24,8 @@ static void test_roundtrips(void)
 	for (i = 0; i < 2000; ++i) {
 		randombytes_buf(key, sizeof(key));
 		key_to_base64(ours, key);
-		sodium_bin2base64(ref, sizeof(ref), key, sizeof(key), sodium_base64_VARIANT_ORIGINAL);
+		sodium_bin2base64(ref, sizeof(ref), key, sizeof(key),
+				  sodium_base64_VARIANT_ORIGINAL);
 		b64_ok &= !strcmp(ours, ref) && key_from_base64(back, ours) && key_eq(back, key);
 		key_to_hex(hex, key);
 		sodium_bin2hex(refhex, sizeof(refhex), key, sizeof(key));
@@ -45,21 +46,21 @@ static void test_bad_base64(void)
 	static const struct {
 		const char *b64, *why;
 	} bad[] = {
-		{ "", "empty" },
-		{ "EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mHk", "43 chars, no padding" },
-		{ "EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mH=", "43 chars" },
-		{ "EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mHk==", "45 chars" },
-		{ "xEH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mHk=", "extra leading char" },
-		{ "EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mHkA", "no '=' at the end" },
-		{ "EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mH==", "two '=' of padding" },
-		{ "EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mHB=", "padding bits set (B)" },
-		{ "EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mHF=", "padding bits set (F)" },
-		{ "!H1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mHk=", "bad char first" },
-		{ "EH1wxAvANDPoduKj7-pXM5Yx1a3UZuCIxykCohf4mHk=", "url-safe '-'" },
-		{ "EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4m_k=", "url-safe '_'" },
-		{ "EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4m k=", "space inside" },
-		{ "EH1wxAvANDPoduKj7+pXM5Yx1a3U=uCIxykCohf4mHk=", "'=' inside" },
-		{ "EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mH\x80=", "high-bit byte" },
+	    {"", "empty"},
+	    {"EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mHk", "43 chars, no padding"},
+	    {"EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mH=", "43 chars"},
+	    {"EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mHk==", "45 chars"},
+	    {"xEH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mHk=", "extra leading char"},
+	    {"EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mHkA", "no '=' at the end"},
+	    {"EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mH==", "two '=' of padding"},
+	    {"EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mHB=", "padding bits set (B)"},
+	    {"EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mHF=", "padding bits set (F)"},
+	    {"!H1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mHk=", "bad char first"},
+	    {"EH1wxAvANDPoduKj7-pXM5Yx1a3UZuCIxykCohf4mHk=", "url-safe '-'"},
+	    {"EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4m_k=", "url-safe '_'"},
+	    {"EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4m k=", "space inside"},
+	    {"EH1wxAvANDPoduKj7+pXM5Yx1a3U=uCIxykCohf4mHk=", "'=' inside"},
+	    {"EH1wxAvANDPoduKj7+pXM5Yx1a3UZuCIxykCohf4mH\x80=", "high-bit byte"},
 	};
 	uint8_t key[WG_KEY_LEN];
 	size_t i;
@@ -101,7 +102,7 @@ static void test_hex(void)
 
 static void test_predicates(void)
 {
-	uint8_t a[WG_KEY_LEN] = { 0 }, b[WG_KEY_LEN] = { 0 };
+	uint8_t a[WG_KEY_LEN] = {0}, b[WG_KEY_LEN] = {0};
 
 	ok(key_is_zero(a), "zero key is zero");
 	a[31] = 1;
@@ -128,7 +129,7 @@ static void test_generate(void)
 /* Writes n random private keys, one per line, and returns them. */
 static uint8_t (*write_keys(const char *path, int n))[WG_KEY_LEN]
 {
-	uint8_t (*keys)[WG_KEY_LEN] = calloc((size_t)n, WG_KEY_LEN);
+	uint8_t(*keys)[WG_KEY_LEN] = calloc((size_t)n, WG_KEY_LEN);
 	char b64[KEY_B64_LEN];
 	FILE *f = fopen(path, "w");
 	int i;
@@ -154,7 +155,7 @@ static uint8_t (*write_keys(const char *path, int n))[WG_KEY_LEN]
 static void test_pubkey_vs_wg(void)
 {
 	char dir[] = "/tmp/wgkit-key-XXXXXX", path[64], cmd[256], line[128], b64[KEY_B64_LEN];
-	uint8_t (*keys)[WG_KEY_LEN], pub[WG_KEY_LEN];
+	uint8_t(*keys)[WG_KEY_LEN], pub[WG_KEY_LEN];
 	int i = 0, same = 0;
 	FILE *p;
 

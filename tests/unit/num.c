@@ -10,8 +10,8 @@
 
 static void test_u16_u32(void)
 {
-	static const char *const bad[] = { "", "-1", "+1", " 1", "1 ", "0x10", "1a", "65536",
-					   "99999999999999999999" };
+	static const char *const bad[] = {
+	    "", "-1", "+1", " 1", "1 ", "0x10", "1a", "65536", "99999999999999999999"};
 	uint16_t v16 = 0;
 	uint32_t v32 = 0;
 	size_t i;

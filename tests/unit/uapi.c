@@ -51,8 +51,8 @@ static const char *write_file(const char *name, const char *text)
 }
 
 /* Runs a writer into a fresh string (caller frees). */
-static char *write_to_string(int (*fn)(FILE *, const struct wgdevice *),
-			     const struct wgdevice *dev, int *ret)
+static char *write_to_string(int (*fn)(FILE *, const struct wgdevice *), const struct wgdevice *dev,
+			     int *ret)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -170,13 +170,28 @@ static struct wgdevice *cmd_model(const char **argv, int argc)
 static __attribute__((noinline)) void test_set_roundtrips(void)
 {
 	char priv[256], psk[256];
-	const char *argv[] = { "listen-port", "51820", "fwmark", "0x42", "private-key",
-			       priv, "peer", PUB1, "preshared-key",
-			       psk, "endpoint", "[fd00::1]:5",
-			       "persistent-keepalive", "25", "allowed-ips",
-			       "10.0.0.0/8,fd00::/64,192.168.1.1", "peer", PUB2, "remove" };
-	const char *inc[] = { "peer", PUB1, "endpoint", "1.2.3.4:9", "allowed-ips",
-			      "+10.1.0.0/16,-fd00::/64", "peer", PUB2, "allowed-ips", "" };
+	const char *argv[] = {"listen-port",
+			      "51820",
+			      "fwmark",
+			      "0x42",
+			      "private-key",
+			      priv,
+			      "peer",
+			      PUB1,
+			      "preshared-key",
+			      psk,
+			      "endpoint",
+			      "[fd00::1]:5",
+			      "persistent-keepalive",
+			      "25",
+			      "allowed-ips",
+			      "10.0.0.0/8,fd00::/64,192.168.1.1",
+			      "peer",
+			      PUB2,
+			      "remove"};
+	const char *inc[] = {
+	    "peer", PUB1, "endpoint",	 "1.2.3.4:9", "allowed-ips", "+10.1.0.0/16,-fd00::/64",
+	    "peer", PUB2, "allowed-ips", ""};
 	struct wgdevice *dev;
 
 	snprintf(priv, sizeof(priv), "%s", write_file("priv", PRIV "\n"));
@@ -200,9 +215,22 @@ static __attribute__((noinline)) void test_set_roundtrips(void)
 
 static struct wgdevice *stats_model(void)
 {
-	const char *argv[] = { "listen-port", "51820", "fwmark", "7", "peer", PUB1, "endpoint",
-			       "[fe80::1%lo]:5", "persistent-keepalive", "25", "allowed-ips",
-			       "10.0.0.0/8,fd00::/64", "peer", PUB2, "endpoint", "1.2.3.4:9" };
+	const char *argv[] = {"listen-port",
+			      "51820",
+			      "fwmark",
+			      "7",
+			      "peer",
+			      PUB1,
+			      "endpoint",
+			      "[fe80::1%lo]:5",
+			      "persistent-keepalive",
+			      "25",
+			      "allowed-ips",
+			      "10.0.0.0/8,fd00::/64",
+			      "peer",
+			      PUB2,
+			      "endpoint",
+			      "1.2.3.4:9"};
 	struct wgdevice *dev = config_read_cmd(argv, sizeof(argv) / sizeof(argv[0]));
 
 	if (!dev)
@@ -231,7 +259,8 @@ static __attribute__((noinline)) void test_get_roundtrip(void)
 	ok(back->flags & WGDEVICE_HAS_PUBLIC_KEY, "read_get derives the public key");
 	again = write_to_string(uapi_write_get, back, &wret);
 	is_str(again, text, "write_get of what read_get read is byte-identical");
-	ok(strstr(text, "endpoint=[fe80::1%lo]:5\n") != NULL, "link-local endpoint keeps its scope");
+	ok(strstr(text, "endpoint=[fe80::1%lo]:5\n") != NULL,
+	   "link-local endpoint keeps its scope");
 	ok(strstr(text, "preshared_key=0000") != NULL, "a missing PSK is written as zeros");
 	free(again);
 	free(reply);
@@ -247,30 +276,30 @@ static const struct {
 	int want;
 	const char *why;
 } bad_sets[] = {
-	{ "noequals\n\n", -EPROTO, "a line without '='" },
-	{ "bogus=1\n\n", -EINVAL, "an unknown device key" },
-	{ "private_key=abc\n\n", -EINVAL, "a short key" },
-	{ "private_key=" HEX1 "0\n\n", -EINVAL, "a long key" },
-	{ "private_key=" HEX1 "\nprivate_key=zz7d70c40bc03433e876e2a3efea573396318ad5d466e088c72902a2"
-	  "17f89879\n\n",
-	  -EINVAL, "a key with non-hex digits" },
-	{ "listen_port=70000\n\n", -EINVAL, "listen_port out of range" },
-	{ "listen_port=-1\n\n", -EINVAL, "negative listen_port" },
-	{ "fwmark=0x10\n\n", -EINVAL, "hex fwmark (UAPI is decimal)" },
-	{ "replace_peers=false\n\n", -EINVAL, "replace_peers=false" },
-	{ "remove=true\n\n", -EINVAL, "a peer key before public_key" },
-	{ "public_key=" HEX1 "\nlisten_port=1\n\n", -EINVAL, "a device key after a peer" },
-	{ "public_key=" HEX1 "\nallowed_ip=10.0.0.0/33\n\n", -EINVAL, "allowed_ip /33" },
-	{ "public_key=" HEX1 "\nallowed_ip=+10.0.0.0/8\n\n", -EINVAL, "allowed_ip with '+'" },
-	{ "public_key=" HEX1 "\nendpoint=localhost:5\n\n", -EINVAL, "a host name endpoint" },
-	{ "public_key=" HEX1 "\nendpoint=1.2.3.4\n\n", -EINVAL, "an endpoint without port" },
-	{ "public_key=" HEX1 "\nprotocol_version=2\n\n", -EINVAL, "protocol_version=2" },
-	{ "public_key=" HEX1 "\npersistent_keepalive_interval=65536\n\n", -EINVAL,
-	  "keepalive out of range" },
-	{ "public_key=" HEX1 "\nupdate_only=1\n\n", -EINVAL, "update_only=1" },
-	{ "public_key=" HEX1 "\nreplace_allowed_ips=yes\n\n", -EINVAL, "replace_allowed_ips=yes" },
-	{ "listen_port=1\n", -EPROTO, "end of input before the blank line" },
-	{ "", -EPROTO, "no input at all" },
+    {"noequals\n\n", -EPROTO, "a line without '='"},
+    {"bogus=1\n\n", -EINVAL, "an unknown device key"},
+    {"private_key=abc\n\n", -EINVAL, "a short key"},
+    {"private_key=" HEX1 "0\n\n", -EINVAL, "a long key"},
+    {"private_key=" HEX1 "\nprivate_key=zz7d70c40bc03433e876e2a3efea573396318ad5d466e088c72902a2"
+     "17f89879\n\n",
+     -EINVAL, "a key with non-hex digits"},
+    {"listen_port=70000\n\n", -EINVAL, "listen_port out of range"},
+    {"listen_port=-1\n\n", -EINVAL, "negative listen_port"},
+    {"fwmark=0x10\n\n", -EINVAL, "hex fwmark (UAPI is decimal)"},
+    {"replace_peers=false\n\n", -EINVAL, "replace_peers=false"},
+    {"remove=true\n\n", -EINVAL, "a peer key before public_key"},
+    {"public_key=" HEX1 "\nlisten_port=1\n\n", -EINVAL, "a device key after a peer"},
+    {"public_key=" HEX1 "\nallowed_ip=10.0.0.0/33\n\n", -EINVAL, "allowed_ip /33"},
+    {"public_key=" HEX1 "\nallowed_ip=+10.0.0.0/8\n\n", -EINVAL, "allowed_ip with '+'"},
+    {"public_key=" HEX1 "\nendpoint=localhost:5\n\n", -EINVAL, "a host name endpoint"},
+    {"public_key=" HEX1 "\nendpoint=1.2.3.4\n\n", -EINVAL, "an endpoint without port"},
+    {"public_key=" HEX1 "\nprotocol_version=2\n\n", -EINVAL, "protocol_version=2"},
+    {"public_key=" HEX1 "\npersistent_keepalive_interval=65536\n\n", -EINVAL,
+     "keepalive out of range"},
+    {"public_key=" HEX1 "\nupdate_only=1\n\n", -EINVAL, "update_only=1"},
+    {"public_key=" HEX1 "\nreplace_allowed_ips=yes\n\n", -EINVAL, "replace_allowed_ips=yes"},
+    {"listen_port=1\n", -EPROTO, "end of input before the blank line"},
+    {"", -EPROTO, "no input at all"},
 };
 
 static __attribute__((noinline)) void test_bad_sets(void)
@@ -315,7 +344,7 @@ static __attribute__((noinline)) void test_odd_sets(void)
 	ok(dev && dev->first_peer->first_allowedip->flags == WGALLOWEDIP_REMOVE_ME,
 	   "allowed_ip=-PREFIX asks for removal");
 	ok(dev && (dev->first_peer->flags & WGPEER_UPDATE_ONLY) &&
-		   (dev->first_peer->flags & WGPEER_REMOVE_ME),
+	       (dev->first_peer->flags & WGPEER_REMOVE_ME),
 	   "update_only and remove are flags");
 	model_device_free(dev);
 }
@@ -330,9 +359,9 @@ static __attribute__((noinline)) void test_bad_gets(void)
 	is_int(read_get_from("garbage\nerrno=0\n\n", dev), -EPROTO, "a line without '='");
 	is_int(read_get_from("errno=x\n\n", dev), -EPROTO, "a bad errno");
 	is_int(read_get_from("listen_port=99999\nerrno=0\n\n", dev), -EPROTO, "a bad port");
-	is_int(read_get_from("future_key=1\npublic_key=" HEX1 "\nfuture_peer_key=2\nerrno=0\n\n",
-			     dev),
-	       0, "unknown keys from newer servers are skipped");
+	is_int(
+	    read_get_from("future_key=1\npublic_key=" HEX1 "\nfuture_peer_key=2\nerrno=0\n\n", dev),
+	    0, "unknown keys from newer servers are skipped");
 	ok(dev->first_peer && !dev->first_peer->next_peer, "and the peer is read");
 	is_int(read_get_from("public_key=" HEX1 "\nrx_bytes=-1\nerrno=0\n\n", dev), -EPROTO,
 	       "negative counters");
@@ -389,7 +418,7 @@ static char *serve_one(int fd)
 
 static int listen_at(const char *path)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	mkdir(SOCK_DIR, 0755);
@@ -406,7 +435,7 @@ static int listen_at(const char *path)
 /* Serves connections until the child exits; keeps the last "set=1" request. */
 static char *serve_until_exit(int lfd, pid_t pid)
 {
-	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+	struct pollfd pfd = {.fd = lfd, .events = POLLIN};
 	char *set = NULL, *req;
 	int status, rounds;
 
@@ -479,14 +508,32 @@ static void compare_with_wg(const char *const ref_argv[], struct wgdevice *ours,
 static __attribute__((noinline)) void test_against_wg(void)
 {
 	char priv[256], psk[256], conf[256];
-	const char *args[] = { "listen-port", "51999", "fwmark", "0x42", "private-key", priv,
-			       "peer", PUB1, "preshared-key", psk, "endpoint", "[fe80::1%lo]:5",
-			       "persistent-keepalive", "25", "allowed-ips",
-			       "10.0.0.0/8, fd00::/64,10.1.2.3", "peer", PUB2, "remove", "peer", PUB2,
-			       "allowed-ips", "" };
-	const char *set_argv[32] = { "wg", "set", "%s" };
-	const char *setconf_argv[] = { "wg", "setconf", "%s", conf, NULL };
-	const char *addconf_argv[] = { "wg", "addconf", "%s", conf, NULL };
+	const char *args[] = {"listen-port",
+			      "51999",
+			      "fwmark",
+			      "0x42",
+			      "private-key",
+			      priv,
+			      "peer",
+			      PUB1,
+			      "preshared-key",
+			      psk,
+			      "endpoint",
+			      "[fe80::1%lo]:5",
+			      "persistent-keepalive",
+			      "25",
+			      "allowed-ips",
+			      "10.0.0.0/8, fd00::/64,10.1.2.3",
+			      "peer",
+			      PUB2,
+			      "remove",
+			      "peer",
+			      PUB2,
+			      "allowed-ips",
+			      ""};
+	const char *set_argv[32] = {"wg", "set", "%s"};
+	const char *setconf_argv[] = {"wg", "setconf", "%s", conf, NULL};
+	const char *addconf_argv[] = {"wg", "addconf", "%s", conf, NULL};
 	size_t n = sizeof(args) / sizeof(args[0]);
 
 	if (access(REF_WG, X_OK) || geteuid() != 0)
@@ -506,7 +553,7 @@ static __attribute__((noinline)) void test_against_wg(void)
 
 static int connect_to(const char *path)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
