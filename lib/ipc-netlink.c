@@ -20,6 +20,8 @@
 
 /* The kernel caps a dump's messages at 32 KiB; receive them whole. */
 #define RX_SIZE 32768
+/* How often a dump interrupted by a concurrent change is started over. */
+#define MAX_TRIES 64
 
 struct conn {
 	struct mnl_socket *nl;
@@ -192,16 +194,14 @@ static int fold_device(const struct nlmsghdr *nlh, void *dev)
 	return ipc_netlink_parse_device(nlh, dev);
 }
 
-int ipc_netlink_get(struct wgdevice **out, const char *iface)
+/* One attempt at reading IFACE; -EINTR when it changed during the dump. */
+static int get_once(struct wgdevice **out, const char *iface)
 {
 	struct wgdevice *dev = NULL;
 	struct conn c;
 	uint16_t family;
 	int ret;
 
-	*out = NULL;
-	if (strlen(iface) >= IFNAMSIZ)
-		return -ENODEV;
 	ret = open_family(&c, &family);
 	if (ret)
 		return ret;
@@ -219,6 +219,19 @@ int ipc_netlink_get(struct wgdevice **out, const char *iface)
 out:
 	model_device_free(dev);
 	conn_close(&c);
+	return ret;
+}
+
+int ipc_netlink_get(struct wgdevice **out, const char *iface)
+{
+	int ret, tries = 0;
+
+	*out = NULL;
+	if (strlen(iface) >= IFNAMSIZ)
+		return -ENODEV;
+	do
+		ret = get_once(out, iface);
+	while (ret == -EINTR && ++tries < MAX_TRIES);
 	return ret;
 }
 
@@ -265,7 +278,7 @@ static int fold_link(const struct nlmsghdr *nlh, void *data)
 	return ipc_netlink_parse_link(nlh, out[0], out[1]);
 }
 
-int ipc_netlink_list(char **buf, size_t *len)
+static int list_once(char **buf, size_t *len)
 {
 	void *out[2] = { buf, len };
 	struct nlmsghdr *nlh;
@@ -284,5 +297,18 @@ int ipc_netlink_list(char **buf, size_t *len)
 	ifi->ifi_family = AF_UNSPEC;
 	ret = conn_talk(&c, nlh, fold_link, out);
 	conn_close(&c);
+	return ret;
+}
+
+int ipc_netlink_list(char **buf, size_t *len)
+{
+	size_t start = *len;
+	int ret, tries = 0;
+
+	do {
+		/* Links changed during the dump: forget this attempt's names. */
+		*len = start;
+		ret = list_once(buf, len);
+	} while (ret == -EINTR && ++tries < MAX_TRIES);
 	return ret;
 }

@@ -698,6 +698,10 @@ static void test_malformed_headers(void)
 	is_int(parse_fresh(buf, nlh->nlmsg_len), 0, "an acknowledgement ends the exchange");
 	err->error = 5;
 	is_int(parse_fresh(buf, nlh->nlmsg_len), -EPROTO, "a positive error is nonsense");
+	nlh->nlmsg_type = FAMILY;
+	nlh->nlmsg_flags = NLM_F_MULTI | NLM_F_DUMP_INTR;
+	nlh->nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN;
+	is_int(parse_fresh(buf, nlh->nlmsg_len), -EINTR, "an interrupted dump asks to start over");
 }
 
 /* A message length that is not a multiple of 4 must not stretch to the next one. */
