@@ -4,7 +4,7 @@
 # with the host through the 9p share at /host.
 
 set -u
-OUR_WG=/wgkit/bin/wg
+OUR_WG=${OUR_WG:-/wgkit/bin/wg}
 OUR_QUICK=/wgkit/bin/wg-quick
 OUR_ENGINE=/wgkit/bin/wg-engine
 REF_WG=/usr/bin/wg
