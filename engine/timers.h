@@ -69,6 +69,11 @@ void timers_session_derived(struct timers_state *t, uint64_t now);
 /* An ephemeral key was generated (initiation or response created). */
 void timers_ephemeral_key_created(struct timers_state *t, uint64_t now);
 
+/*
+ * When noise_keypair_wants_rekey_receive says yes: true only the first time
+ * until the next handshake completes, so one "last-minute" handshake is sent.
+ */
+bool timers_lastminute_handshake(struct timers_state *t);
 /* False if an initiation was sent less than REKEY_TIMEOUT ago (the device then skips it). */
 bool timers_may_send_initiation(const struct timers_state *t, uint64_t now);
 /* The earliest armed deadline, or 0 if none. */
