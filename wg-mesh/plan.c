@@ -128,6 +128,8 @@ static int take_keys(struct plan *p)
 {
 	size_t i;
 
+	for (i = 0; i < p->ks->n; ++i)
+		p->ks->entries[i].used = false;
 	for (i = 0; i < p->n_sites + p->n_clients; ++i) {
 		bool client = i >= p->n_sites;
 		struct plan_node *n = client ? &p->clients[i - p->n_sites] : &p->sites[i];
