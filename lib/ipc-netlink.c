@@ -100,7 +100,8 @@ static struct nlmsghdr *put_ctrl(struct conn *c, uint8_t cmd, uint16_t flags)
 
 static int family_id_attr(const struct nlattr *attr, void *family)
 {
-	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID && !mnl_attr_validate(attr, MNL_TYPE_U16))
+	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
+	    !mnl_attr_validate(attr, MNL_TYPE_U16))
 		*(uint16_t *)family = mnl_attr_get_u16(attr);
 	return 0;
 }
@@ -240,8 +241,8 @@ static bool removes_allowedips(const struct wgdevice *dev)
 	const struct wgpeer *peer;
 	const struct wgallowedip *aip;
 
-	for_each_wgpeer(dev, peer)
-		for_each_wgallowedip(peer, aip)
+	for_each_wgpeer (dev, peer)
+		for_each_wgallowedip (peer, aip)
 			if (aip->flags & WGALLOWEDIP_REMOVE_ME)
 				return true;
 	return false;
@@ -280,7 +281,7 @@ static int fold_link(const struct nlmsghdr *nlh, void *data)
 
 static int list_once(char **buf, size_t *len)
 {
-	void *out[2] = { buf, len };
+	void *out[2] = {buf, len};
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 	struct conn c;

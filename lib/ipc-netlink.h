@@ -52,10 +52,10 @@ void ipc_netlink_override_allowedip_flags(int state);
 
 /* Where the next WG_CMD_SET_DEVICE message continues within a model. */
 struct ipc_netlink_cursor {
-	const struct wgpeer *peer; /* next peer to write; NULL when all are done */
+	const struct wgpeer *peer;     /* next peer to write; NULL when all are done */
 	const struct wgallowedip *aip; /* its next allowed IP when continued, else NULL */
-	bool continued; /* the peer's first fragment went out already */
-	unsigned int messages; /* messages built so far */
+	bool continued;		       /* the peer's first fragment went out already */
+	unsigned int messages;	       /* messages built so far */
 };
 
 void ipc_netlink_cursor_init(struct ipc_netlink_cursor *cur, const struct wgdevice *dev);
@@ -70,11 +70,10 @@ bool ipc_netlink_cursor_done(const struct ipc_netlink_cursor *cur);
  */
 int ipc_netlink_build_set(void *buf, size_t len, uint16_t family, uint32_t seq,
 			  const struct wgdevice *dev, struct ipc_netlink_cursor *cur)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* Fills BUF with a WG_CMD_GET_DEVICE dump request for IFACE. */
-struct nlmsghdr *ipc_netlink_build_get(void *buf, uint16_t family, uint32_t seq,
-				       const char *iface);
+struct nlmsghdr *ipc_netlink_build_get(void *buf, uint16_t family, uint32_t seq, const char *iface);
 
 /*
  * Folds one WG_CMD_GET_DEVICE reply message into DEV. A peer with the public
@@ -82,7 +81,7 @@ struct nlmsghdr *ipc_netlink_build_get(void *buf, uint16_t family, uint32_t seq,
  * lists over messages). Rejects malformed messages with -EINVAL.
  */
 int ipc_netlink_parse_device(const struct nlmsghdr *nlh, struct wgdevice *dev)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /*
  * Walks the messages in a received buffer of LEN bytes, calling FN (when not
@@ -99,7 +98,7 @@ int ipc_netlink_walk(const void *buf, size_t len, int (*fn)(const struct nlmsghd
  * RTM_NEWLINK message describes a link of kind "wireguard". 0 or -errno.
  */
 int ipc_netlink_parse_link(const struct nlmsghdr *nlh, char **buf, size_t *len)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /*
  * Walks a received buffer of LEN bytes, folding every message into DEV.
@@ -107,19 +106,19 @@ int ipc_netlink_parse_link(const struct nlmsghdr *nlh, char **buf, size_t *len)
  * NLMSG_ERROR's error, -EINVAL for malformed input).
  */
 int ipc_netlink_parse_dump(const void *buf, size_t len, struct wgdevice *dev)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* What a CTRL_CMD_GETPOLICY dump of the family showed so far. */
 struct ipc_netlink_policy_scan {
 	int allowedip_policy; /* index of the allowed-IP policy, -1 until seen */
-	uint64_t has_attr4; /* bit N: policy N has an attribute of type 4 */
+	uint64_t has_attr4;   /* bit N: policy N has an attribute of type 4 */
 };
 
 void ipc_netlink_policy_scan_init(struct ipc_netlink_policy_scan *scan);
 
 /* Folds one policy dump message into SCAN. 0, or -EINVAL when malformed. */
 int ipc_netlink_parse_policy(const struct nlmsghdr *nlh, struct ipc_netlink_policy_scan *scan)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /*
  * The verdict of a finished scan: 1 when the allowed-IP policy has

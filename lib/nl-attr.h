@@ -18,10 +18,10 @@ typedef int (*nl_attr_fn)(const struct nlattr *attr, void *data);
  * header or an attribute overruns it.
  */
 int nl_attr_walk(const struct nlmsghdr *nlh, size_t offset, nl_attr_fn fn, void *data)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* The same for the attributes nested in NEST. */
 int nl_attr_walk_nested(const struct nlattr *nest, nl_attr_fn fn, void *data)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 #endif

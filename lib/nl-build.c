@@ -38,8 +38,7 @@ static struct nlmsghdr *put_header(void *buf, uint16_t family, uint8_t cmd, uint
 	return nlh;
 }
 
-struct nlmsghdr *ipc_netlink_build_get(void *buf, uint16_t family, uint32_t seq,
-				       const char *iface)
+struct nlmsghdr *ipc_netlink_build_get(void *buf, uint16_t family, uint32_t seq, const char *iface)
 {
 	struct nlmsghdr *nlh;
 
@@ -98,9 +97,11 @@ static uint32_t peer_flags(const struct wgpeer *peer, bool continued)
 static bool put_endpoint(struct nlmsghdr *nlh, size_t len, const union wgendpoint *ep)
 {
 	if (ep->addr.sa_family == AF_INET)
-		return mnl_attr_put_check(nlh, len, WGPEER_A_ENDPOINT, sizeof(ep->addr4), &ep->addr4);
+		return mnl_attr_put_check(nlh, len, WGPEER_A_ENDPOINT, sizeof(ep->addr4),
+					  &ep->addr4);
 	if (ep->addr.sa_family == AF_INET6)
-		return mnl_attr_put_check(nlh, len, WGPEER_A_ENDPOINT, sizeof(ep->addr6), &ep->addr6);
+		return mnl_attr_put_check(nlh, len, WGPEER_A_ENDPOINT, sizeof(ep->addr6),
+					  &ep->addr6);
 	return true;
 }
 
@@ -147,8 +148,7 @@ cancel:
 }
 
 /* Writes allowed IPs from *aip on while they fit; returns how many, *aip the next. */
-static unsigned int put_allowedips(struct nlmsghdr *nlh, size_t len,
-				   const struct wgallowedip **aip)
+static unsigned int put_allowedips(struct nlmsghdr *nlh, size_t len, const struct wgallowedip **aip)
 {
 	struct nlattr *nest = mnl_attr_nest_start_check(nlh, len, WGPEER_A_ALLOWEDIPS);
 	unsigned int n = 0;
@@ -165,8 +165,7 @@ static unsigned int put_allowedips(struct nlmsghdr *nlh, size_t len,
 }
 
 /* Writes as much of the cursor's peer as fits and moves the cursor past it. */
-static enum peer_progress put_peer(struct nlmsghdr *nlh, size_t len,
-				   struct ipc_netlink_cursor *cur)
+static enum peer_progress put_peer(struct nlmsghdr *nlh, size_t len, struct ipc_netlink_cursor *cur)
 {
 	const struct wgallowedip *aip = cur->continued ? cur->aip : cur->peer->first_allowedip;
 	struct nlattr *nest = mnl_attr_nest_start_check(nlh, len, 0);

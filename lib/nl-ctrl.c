@@ -71,7 +71,7 @@ static int policy_msg_attr(const struct nlattr *attr, void *data)
 
 int ipc_netlink_parse_policy(const struct nlmsghdr *nlh, struct ipc_netlink_policy_scan *scan)
 {
-	struct policy_ctx ctx = { .scan = scan };
+	struct policy_ctx ctx = {.scan = scan};
 
 	return nl_attr_walk(nlh, sizeof(struct genlmsghdr), policy_msg_attr, &ctx);
 }
@@ -126,7 +126,7 @@ static int append_name(char **buf, size_t *len, const char *name)
 
 int ipc_netlink_parse_link(const struct nlmsghdr *nlh, char **buf, size_t *len)
 {
-	struct link_ctx ctx = { 0 };
+	struct link_ctx ctx = {0};
 	int ret;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK)

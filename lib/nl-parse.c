@@ -61,7 +61,7 @@ static bool allowedip_complete(struct aip_fields *f)
 
 static int parse_allowedip(const struct nlattr *nest, void *peer)
 {
-	struct aip_fields f = { .cidr = -1 };
+	struct aip_fields f = {.cidr = -1};
 	struct wgallowedip *aip;
 	int ret = nl_attr_walk_nested(nest, allowedip_attr, &f);
 

@@ -18,9 +18,9 @@ static size_t walk_model(const struct wgdevice *dev)
 	const struct wgallowedip *aip;
 	size_t n = 0;
 
-	for_each_wgpeer(dev, peer) {
+	for_each_wgpeer (dev, peer) {
 		n += peer->public_key[0] + peer->persistent_keepalive_interval;
-		for_each_wgallowedip(peer, aip)
+		for_each_wgallowedip (peer, aip)
 			n += aip->cidr + aip->family;
 		if (dev->last_peer == peer && peer->next_peer)
 			abort();
@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ipc_netlink_policy_scan scan;
 	char *names = NULL;
 	size_t len = 0;
-	void *out[2] = { &names, &len };
+	void *out[2] = {&names, &len};
 	volatile size_t sink;
 
 	memcpy(buf, data, size);

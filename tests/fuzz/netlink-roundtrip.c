@@ -25,8 +25,9 @@ static bool same_aips(const struct wgpeer *a, const struct wgpeer *b)
 
 static bool same_peer(const struct wgpeer *a, const struct wgpeer *b)
 {
-	size_t eplen = a->endpoint.addr.sa_family == AF_INET6 ? sizeof(a->endpoint.addr6) :
-		       a->endpoint.addr.sa_family == AF_INET  ? sizeof(a->endpoint.addr4) : 0;
+	size_t eplen = a->endpoint.addr.sa_family == AF_INET6  ? sizeof(a->endpoint.addr6)
+		       : a->endpoint.addr.sa_family == AF_INET ? sizeof(a->endpoint.addr4)
+							       : 0;
 
 	return !memcmp(a->public_key, b->public_key, WG_KEY_LEN) &&
 	       !memcmp(a->preshared_key, b->preshared_key, WG_KEY_LEN) &&
@@ -39,8 +40,8 @@ static void compare(const struct wgdevice *a, const struct wgdevice *b)
 {
 	const struct wgpeer *p = a->first_peer, *q = b->first_peer;
 
-	if (strcmp(a->name, b->name) || a->listen_port != b->listen_port || a->fwmark != b->fwmark ||
-	    memcmp(a->private_key, b->private_key, WG_KEY_LEN))
+	if (strcmp(a->name, b->name) || a->listen_port != b->listen_port ||
+	    a->fwmark != b->fwmark || memcmp(a->private_key, b->private_key, WG_KEY_LEN))
 		abort();
 	for (; p && q; p = p->next_peer, q = q->next_peer)
 		if (!same_peer(p, q))
