@@ -52,8 +52,13 @@ bool config_read_init(struct config_ctx *ctx, const char *filename, bool append)
 		ctx->failed = true;
 		return false;
 	}
+	/*
+	 * setconf states the whole device: what the file leaves out is reset
+	 * (no private key, a random port, no fwmark), exactly as wg(8) sends it.
+	 */
 	if (!append)
-		ctx->device->flags |= WGDEVICE_REPLACE_PEERS;
+		ctx->device->flags |= WGDEVICE_REPLACE_PEERS | WGDEVICE_HAS_PRIVATE_KEY |
+				      WGDEVICE_HAS_LISTEN_PORT | WGDEVICE_HAS_FWMARK;
 	return true;
 }
 

@@ -24,8 +24,10 @@ struct config_ctx {
 };
 
 /*
- * append=false: setconf (WGDEVICE_REPLACE_PEERS); true: addconf. Either way
- * each peer replaces its allowed IPs (WGPEER_REPLACE_ALLOWEDIPS), as wg(8).
+ * append=false: setconf, the whole device (WGDEVICE_REPLACE_PEERS, and
+ * private key, listen port and fwmark always set, to zero unless given);
+ * true: addconf (only what the file says). Either way each peer replaces its
+ * allowed IPs (WGPEER_REPLACE_ALLOWEDIPS). All as wg(8) sends them.
  */
 bool config_read_init(struct config_ctx *ctx, const char *filename, bool append);
 /* One line without or with its trailing newline; lineno counts from 1. */

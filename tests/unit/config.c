@@ -265,8 +265,14 @@ static void test_good_file(void)
 	   "addconf keeps other peers but, as wg, replaces each peer's allowed IPs");
 	model_device_free(dev);
 	dev = parse_text("empty.conf", "", false, &err);
-	ok(dev && !dev->first_peer && dev->flags == WGDEVICE_REPLACE_PEERS,
-	   "empty file: no peers, all removed");
+	ok(dev && !dev->first_peer &&
+		   dev->flags == (WGDEVICE_REPLACE_PEERS | WGDEVICE_HAS_PRIVATE_KEY |
+				  WGDEVICE_HAS_LISTEN_PORT | WGDEVICE_HAS_FWMARK) &&
+		   key_is_zero(dev->private_key) && !dev->listen_port && !dev->fwmark,
+	   "empty file: setconf resets key, port, fwmark and removes every peer");
+	model_device_free(dev);
+	dev = parse_text("empty.conf", "", true, &err);
+	ok(dev && !dev->first_peer && !dev->flags, "empty file: addconf changes nothing");
 	model_device_free(dev);
 	if (has_ref())
 		ok(strstr(ref_setconf_error(write_file("good.conf", good_conf)), "modify") != NULL,

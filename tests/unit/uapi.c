@@ -433,14 +433,14 @@ static int listen_at(const char *path)
 }
 
 /* Serves connections until the child exits; keeps the last "set=1" request. */
-static char *serve_until_exit(int lfd, pid_t pid)
+static __attribute__((noinline)) char *serve_until_exit(int lfd, pid_t pid)
 {
 	struct pollfd pfd = {.fd = lfd, .events = POLLIN};
 	char *set = NULL, *req;
 	int status, rounds;
 
-	for (rounds = 0; rounds < 100; ++rounds) {
-		if (poll(&pfd, 1, 100) > 0) {
+	for (rounds = 0; rounds < 500; ++rounds) {
+		if (poll(&pfd, 1, 20) > 0) {
 			req = serve_one(accept(lfd, NULL, NULL));
 			if (req && !strncmp(req, "set=1\n", 6)) {
 				free(set);
@@ -457,8 +457,10 @@ static char *serve_until_exit(int lfd, pid_t pid)
 	return set;
 }
 
-/* What Debian's wg writes to the UAPI socket for `wg ARGV...` (with %s = the interface). */
-static char *capture_wg(const char *const argv[])
+static char wg_stderr[256] = "/dev/null";
+
+/* What Debian's wg writes to the UAPI socket; its stderr goes to wg_stderr. */
+static __attribute__((noinline)) char *capture_wg(const char *const argv[])
 {
 	char iface[IFNAMSIZ], path[108];
 	const char *args[32];
@@ -477,9 +479,10 @@ static char *capture_wg(const char *const argv[])
 	pid = fork();
 	if (pid == 0) {
 		int null = open("/dev/null", O_WRONLY);
+		int err = open(wg_stderr, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
 		dup2(null, 1);
-		dup2(null, 2);
+		dup2(err >= 0 ? err : null, 2);
 		execv(REF_WG, (char *const *)args);
 		_exit(127);
 	}
@@ -549,6 +552,163 @@ static __attribute__((noinline)) void test_against_wg(void)
 	compare_with_wg(set_argv, config_read_cmd(args, (int)n), "wg set");
 	compare_with_wg(setconf_argv, config_read_file(conf, false), "wg setconf");
 	compare_with_wg(addconf_argv, config_read_file(conf, true), "wg addconf");
+}
+
+/* Lines a differential case draws from: good or odd, and (rarer) bad. */
+static const char *const iface_lines[] = {
+    "PrivateKey = " PRIV,
+    "privatekey=" PUB1,
+    "Private Key=" PUB1 "#c",
+    "ListenPort = 51820",
+    "ListenPort=0",
+    "ListenPort=domain",
+    "FwMark = 0x42",
+    "FwMark=off",
+    "# comment",
+    "",
+};
+
+static const char *const peer_lines[] = {
+    "PresharedKey=" PUB2,
+    "AllowedIPs = 10.0.0.0/8, fd00::/64",
+    "AllowedIPs=192.168.7.7",
+    "AllowedIPs=::/0,0.0.0.0/0",
+    "Endpoint = [fd00::1]:51820",
+    "Endpoint=1.2.3.4:5",
+    "Endpoint=[fe80::1%lo]:7",
+    "PersistentKeepalive = 25",
+    "PersistentKeepalive=off",
+    "PublicKey = " PUB2,
+    "",
+};
+
+static const char *const bad_lines[] = {
+    "[peer]x",
+    "PrivateKey=" PUB1 "B",
+    "ListenPort=foo",
+    "ListenPort==5",
+    "FwMark=0x",
+    "PresharedKey=abc",
+    "AllowedIPs=10.0.0.0/33",
+    "AllowedIPs=10.0.0.0/8,",
+    "Endpoint=1.2.3.4",
+    "PersistentKeepalive=65536",
+    "Bogus=1",
+    "[Peer]",
+};
+
+/* A small deterministic generator, so a failing case can be replayed. */
+static unsigned int next_rand(unsigned int *state)
+{
+	*state = *state * 1103515245U + 12345U;
+	return (*state >> 16) & 0x7fff;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Appends n lines drawn from pool (one in 30 from the bad ones instead). */
+static size_t add_lines(char *buf, size_t n, size_t len, const char *const *pool, size_t size,
+			unsigned int count, unsigned int *state)
+{
+	unsigned int i, r;
+
+	for (i = 0; i < count && n < len; ++i) {
+		r = next_rand(state);
+		n += (size_t)snprintf(buf + n, len - n, "%s\n",
+				      r % 30 ? pool[r % size] : bad_lines[r % COUNT(bad_lines)]);
+	}
+	return n;
+}
+
+static void make_case(char *buf, size_t len, unsigned int *state)
+{
+	unsigned int peers = next_rand(state) % 4, i;
+	size_t n = (size_t)snprintf(buf, len, "%s\n",
+				    next_rand(state) % 2 ? "[Interface]" : "[ interface ]");
+
+	n = add_lines(buf, n, len, iface_lines, COUNT(iface_lines), next_rand(state) % 5, state);
+	for (i = 0; i < peers && n < len; ++i) {
+		n += (size_t)snprintf(buf + n, len - n, "[Peer]\nPublicKey=%s\n",
+				      i % 2 ? PUB2 : PUB1);
+		n = add_lines(buf, n, len, peer_lines, COUNT(peer_lines), next_rand(state) % 6,
+			      state);
+	}
+}
+
+/* The first line of a file, without its newline, into buf. */
+static __attribute__((noinline)) const char *first_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (f) {
+		if (!fgets(buf, (int)len, f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+/* Refused by both: our first line, after "path:N: ", must be wg's. */
+static __attribute__((noinline)) bool same_refusal(const char *ours_path, const char *conf)
+{
+	char ours[512], theirs[512];
+	const char *msg;
+	size_t plen = strlen(conf);
+
+	first_line(ours_path, ours, sizeof(ours));
+	first_line(wg_stderr, theirs, sizeof(theirs));
+	if (strncmp(ours, conf, plen) || ours[plen] != ':')
+		return false;
+	msg = strstr(ours + plen + 1, ": ");
+	return msg && !strcmp(msg + 2, theirs);
+}
+
+static bool differ(const char *want, const char *got, const char *ours_err, const char *conf)
+{
+	if (want && got)
+		return strcmp(want, got) != 0;
+	if (want || got)
+		return true;
+	return !same_refusal(ours_err, conf);
+}
+
+/* Same file to Debian's wg setconf and to us: the same set, or the same refusal. */
+static __attribute__((noinline)) void test_differential(void)
+{
+	char text[1024], path[256], ours_err[256], *want, *got;
+	const char *argv[] = {"wg", "setconf", "%s", path, NULL};
+	unsigned int state = 20210914, i, same = 0, refused = 0, cases = 80;
+	struct wgdevice *dev;
+	int ret = 0;
+
+	if (access(REF_WG, X_OK) || geteuid() != 0)
+		return skip(REF_WG " missing or not root: no socket to capture on");
+	snprintf(wg_stderr, sizeof(wg_stderr), "%s/wg.err", tmpdir);
+	snprintf(ours_err, sizeof(ours_err), "%s/our.err", tmpdir);
+	for (i = 0; i < cases; ++i) {
+		make_case(text, sizeof(text), &state);
+		snprintf(path, sizeof(path), "%s", write_file("diff.conf", text));
+		want = capture_wg(argv);
+		if (!freopen(ours_err, "w", stderr))
+			break;
+		dev = config_read_file(path, false);
+		fflush(stderr);
+		got = dev ? write_to_string(uapi_write_set, dev, &ret) : NULL;
+		if (!differ(want, got, ours_err, path))
+			++same;
+		else
+			printf("# differs on:\n%s# wg: %s\n# us: %s\n", text,
+			       want ? want : "(refused)", got ? got : "(refused)");
+		refused += !want;
+		free(want);
+		free(got);
+		model_device_free(dev);
+	}
+	is_int(same, cases,
+	       "%u generated files: same set as " REF_WG " setconf, or same refusal (%u)", cases,
+	       refused);
 }
 
 static int connect_to(const char *path)
@@ -725,6 +885,7 @@ int main(void)
 	test_fuzz_read_set();
 	test_against_wg();
 	test_against_wggo();
+	test_differential();
 	cleanup();
 	return tap_done();
 }
