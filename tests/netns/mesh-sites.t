@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The site-to-site example (examples/sites.yaml: tokyo and paris with IPv4 and
+# IPv6 public addresses, osaka and lima IPv6 only, each with an IPv4 and an
+# IPv6 LAN) planned by wg-mesh, brought up with wg-quick in network
+# namespaces, and every LAN host pinging every other over IPv4 and IPv6.
+MESH_WG_QUICK=${MESH_WG_QUICK:-/usr/bin/wg-quick}
+MESH_USERSPACE=${MESH_USERSPACE:-/usr/bin/wireguard-go}
+T=msh1
+P=msh1
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/netns.sh"
+. "$here/../../examples/demo/topology.sh"
+
+need_netns
+need "$OUR_MESH" "$MESH_WG_QUICK" "$MESH_USERSPACE" nft
+TOPO_TMP=$(mktemp -d /tmp/msh1.XXXXXX)
+at_exit "topo_cleanup; rm -rf '$TOPO_TMP'"
+
+cp "$here/../../examples/sites.yaml" "$TOPO_TMP/sites.yaml"
+check "plan examples/sites.yaml" "$OUR_MESH" plan "$TOPO_TMP/sites.yaml" -o "$TOPO_TMP/out"
+check "four sites and the WAN in namespaces" topo_build 4
+sites=(tokyo paris osaka lima)
+for k in 1 2 3 4; do
+	check "wg-quick up ${sites[$((k - 1))]}" topo_up "$TOPO_TMP/out" "${sites[$((k - 1))]}" "$k"
+done
+check "forwarding enabled by PostUp" test "$(ip netns exec msh1s3 sysctl -n net.ipv6.conf.all.forwarding)" = 1
+for from in 1 2 3 4; do
+	for to in 1 2 3 4; do
+		[ "$from" = "$to" ] && continue
+		for fam in 4 6; do
+			check "LAN ${sites[$((from - 1))]} -> LAN ${sites[$((to - 1))]} over IPv$fam" \
+				topo_ping "$from" "$to" "$fam"
+		done
+	done
+done
+endpoint=$(ip netns exec msh1s1 wg show msh1wg1 endpoints | grep -c '\[2001:db8:1234:[34]::1\]')
+is "$endpoint" 2 "tokyo talks to the IPv6-only sites over IPv6"
+check "wg-quick down tokyo restores forwarding" bash -c \
+	"ip netns exec msh1s1 env WG_QUICK_USERSPACE_IMPLEMENTATION=$MESH_USERSPACE $MESH_WG_QUICK down $TOPO_TMP/msh1wg1.conf && test \$(ip netns exec msh1s1 sysctl -n net.ipv4.ip_forward) = 0"
+done_testing
