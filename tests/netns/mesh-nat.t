@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# examples/nat.yaml: the four public sites plus branch and depot behind NAT
+# (private WAN addresses, masqueraded, nothing let in). Every LAN host pings
+# every other over IPv4 and IPv6: the NAT sites keep their paths to the public
+# sites open with keepalives, and reach each other through the relay (tokyo).
+MESH_WG_QUICK=${MESH_WG_QUICK:-/usr/bin/wg-quick}
+MESH_USERSPACE=${MESH_USERSPACE:-/usr/bin/wireguard-go}
+T=msh2
+P=msh2
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/netns.sh"
+. "$here/../../examples/demo/topology.sh"
+
+need_netns
+need "$OUR_MESH" "$MESH_WG_QUICK" "$MESH_USERSPACE" nft
+TOPO_TMP=$(mktemp -d /tmp/msh2.XXXXXX)
+at_exit "topo_cleanup; rm -rf '$TOPO_TMP'"
+
+cp "$here/../../examples/nat.yaml" "$TOPO_TMP/nat.yaml"
+check "plan examples/nat.yaml" "$OUR_MESH" plan "$TOPO_TMP/nat.yaml" -o "$TOPO_TMP/out"
+grep -q 'relayed:  1 pair (branch <-> depot via tokyo)' /tmp/$T.out
+ok $? "the planner relays branch and depot through tokyo"
+check "six sites and the WAN in namespaces" topo_build 6
+sites=(tokyo paris osaka lima branch depot)
+for k in 1 2 3 4 5 6; do
+	check "wg-quick up ${sites[$((k - 1))]}" topo_up "$TOPO_TMP/out" "${sites[$((k - 1))]}" "$k"
+done
+check "the NAT sites really are behind NAT (tokyo cannot reach branch's WAN)" \
+	bash -c "! ip netns exec msh2s1 ${topo_pinger[*]} -c 1 -W 1 172.16.5.2"
+for from in 1 2 3 4 5 6; do
+	for to in 1 2 3 4 5 6; do
+		[ "$from" = "$to" ] && continue
+		for fam in 4 6; do
+			check "LAN ${sites[$((from - 1))]} -> LAN ${sites[$((to - 1))]} over IPv$fam" \
+				topo_ping "$from" "$to" "$fam"
+		done
+	done
+done
+seen=$(ip netns exec msh2s1 wg show msh2wg1 endpoints | grep -c '192\.0\.2\.2:')
+is "$seen" 2 "tokyo sees both NAT sites from the NAT router's address"
+done_testing
