@@ -15,11 +15,10 @@
 #include "ipc.h"
 #include "wg.h"
 
-/* Reads FILE line by line; NULL after the parser's (or fopen's) message. */
+/* Reads PATH line by line, stopping at the first bad line; NULL after the message. */
 static struct wgdevice *read_config(const char *path, bool append)
 {
 	struct config_ctx ctx;
-	struct wgdevice *dev;
 	char *line = NULL;
 	size_t cap = 0;
 	unsigned int lineno = 0;
@@ -40,15 +39,8 @@ static struct wgdevice *read_config(const char *path, bool append)
 		sodium_memzero(line, cap);
 	free(line);
 	fclose(f);
-	if (!ok) {
-		fprintf(stderr, "Configuration parsing error\n");
-		model_device_free(config_read_finish(&ctx));
-		return NULL;
-	}
-	dev = config_read_finish(&ctx);
-	if (!dev)
-		fprintf(stderr, "Invalid configuration\n");
-	return dev;
+	/* A failed line makes config_read_finish() say so and return NULL. */
+	return config_read_finish(&ctx);
 }
 
 static int key_cmp(const void *a, const void *b)

@@ -125,7 +125,7 @@ step "set puts it back" set @IF@ private-key "$W/priv"
 printf '[Interface]\nListenPort = 51823\n' >"$W/c4.conf"
 step "syncconf without peers removes them all" syncconf @IF@ "$W/c4.conf"
 step "setconf again" setconf @IF@ "$W/c1.conf"
-printf '[Interface]\nPrivateKey = %s\n' "$PRIV" >"$W/c5.conf"
+printf '[Interface]\nPrivateKey = %s\nListenPort = 51830\n' "$PRIV" >"$W/c5.conf"
 step "setconf without peers" setconf @IF@ "$W/c5.conf"
 
 done_testing
