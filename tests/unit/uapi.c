@@ -711,6 +711,108 @@ static __attribute__((noinline)) void test_differential(void)
 	       refused);
 }
 
+static const char *const set_device_args[][2] = {
+    {"listen-port", "51820"}, {"listen-port", "0"},   {"listen-port", "domain"},
+    {"fwmark", "0x42"},	      {"fwmark", "off"},      {"fwmark", "1234"},
+    {"private-key", NULL},    {"listen-port", "x y"}, {"fwmark", "0xg"},
+};
+
+static const char *const set_peer_args[][2] = {
+    {"remove", NULL},
+    {"endpoint", "1.2.3.4:51820"},
+    {"endpoint", "[fd00::1]:5"},
+    {"endpoint", "[fe80::1%lo]:9"},
+    {"endpoint", "[fd00::1"},
+    {"persistent-keepalive", "25"},
+    {"persistent-keepalive", "off"},
+    {"persistent-keepalive", "99999"},
+    {"allowed-ips", "10.0.0.0/8, fd00::/64"},
+    {"allowed-ips", ""},
+    {"allowed-ips", "1.2.3.4,::/0"},
+    {"allowed-ips", "10.0.0.0/99"},
+    {"preshared-key", NULL},
+    {"bogus", NULL},
+};
+
+/* Appends one option pair (or a lone keyword) to argv; the file is the key file. */
+static int add_arg(const char **argv, int n, const char *const opt[2], const char *file)
+{
+	argv[n++] = opt[0];
+	if (opt[1] || !strcmp(opt[0], "private-key") || !strcmp(opt[0], "preshared-key"))
+		argv[n++] = opt[1] ? opt[1] : file;
+	return n;
+}
+
+static int make_set_case(const char **argv, const char *file, unsigned int *state)
+{
+	int n = 3, peers = (int)(next_rand(state) % 3), i, j, k;
+
+	for (i = (int)(next_rand(state) % 3); i > 0; --i)
+		n = add_arg(argv, n, set_device_args[next_rand(state) % COUNT(set_device_args)],
+			    file);
+	for (i = 0; i < peers; ++i) {
+		argv[n++] = "peer";
+		argv[n++] = i % 2 ? PUB2 : PUB1;
+		for (j = (int)(next_rand(state) % 3); j > 0; --j) {
+			k = (int)(next_rand(state) % COUNT(set_peer_args));
+			n = add_arg(argv, n, set_peer_args[k], file);
+		}
+	}
+	argv[n] = NULL;
+	return n;
+}
+
+static void print_args(const char **argv, int argc)
+{
+	int i;
+
+	printf("# differs on:");
+	for (i = 3; i < argc; ++i)
+		printf(" '%s'", argv[i]);
+	printf("\n");
+}
+
+/* Same arguments to Debian's wg set and to us: the same set, or the same message. */
+static __attribute__((noinline)) void test_set_differential(void)
+{
+	const char *argv[64] = {"wg", "set", "%s"};
+	char file[256], ours_err[256], ours[512], theirs[512], *want, *got;
+	unsigned int state = 1914, i, same = 0, refused = 0, cases = 60;
+	struct wgdevice *dev;
+	int argc, ret = 0;
+
+	if (access(REF_WG, X_OK) || geteuid() != 0)
+		return skip(REF_WG " missing or not root: no socket to capture on");
+	snprintf(file, sizeof(file), "%s", write_file("key", PRIV "\n"));
+	snprintf(ours_err, sizeof(ours_err), "%s/our.err", tmpdir);
+	for (i = 0; i < cases; ++i) {
+		argc = make_set_case(argv, file, &state);
+		if (argc == 3) /* `wg set IFACE` alone is a usage error, not parsing */
+			argc = add_arg(argv, argc, set_device_args[0], file);
+		argv[argc] = NULL;
+		want = capture_wg(argv);
+		if (!freopen(ours_err, "w", stderr))
+			break;
+		dev = config_read_cmd(argv + 3, argc - 3);
+		fflush(stderr);
+		got = dev ? write_to_string(uapi_write_set, dev, &ret) : NULL;
+		if ((want && got && !strcmp(want, got)) ||
+		    (!want && !got &&
+		     !strcmp(first_line(ours_err, ours, sizeof(ours)),
+			     first_line(wg_stderr, theirs, sizeof(theirs)))))
+			++same;
+		else
+			print_args(argv, argc);
+		refused += !want;
+		free(want);
+		free(got);
+		model_device_free(dev);
+	}
+	is_int(same, cases,
+	       "%u generated argument lists: same set as " REF_WG " set, or same message (%u)",
+	       cases, refused);
+}
+
 static int connect_to(const char *path)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
@@ -886,6 +988,7 @@ int main(void)
 	test_against_wg();
 	test_against_wggo();
 	test_differential();
+	test_set_differential();
 	cleanup();
 	return tap_done();
 }
