@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# wg-mesh's command line, without namespaces: a second plan changes nothing,
+# --rotate renews one key, a removed site disappears, bad input writes
+# nothing and lists every error as file:line:col, modes are 0600, and the
+# help, version, check and graph commands behave.
+T=msh4
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/netns.sh"
+need "$OUR_MESH"
+dir=$(mktemp -d /tmp/msh4.XXXXXX)
+at_exit "rm -rf '$dir'"
+M=$OUR_MESH
+cp "$here/../../examples/sites.yaml" "$dir/sites.yaml"
+
+check "plan" "$M" plan "$dir/sites.yaml"
+is "$(stat -c %a "$dir/sites.keys") $(stat -c %a "$dir/out/tokyo/wg0.conf")" "600 600" \
+	"keystore and configs are 0600, beside sites.yaml by default"
+grep -q "changes:  5 new" /tmp/$T.out
+ok $? "first plan: 5 new configs"
+sums=$(cd "$dir" && md5sum out/*/wg0.conf sites.keys)
+sleep 1
+check "plan again" "$M" plan "$dir/sites.yaml"
+grep -q "changes:  0 new, 0 changed, 0 removed, 5 unchanged" /tmp/$T.out
+ok $? "second plan reports no change"
+is "$(cd "$dir" && md5sum out/*/wg0.conf sites.keys)" "$sums" "second plan: same bytes"
+is "$(cd "$dir" && find out -type f -newer sites.yaml -newer "$dir/out/tokyo/wg0.conf" | wc -l)" 0 \
+	"no config was rewritten"
+
+osaka_paris=$(grep -A2 '^# paris' "$dir/out/osaka/wg0.conf")
+check "plan --rotate tokyo" "$M" plan "$dir/sites.yaml" --rotate tokyo
+grep -q "1 rotated" /tmp/$T.out
+ok $? "the summary counts the rotation"
+grep -q "changes:  0 new, 5 changed" /tmp/$T.out
+ok $? "every config that names tokyo changed"
+is "$(grep -A2 '^# paris' "$dir/out/osaka/wg0.conf")" "$osaka_paris" "osaka-paris keys untouched"
+
+sed -i '/^  lima:/,/^clients:/{/^clients:/!d}' "$dir/sites.yaml"
+check "plan without lima" "$M" plan "$dir/sites.yaml"
+grep -q "1 removed (lima)" /tmp/$T.out
+ok $? "lima reported removed"
+ok $([ ! -e "$dir/out/lima" ] && echo 0 || echo 1) "lima's directory is gone"
+! grep -q "^site lima " "$dir/sites.keys"
+ok $? "lima's key is gone from the keystore"
+! grep -q "# lima" "$dir/out/tokyo/wg0.conf"
+ok $? "and from tokyo's peers"
+
+printf 'mesh:\n  tunnel: [10.0.0.0/24]\n  color: red\nsites:\n  a: {endpoint: "x y"}\n  b: {networks: [10.0.0.0/16]}\nclients:\n  p: {via: nowhere}\n' >"$dir/bad.yaml"
+"$M" plan "$dir/bad.yaml" -o "$dir/badout" >"$dir/bad.out" 2>&1
+is $? 1 "bad input: exit 1"
+ok $([ ! -e "$dir/badout" ] && [ ! -e "$dir/bad.keys" ] && echo 0 || echo 1) "bad input: nothing written"
+is "$(grep -o "^$dir/bad.yaml:[0-9]*:[0-9]*" "$dir/bad.out" | sed "s|$dir/||" | tr '\n' ' ')" \
+	"bad.yaml:3:3 bad.yaml:5:17 bad.yaml:6:3 bad.yaml:6:18 bad.yaml:8:12 " \
+	"every error, sorted, as file:line:col"
+grep -q "expected" "$dir/bad.out"
+ok $? "errors say what was expected"
+
+check "check" "$M" check "$dir/sites.yaml"
+"$M" graph "$dir/sites.yaml" >"$dir/g.dot"
+is "$(head -1 "$dir/g.dot"; tail -1 "$dir/g.dot")" $'graph mesh {\n}' "graph prints DOT"
+is "$(grep -c -- ' -- ' "$dir/g.dot")" 4 "3 site links and the phone"
+"$M" --help >"$dir/help" 2>&1
+is "$?$(grep -c '^  plan' "$dir/help")" 01 "--help: usage on stdout, exit 0"
+"$M" frobnicate "$dir/sites.yaml" >/dev/null 2>&1
+is $? 1 "an unknown command: exit 1"
+is "$("$M" --version)" "wg-mesh v$(sed -n 's/^VERSION := //p' "$here/../../Makefile")" "--version"
+"$M" show "$dir/sites.yaml" nobody >/dev/null 2>"$dir/err"
+is "$?" 1 "show of an unknown name fails"
+done_testing
