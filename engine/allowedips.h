@@ -31,7 +31,7 @@ void allowedips_free(struct allowedips *t);
  * ignored) to peer, replacing any previous owner. 0, -EINVAL or -ENOMEM.
  */
 int allowedips_insert(struct allowedips *t, int family, const void *addr, uint8_t cidr, void *peer)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Removes addr/cidr if peer owns exactly that prefix: 0, -ENOENT or -EINVAL. */
 int allowedips_remove(struct allowedips *t, int family, const void *addr, uint8_t cidr, void *peer);
 /* Removes every prefix of peer. */
@@ -46,7 +46,8 @@ void *allowedips_lookup_src(const struct allowedips *t, const uint8_t *packet, s
  * Calls fn for each of peer's prefixes, IPv4 then IPv6, each in address
  * order; a non-zero return from fn stops the walk and is returned.
  */
-int allowedips_walk_by_peer(const struct allowedips *t, void *peer, int (*fn)(void *ctx, int family, const uint8_t *addr, uint8_t cidr),
+int allowedips_walk_by_peer(const struct allowedips *t, void *peer,
+			    int (*fn)(void *ctx, int family, const uint8_t *addr, uint8_t cidr),
 			    void *ctx);
 
 #endif

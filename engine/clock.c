@@ -26,8 +26,8 @@ static uint64_t system_wall_ns(void *ctx)
 }
 
 static const struct clock_source system_source = {
-	.mono_ns = system_mono_ns,
-	.wall_ns = system_wall_ns,
+    .mono_ns = system_mono_ns,
+    .wall_ns = system_wall_ns,
 };
 
 static struct clock_source current_source = system_source;
@@ -78,7 +78,7 @@ static uint64_t fake_wall_ns(void *ctx)
 
 void clock_fake_install(struct clock_fake *f)
 {
-	struct clock_source src = { .mono_ns = fake_mono_ns, .wall_ns = fake_wall_ns, .ctx = f };
+	struct clock_source src = {.mono_ns = fake_mono_ns, .wall_ns = fake_wall_ns, .ctx = f};
 
 	clock_set_source(&src);
 }

@@ -233,8 +233,8 @@ int cookie_reply_consume(struct cookie_maker *maker, const struct message_handsh
 	if (!maker->have_sent_mac1)
 		goto out;
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-		    cookie, NULL, NULL, reply->encrypted_cookie, sizeof(reply->encrypted_cookie),
-		    maker->last_mac1_sent, COOKIE_LEN, reply->nonce, maker->cookie_decryption_key))
+		cookie, NULL, NULL, reply->encrypted_cookie, sizeof(reply->encrypted_cookie),
+		maker->last_mac1_sent, COOKIE_LEN, reply->nonce, maker->cookie_decryption_key))
 		goto out;
 	memcpy(maker->cookie, cookie, COOKIE_LEN);
 	maker->cookie_birthdate = clock_now_ns();

@@ -20,27 +20,28 @@ struct ratelimiter;
 
 /* What to do with a handshake message, from its MACs and the load. */
 enum cookie_verdict {
-	COOKIE_DROP, /* mac1 is wrong (or the message is malformed): drop silently */
-	COOKIE_SEND_REPLY, /* under load and mac2 missing or wrong: answer with a cookie reply */
+	COOKIE_DROP,	    /* mac1 is wrong (or the message is malformed): drop silently */
+	COOKIE_SEND_REPLY,  /* under load and mac2 missing or wrong: answer with a cookie reply */
 	COOKIE_RATELIMITED, /* under load, mac2 right, but the source is over its rate: drop */
-	COOKIE_ACCEPT, /* process the handshake */
+	COOKIE_ACCEPT,	    /* process the handshake */
 };
 
 /* Our side: verifies MACs on messages sent to us and makes cookies. */
 struct cookie_checker {
 	pthread_rwlock_t lock;
 	uint8_t secret[COOKIE_SECRET_LEN];
-	uint64_t secret_birthdate; /* clock_now_ns; 0 = never made */
+	uint64_t secret_birthdate;				/* clock_now_ns; 0 = never made */
 	uint8_t cookie_encryption_key[NOISE_SYMMETRIC_KEY_LEN]; /* HASH("cookie--" || S_pub) */
-	uint8_t message_mac1_key[NOISE_SYMMETRIC_KEY_LEN]; /* HASH("mac1----" || S_pub) */
+	uint8_t message_mac1_key[NOISE_SYMMETRIC_KEY_LEN];	/* HASH("mac1----" || S_pub) */
 	bool has_keys;
 };
 
 /* One peer's side: adds MACs to what we send it and keeps its cookie. */
 struct cookie_maker {
 	pthread_rwlock_t lock;
-	uint8_t cookie_decryption_key[NOISE_SYMMETRIC_KEY_LEN]; /* HASH("cookie--" || S_pub_remote) */
-	uint8_t message_mac1_key[NOISE_SYMMETRIC_KEY_LEN]; /* HASH("mac1----" || S_pub_remote) */
+	uint8_t
+	    cookie_decryption_key[NOISE_SYMMETRIC_KEY_LEN]; /* HASH("cookie--" || S_pub_remote) */
+	uint8_t message_mac1_key[NOISE_SYMMETRIC_KEY_LEN];  /* HASH("mac1----" || S_pub_remote) */
 	uint8_t cookie[COOKIE_LEN];
 	uint64_t cookie_birthdate; /* clock_now_ns; 0 = no cookie */
 	uint8_t last_mac1_sent[COOKIE_LEN];
@@ -55,7 +56,7 @@ void cookie_checker_precompute(struct cookie_checker *checker,
 			       const uint8_t local_public[NOISE_PUBLIC_KEY_LEN]);
 
 int cookie_maker_init(struct cookie_maker *maker, const uint8_t remote_public[NOISE_PUBLIC_KEY_LEN])
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Wipes the cookie and keys. */
 void cookie_maker_free(struct cookie_maker *maker);
 
@@ -80,7 +81,7 @@ int cookie_reply_create(struct cookie_checker *checker, struct message_handshake
 			const struct sockaddr *src) __attribute__((warn_unused_result));
 /* Initiator side: decrypts a reply for the last message we MACed; 0 or -errno. */
 int cookie_reply_consume(struct cookie_maker *maker, const struct message_handshake_cookie *reply)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Fills the MACs of a handshake message of len bytes: mac1 always, mac2 while a cookie is fresh. */
 void cookie_maker_add_macs(struct cookie_maker *maker, void *msg, size_t len);
 

@@ -24,7 +24,7 @@ enum index_kind {
  */
 struct index_entry {
 	struct index_entry *next; /* hash chain, owned by the table */
-	void *peer; /* the device's peer, opaque here */
+	void *peer;		  /* the device's peer, opaque here */
 	uint32_t index;
 	enum index_kind kind;
 	bool is_hashed;

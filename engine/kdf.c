@@ -13,7 +13,7 @@ void kdf_hmac(uint8_t out[KDF_HASH_LEN], const uint8_t *key, size_t keylen, cons
 	      size_t inlen)
 {
 	struct blake2s_state state;
-	uint8_t x_key[BLAKE2S_BLOCK_SIZE] = { 0 };
+	uint8_t x_key[BLAKE2S_BLOCK_SIZE] = {0};
 	uint8_t i_hash[BLAKE2S_HASH_SIZE];
 	int i;
 
@@ -44,7 +44,7 @@ void kdf_hmac(uint8_t out[KDF_HASH_LEN], const uint8_t *key, size_t keylen, cons
 void kdf_derive(uint8_t *first, uint8_t *second, uint8_t *third, const uint8_t key[KDF_HASH_LEN],
 		const uint8_t *input, size_t input_len)
 {
-	uint8_t *outs[3] = { first, second, third };
+	uint8_t *outs[3] = {first, second, third};
 	uint8_t prk[KDF_HASH_LEN], t[KDF_HASH_LEN + 1];
 	size_t t_len = 0;
 	int i;

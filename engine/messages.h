@@ -85,7 +85,7 @@ struct message_handshake_initiation {
 /* Type 2, 92 bytes. */
 struct message_handshake_response {
 	struct message_header header;
-	uint32_t sender_index; /* le32 */
+	uint32_t sender_index;	 /* le32 */
 	uint32_t receiver_index; /* le32 */
 	uint8_t unencrypted_ephemeral[NOISE_PUBLIC_KEY_LEN];
 	uint8_t encrypted_nothing[noise_encrypted_len(0)];

@@ -15,7 +15,7 @@
 #include "kdf.h"
 #include "noise.h"
 
-#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+#define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 
 static const char construction[] = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s";
 static const char identifier[] = "WireGuard v1 zx2c4 Jason@zx2c4.com";
@@ -60,7 +60,8 @@ static void handshake_start(uint8_t ck[NOISE_HASH_LEN], uint8_t h[NOISE_HASH_LEN
 
 /* (ck, key) = KDF2(ck, DH(priv, pub)), or ck = KDF1(...) when key is NULL; false on a zero DH. */
 static bool mix_dh(uint8_t ck[NOISE_HASH_LEN], uint8_t key[NOISE_SYMMETRIC_KEY_LEN],
-		   const uint8_t priv[NOISE_PUBLIC_KEY_LEN], const uint8_t pub[NOISE_PUBLIC_KEY_LEN])
+		   const uint8_t priv[NOISE_PUBLIC_KEY_LEN],
+		   const uint8_t pub[NOISE_PUBLIC_KEY_LEN])
 {
 	uint8_t dh[NOISE_PUBLIC_KEY_LEN];
 	bool ok = false;
@@ -87,7 +88,8 @@ static bool mix_precomputed_dh(uint8_t ck[NOISE_HASH_LEN], uint8_t key[NOISE_SYM
 
 /* (ck, tau, key) = KDF3(ck, psk); h = HASH(h || tau) */
 static void mix_psk(uint8_t ck[NOISE_HASH_LEN], uint8_t h[NOISE_HASH_LEN],
-		    uint8_t key[NOISE_SYMMETRIC_KEY_LEN], const uint8_t psk[NOISE_SYMMETRIC_KEY_LEN])
+		    uint8_t key[NOISE_SYMMETRIC_KEY_LEN],
+		    const uint8_t psk[NOISE_SYMMETRIC_KEY_LEN])
 {
 	uint8_t tau[NOISE_HASH_LEN];
 
@@ -191,8 +193,8 @@ void noise_local_set_private_key(struct noise_local *local,
 }
 
 int noise_remote_init(struct noise_remote *remote, struct noise_local *local,
-		      const uint8_t pub[NOISE_PUBLIC_KEY_LEN], const uint8_t psk[NOISE_SYMMETRIC_KEY_LEN],
-		      void *peer)
+		      const uint8_t pub[NOISE_PUBLIC_KEY_LEN],
+		      const uint8_t psk[NOISE_SYMMETRIC_KEY_LEN], void *peer)
 {
 	memset(remote, 0, sizeof(*remote));
 	if (pthread_rwlock_init(&remote->handshake.lock, NULL))
@@ -240,9 +242,9 @@ void noise_remote_precompute(struct noise_remote *remote)
 	pthread_rwlock_rdlock(&local->lock);
 	pthread_rwlock_wrlock(&hs->lock);
 	/* A failed or absent DH leaves zeros, which mix_precomputed_dh refuses. */
-	if (!local->has_identity || crypto_scalarmult_curve25519(hs->precomputed_static_static,
-								  local->static_private,
-								  hs->remote_static))
+	if (!local->has_identity ||
+	    crypto_scalarmult_curve25519(hs->precomputed_static_static, local->static_private,
+					 hs->remote_static))
 		sodium_memzero(hs->precomputed_static_static, NOISE_PUBLIC_KEY_LEN);
 	pthread_rwlock_unlock(&hs->lock);
 	pthread_rwlock_unlock(&local->lock);
@@ -531,8 +533,8 @@ static bool response_verify(struct noise_local *local, const struct message_hand
 	/* psk */
 	mix_psk(c->ck, c->h, c->key, c->psk);
 	/* {} */
-	return message_decrypt(NULL, msg->encrypted_nothing, sizeof(msg->encrypted_nothing),
-			       c->key, c->h);
+	return message_decrypt(NULL, msg->encrypted_nothing, sizeof(msg->encrypted_nothing), c->key,
+			       c->h);
 }
 
 /* Records the response unless another initiation replaced ours meanwhile. */
@@ -542,8 +544,7 @@ static int response_store(struct noise_handshake *hs, const struct message_hands
 	int ret = -ESTALE;
 
 	pthread_rwlock_wrlock(&hs->lock);
-	if (hs->state != HANDSHAKE_CREATED_INITIATION ||
-	    crypto_verify_32(hs->hash, c->hash_sent))
+	if (hs->state != HANDSHAKE_CREATED_INITIATION || crypto_verify_32(hs->hash, c->hash_sent))
 		goto out;
 	memcpy(hs->remote_ephemeral, msg->unencrypted_ephemeral, NOISE_PUBLIC_KEY_LEN);
 	memcpy(hs->hash, c->h, NOISE_HASH_LEN);

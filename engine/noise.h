@@ -76,7 +76,7 @@ struct noise_keypair {
 	pthread_mutex_t replay_lock;
 	struct replay_window replay;
 	uint32_t remote_index; /* the peer's index: goes in our data messages */
-	uint64_t birthdate; /* clock_now_ns at creation */
+	uint64_t birthdate;    /* clock_now_ns at creation */
 	bool is_initiator;
 	atomic_bool can_send;
 	atomic_bool can_receive;
@@ -98,7 +98,7 @@ int noise_init(void) __attribute__((warn_unused_result));
 /* Sets up local with no identity; index and lookup_remote are the device's callbacks. */
 int noise_local_init(struct noise_local *local, const struct index_ops *index,
 		     struct noise_remote *(*lookup_remote)(void *, const uint8_t *), void *ctx)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Wipes the private key and destroys the lock. */
 void noise_local_free(struct noise_local *local);
 /*
@@ -110,8 +110,9 @@ void noise_local_set_private_key(struct noise_local *local,
 
 /* Sets up a peer with its public key and preshared key (NULL = none). */
 int noise_remote_init(struct noise_remote *remote, struct noise_local *local,
-		      const uint8_t pub[NOISE_PUBLIC_KEY_LEN], const uint8_t psk[NOISE_SYMMETRIC_KEY_LEN],
-		      void *peer) __attribute__((warn_unused_result));
+		      const uint8_t pub[NOISE_PUBLIC_KEY_LEN],
+		      const uint8_t psk[NOISE_SYMMETRIC_KEY_LEN], void *peer)
+    __attribute__((warn_unused_result));
 /* Removes its indexes, drops its keypairs, wipes everything and destroys its locks. */
 void noise_remote_free(struct noise_remote *remote);
 /* Replaces the preshared key (NULL = all zeros, i.e. none). */
@@ -123,7 +124,7 @@ void noise_handshake_clear(struct noise_remote *remote);
 
 /* Fills msg except the MACs (cookie_maker_add_macs does those); 0 or -errno. */
 int noise_create_initiation(struct noise_remote *remote, struct message_handshake_initiation *msg)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /*
  * Checks an initiation (MACs already checked) and finds its peer: 0 with
  * *remote set, -EINVAL (bad crypto or no identity), -ENOENT (unknown peer),
@@ -134,7 +135,7 @@ int noise_consume_initiation(struct noise_local *local,
 			     struct noise_remote **remote) __attribute__((warn_unused_result));
 /* Answers the initiation this peer consumed last; 0 or -errno. */
 int noise_create_response(struct noise_remote *remote, struct message_handshake_response *msg)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Checks a response to our initiation (found by receiver_index): 0 with *remote set or -errno. */
 int noise_consume_response(struct noise_local *local, const struct message_handshake_response *msg,
 			   struct noise_remote **remote) __attribute__((warn_unused_result));
@@ -160,15 +161,16 @@ void noise_keypair_put(struct noise_keypair *kp);
 
 /* Reserves the next sending nonce; false once the keypair is used up or invalid. */
 bool noise_keypair_next_counter(struct noise_keypair *kp, uint64_t *counter)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Checks a received (authenticated) counter against the replay window, recording it. */
 bool noise_keypair_check_counter(struct noise_keypair *kp, uint64_t counter)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* True if kp may still send at now_ns (age < REJECT_AFTER_TIME, counter below the limit). */
 bool noise_keypair_can_send(struct noise_keypair *kp, uint64_t now_ns);
 /* True if kp may still receive at now_ns. */
 bool noise_keypair_can_receive(struct noise_keypair *kp, uint64_t now_ns);
-/* The paper's rekey-on-send rule: counter > REKEY_AFTER_MESSAGES, or initiator and age > REKEY_AFTER_TIME. */
+/* The paper's rekey-on-send rule: counter > REKEY_AFTER_MESSAGES, or initiator and age >
+ * REKEY_AFTER_TIME. */
 bool noise_keypair_wants_rekey_send(struct noise_keypair *kp, uint64_t now_ns);
 /* Rekey-on-receive: initiator and age > REJECT_AFTER_TIME - KEEPALIVE_TIMEOUT - REKEY_TIMEOUT. */
 bool noise_keypair_wants_rekey_receive(struct noise_keypair *kp, uint64_t now_ns);

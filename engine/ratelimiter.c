@@ -140,8 +140,8 @@ static bool spend(struct rl_entry *e, uint64_t now)
 }
 
 /* A new bucket for key, full but for this packet; NULL when the table is full. */
-static struct rl_entry *entry_new(struct ratelimiter *rl, struct rl_entry **b,
-				  const uint8_t key[9], uint64_t now)
+static struct rl_entry *entry_new(struct ratelimiter *rl, struct rl_entry **b, const uint8_t key[9],
+				  uint64_t now)
 {
 	struct rl_entry *e = rl->free_list;
 

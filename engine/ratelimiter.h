@@ -18,7 +18,8 @@ struct ratelimiter;
 /* A limiter remembering at most max_entries sources; NULL with errno on failure. */
 struct ratelimiter *ratelimiter_new(unsigned int max_entries);
 void ratelimiter_free(struct ratelimiter *rl);
-/* True if a packet from src (AF_INET or AF_INET6) at now_ns is within its rate, spending a token. */
+/* True if a packet from src (AF_INET or AF_INET6) at now_ns is within its rate, spending a token.
+ */
 bool ratelimiter_allow(struct ratelimiter *rl, const struct sockaddr *src, uint64_t now_ns);
 /* Drops entries idle for over a second (allow also does so once a second). */
 void ratelimiter_gc(struct ratelimiter *rl, uint64_t now_ns);

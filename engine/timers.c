@@ -10,7 +10,7 @@
 #include "messages.h"
 #include "timers.h"
 
-#define SEC(x) ((uint64_t)(x) * NSEC_PER_SEC)
+#define SEC(x) ((uint64_t)(x)*NSEC_PER_SEC)
 
 /* Up to a third of a second, so that peers' retries do not fall in step. */
 static uint64_t jitter(void)
@@ -122,8 +122,8 @@ bool timers_may_send_initiation(const struct timers_state *t, uint64_t now)
 
 uint64_t timers_next_deadline(const struct timers_state *t)
 {
-	const uint64_t d[] = { t->retransmit_handshake, t->new_handshake, t->send_keepalive,
-			       t->persistent_keepalive, t->zero_key_material };
+	const uint64_t d[] = {t->retransmit_handshake, t->new_handshake, t->send_keepalive,
+			      t->persistent_keepalive, t->zero_key_material};
 	uint64_t best = 0;
 	size_t i;
 

@@ -14,7 +14,8 @@
 
 /* What timers_tick asks the device to do. */
 enum timers_action {
-	/* Send a handshake initiation again (a retry: attempts kept; clear the endpoint's source). */
+	/* Send a handshake initiation again (a retry: attempts kept; clear the endpoint's source).
+	 */
 	TIMERS_RETRANSMIT_HANDSHAKE = 1 << 0,
 	/* Send a new handshake initiation (data sent, no reply; clear the endpoint's source). */
 	TIMERS_NEW_HANDSHAKE = 1 << 1,

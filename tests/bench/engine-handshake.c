@@ -28,7 +28,7 @@ struct side {
 };
 
 static struct side a, b;
-static struct clock_fake fake = { NSEC_PER_SEC, 1700000000ULL * NSEC_PER_SEC };
+static struct clock_fake fake = {NSEC_PER_SEC, 1700000000ULL * NSEC_PER_SEC};
 static struct message_handshake_initiation msgs[NMSG];
 
 static struct noise_remote *lookup(void *ctx, const uint8_t *pub)
@@ -89,7 +89,8 @@ static double responder_rate(double secs, int with_session)
 			/* Past the flood guard; the timestamps rise on their own. */
 			fake.mono_ns += NSEC_PER_SEC;
 			if (noise_consume_initiation(&b.local, &msgs[i], &r) ||
-			    noise_create_response(r, &resp) || (with_session && noise_begin_session(r)))
+			    noise_create_response(r, &resp) ||
+			    (with_session && noise_begin_session(r)))
 				exit(2);
 		}
 		spent += now_s() - t0;

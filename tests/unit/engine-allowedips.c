@@ -60,7 +60,8 @@ static void *oracle_lookup(const uint8_t *addr, unsigned int len)
 	int i, best = -1;
 
 	for (i = 0; i < noracle; ++i)
-		if (prefix_has(&oracle[i], addr, len) && (best < 0 || oracle[i].cidr > oracle[best].cidr))
+		if (prefix_has(&oracle[i], addr, len) &&
+		    (best < 0 || oracle[i].cidr > oracle[best].cidr))
 			best = i;
 	return best < 0 ? NULL : oracle[best].peer;
 }
@@ -198,8 +199,8 @@ static void add(struct allowedips *t, const char *s, uint8_t cidr, void *peer)
 static void test_walk_and_packets(void)
 {
 	struct allowedips t;
-	struct walk_ctx w = { "" };
-	uint8_t pkt4[20] = { 0x45 }, pkt6[40] = { 0x60 };
+	struct walk_ctx w = {""};
+	uint8_t pkt4[20] = {0x45}, pkt6[40] = {0x60};
 	int p1, p2;
 
 	allowedips_init(&t);

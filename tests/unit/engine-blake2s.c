@@ -11,7 +11,7 @@
 static void unhex(uint8_t *out, const char *hex)
 {
 	for (; hex[0] && hex[1]; hex += 2)
-		*out++ = (uint8_t)strtoul((char[]){ hex[0], hex[1], 0 }, NULL, 16);
+		*out++ = (uint8_t)strtoul((char[]){hex[0], hex[1], 0}, NULL, 16);
 }
 
 static void pattern(uint8_t *buf, size_t len)
@@ -38,8 +38,8 @@ static void selftest_seq(uint8_t *out, size_t len, uint32_t seed)
 
 static void test_rfc_selftest(void)
 {
-	static const size_t md_len[4] = { 16, 20, 28, 32 };
-	static const size_t in_len[6] = { 0, 3, 64, 65, 255, 1024 };
+	static const size_t md_len[4] = {16, 20, 28, 32};
+	static const size_t in_len[6] = {0, 3, 64, 65, 255, 1024};
 	uint8_t in[1024], key[32], md[32], want[32];
 	struct blake2s_state ctx;
 	size_t i, j;
@@ -75,24 +75,24 @@ struct kat {
 };
 
 static const struct kat unkeyed[] = {
-	{ 0, "69217a3079908094e11121d042354a7c1f55b6482ca1a51e1b250dfd1ed0eef9" },
-	{ 1, "a28ac19d6bcbe2cd1d7de183485768d598e996b07889b9b11f418cb1b4a4fb0d" },
-	{ 55, "691697264a9ff7f6f5605335fc509f137845246ce7169d30fbf71574102ffb63" },
-	{ 63, "de27df0e375d83c49f1af9ca8270f9f2fe7b70bf800fc01672db0e9746021ebf" },
-	{ 64, "5377e4ff957bda4d4535f4879876b71a61056c4cec31e78397c66ec47a86a130" },
-	{ 65, "19b1b26fba093f4a670d8913e1b71cbb2916dfa701018cc6b05785c966593374" },
-	{ 127, "6846f99493436241d0a6f289c9a911b1d0f4860db8f2b5df5295ffd37d03a3c4" },
-	{ 128, "83470c75afa23d90cd7659906e4b47daa278131fbb225241dd37a40fd5355ac7" },
-	{ 129, "26fd8892ab0a5f12d4acbff1efd7dcd92b99e2d377f888f07e3cb81b232b11cf" },
-	{ 1000, "02a016193469710efadf8fb005ca19b509331cb847df5598cc0794bded669681" },
+    {0, "69217a3079908094e11121d042354a7c1f55b6482ca1a51e1b250dfd1ed0eef9"},
+    {1, "a28ac19d6bcbe2cd1d7de183485768d598e996b07889b9b11f418cb1b4a4fb0d"},
+    {55, "691697264a9ff7f6f5605335fc509f137845246ce7169d30fbf71574102ffb63"},
+    {63, "de27df0e375d83c49f1af9ca8270f9f2fe7b70bf800fc01672db0e9746021ebf"},
+    {64, "5377e4ff957bda4d4535f4879876b71a61056c4cec31e78397c66ec47a86a130"},
+    {65, "19b1b26fba093f4a670d8913e1b71cbb2916dfa701018cc6b05785c966593374"},
+    {127, "6846f99493436241d0a6f289c9a911b1d0f4860db8f2b5df5295ffd37d03a3c4"},
+    {128, "83470c75afa23d90cd7659906e4b47daa278131fbb225241dd37a40fd5355ac7"},
+    {129, "26fd8892ab0a5f12d4acbff1efd7dcd92b99e2d377f888f07e3cb81b232b11cf"},
+    {1000, "02a016193469710efadf8fb005ca19b509331cb847df5598cc0794bded669681"},
 };
 
 static const struct kat keyed[] = {
-	{ 0, "48a8997da407876b3d79c0d92325ad3b89cbb754d86ab71aee047ad345fd2c49" },
-	{ 1, "722ac21d94c3868234e075bb5692678e6460c23466b10b48acf133e6f89f9082" },
-	{ 64, "ce3c22b930e6395797de1e490600d305294ff2e30eb187bb63120e3f5e3fc129" },
-	{ 65, "82e02e62a066f2f3cd7a8a542581cbf441e35cf7a771fc7adb0965d8446b71cb" },
-	{ 1000, "f79818aa3bc6f7d7aa15e75574dccc5198d22b7b370f43216cc2a8c52fe5c3f5" },
+    {0, "48a8997da407876b3d79c0d92325ad3b89cbb754d86ab71aee047ad345fd2c49"},
+    {1, "722ac21d94c3868234e075bb5692678e6460c23466b10b48acf133e6f89f9082"},
+    {64, "ce3c22b930e6395797de1e490600d305294ff2e30eb187bb63120e3f5e3fc129"},
+    {65, "82e02e62a066f2f3cd7a8a542581cbf441e35cf7a771fc7adb0965d8446b71cb"},
+    {1000, "f79818aa3bc6f7d7aa15e75574dccc5198d22b7b370f43216cc2a8c52fe5c3f5"},
 };
 
 static void test_kats(void)
@@ -120,7 +120,7 @@ static void test_kats(void)
 
 static void test_incremental(void)
 {
-	static const size_t steps[] = { 0, 1, 63, 64, 65, 2, 128, 7, 200 };
+	static const size_t steps[] = {0, 1, 63, 64, 65, 2, 128, 7, 200};
 	uint8_t msg[1000], one[32], inc[32];
 	struct blake2s_state st;
 	size_t off = 0, i = 0, n;

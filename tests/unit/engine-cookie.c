@@ -17,7 +17,7 @@
 #include "cookie.h"
 #include "ratelimiter.h"
 
-static struct clock_fake fake = { .mono_ns = 500 * NSEC_PER_SEC, .wall_ns = 1 };
+static struct clock_fake fake = {.mono_ns = 500 * NSEC_PER_SEC, .wall_ns = 1};
 static struct cookie_checker checker;
 static struct cookie_maker maker;
 static uint8_t pub[32];
@@ -92,8 +92,7 @@ static void test_cookie_round_trip(void)
 	is_int(check(&m, sizeof(m), &src4, true), COOKIE_SEND_REPLY,
 	       "the cookie does not work from another port");
 	src4.sin_port = htons(51820);
-	is_int(check(&m, sizeof(m), &src6, true), COOKIE_SEND_REPLY,
-	       "nor from another address");
+	is_int(check(&m, sizeof(m), &src6, true), COOKIE_SEND_REPLY, "nor from another address");
 }
 
 static void test_reply_binding(void)
@@ -105,7 +104,8 @@ static void test_reply_binding(void)
 	cookie_maker_add_macs(&maker, &m1, sizeof(m1));
 	new_initiation(&m2);
 	cookie_maker_add_macs(&maker, &m2, sizeof(m2));
-	ok(!cookie_reply_create(&checker, &reply, &m1, sizeof(m1), 1, (void *)&src6), "reply to m1");
+	ok(!cookie_reply_create(&checker, &reply, &m1, sizeof(m1), 1, (void *)&src6),
+	   "reply to m1");
 	ok(cookie_reply_consume(&maker, &reply) < 0,
 	   "a reply to an earlier message (other mac1) is refused");
 }
@@ -121,9 +121,11 @@ static void test_expiry(void)
 	new_initiation(&m);
 	cookie_maker_add_macs(&maker, &m, sizeof(m));
 	ok(!cookie_reply_create(&checker, &reply, &m, sizeof(m), 1, (void *)&src6) &&
-	   !cookie_reply_consume(&maker, &reply), "a fresh cookie from IPv6");
+	       !cookie_reply_consume(&maker, &reply),
+	   "a fresh cookie from IPv6");
 	cookie_time = fake.mono_ns;
-	fake.mono_ns = cookie_time + (COOKIE_SECRET_MAX_AGE - COOKIE_SECRET_LATENCY) * NSEC_PER_SEC - 1;
+	fake.mono_ns =
+	    cookie_time + (COOKIE_SECRET_MAX_AGE - COOKIE_SECRET_LATENCY) * NSEC_PER_SEC - 1;
 	new_initiation(&m);
 	cookie_maker_add_macs(&maker, &m, sizeof(m));
 	ok(!sodium_is_zero(m.macs.mac2, 16), "mac2 still sent just before MAX_AGE - LATENCY");
@@ -147,7 +149,8 @@ static void test_ratelimited(void)
 	new_initiation(&m);
 	cookie_maker_add_macs(&maker, &m, sizeof(m));
 	ok(!cookie_reply_create(&checker, &reply, &m, sizeof(m), 1, (void *)&src4) &&
-	   !cookie_reply_consume(&maker, &reply), "a cookie");
+	       !cookie_reply_consume(&maker, &reply),
+	   "a cookie");
 	new_initiation(&m);
 	cookie_maker_add_macs(&maker, &m, sizeof(m));
 	for (i = 0; i < 10; ++i)
@@ -177,7 +180,7 @@ int main(void)
 	inet_pton(AF_INET6, "2001:db8::7", &src6.sin6_addr);
 	if (cookie_checker_init(&checker) || cookie_maker_init(&maker, pub))
 		return 1;
-	is_int(check(&(struct message_handshake_initiation){ 0 }, 148, &src4, false), COOKIE_DROP,
+	is_int(check(&(struct message_handshake_initiation){0}, 148, &src4, false), COOKIE_DROP,
 	       "no keys yet: everything drops");
 	cookie_checker_precompute(&checker, pub);
 	test_mac1();

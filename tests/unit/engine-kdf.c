@@ -13,14 +13,14 @@
 static void unhex(uint8_t *out, const char *hex)
 {
 	for (; hex[0] && hex[1]; hex += 2)
-		*out++ = (uint8_t)strtoul((char[]){ hex[0], hex[1], 0 }, NULL, 16);
+		*out++ = (uint8_t)strtoul((char[]){hex[0], hex[1], 0}, NULL, 16);
 }
 
 /* HMAC(K, m) = H((K' ^ opad) || H((K' ^ ipad) || m)), built by concatenation. */
 static void oracle_hmac(uint8_t out[32], const uint8_t *key, size_t keylen, const uint8_t *m,
 			size_t mlen)
 {
-	uint8_t kp[64] = { 0 }, buf[64 + 1200], inner[32];
+	uint8_t kp[64] = {0}, buf[64 + 1200], inner[32];
 	size_t i;
 
 	if (keylen > 64)
@@ -72,26 +72,26 @@ struct kdf_kat {
 };
 
 static const struct hmac_kat hmac_kats[] = {
-	{ 32, 0, "ad7678f821dc6cbe8aa3f024450f9fde38fa5696caace0013450306a3df10224" },
-	{ 32, 77, "d1fd1767a25535a0992a0fc401b8ca16448a7a37ae018e7246d6d86fcc6c83e9" },
-	{ 64, 64, "03233b95781a58ae609778b1ad3d163d3783a6d94a0e875807b709c6bc55540b" },
-	{ 65, 10, "070e733e40e6e1e3e21184f5839c8f0479d000bd57e526e4f55ab66b1b544299" },
-	{ 100, 200, "1be594fec1e86cb50dcaf584f529a1339bff57641ffb0362ada183df63be2fe7" },
+    {32, 0, "ad7678f821dc6cbe8aa3f024450f9fde38fa5696caace0013450306a3df10224"},
+    {32, 77, "d1fd1767a25535a0992a0fc401b8ca16448a7a37ae018e7246d6d86fcc6c83e9"},
+    {64, 64, "03233b95781a58ae609778b1ad3d163d3783a6d94a0e875807b709c6bc55540b"},
+    {65, 10, "070e733e40e6e1e3e21184f5839c8f0479d000bd57e526e4f55ab66b1b544299"},
+    {100, 200, "1be594fec1e86cb50dcaf584f529a1339bff57641ffb0362ada183df63be2fe7"},
 };
 
 static const struct kdf_kat kdf_kats[] = {
-	{ 0,
-	  { "7ab3dba5d3b5f87b7c3b31d545edf92a8d70fd6f1dc14273aa111ca6c53073a1",
-	    "91f341335fb0486a3ef0e879f0c5208342b5bc16531a404965f7903247732281",
-	    "99450cc0424d5c9d430c22bc0d98ba3906640bebef1e0105eee4d31d4ec8e76b" } },
-	{ 32,
-	  { "7e789263cd4096393fbae3b420ef2d6bb33366e819488c83a4fd7c68585badf1",
-	    "6f35f6374504bfb44cf02fb40f96442a4d09bd0b16d5c38aaeabfc1f4a0455c9",
-	    "44e5dffed4d9f202a19e393c5627b6509ada4fb4e7f683908d774f29b8a57bb2" } },
-	{ 100,
-	  { "f27c418ab3489943da0b0a5b414edc52426523952fe6df22441b43d9f5d2521a",
-	    "5573f5ae6c2f67f76c9b4b342c3a14857d40dba9602e1d0510dac6b97f5e7d64",
-	    "379c708f8933903a9b624f3aec8096ee5ab4bfc66af69e7ca70f66982d21d823" } },
+    {0,
+     {"7ab3dba5d3b5f87b7c3b31d545edf92a8d70fd6f1dc14273aa111ca6c53073a1",
+      "91f341335fb0486a3ef0e879f0c5208342b5bc16531a404965f7903247732281",
+      "99450cc0424d5c9d430c22bc0d98ba3906640bebef1e0105eee4d31d4ec8e76b"}},
+    {32,
+     {"7e789263cd4096393fbae3b420ef2d6bb33366e819488c83a4fd7c68585badf1",
+      "6f35f6374504bfb44cf02fb40f96442a4d09bd0b16d5c38aaeabfc1f4a0455c9",
+      "44e5dffed4d9f202a19e393c5627b6509ada4fb4e7f683908d774f29b8a57bb2"}},
+    {100,
+     {"f27c418ab3489943da0b0a5b414edc52426523952fe6df22441b43d9f5d2521a",
+      "5573f5ae6c2f67f76c9b4b342c3a14857d40dba9602e1d0510dac6b97f5e7d64",
+      "379c708f8933903a9b624f3aec8096ee5ab4bfc66af69e7ca70f66982d21d823"}},
 };
 
 static void test_hmac(void)
@@ -109,7 +109,8 @@ static void test_hmac(void)
 		is_mem(got, want, 32, "HMAC-BLAKE2s key %zu, message %zu: known answer", h->keylen,
 		       h->len);
 		oracle_hmac(want, key, h->keylen, msg, h->len);
-		is_mem(got, want, 32, "HMAC-BLAKE2s key %zu, message %zu: oracle", h->keylen, h->len);
+		is_mem(got, want, 32, "HMAC-BLAKE2s key %zu, message %zu: oracle", h->keylen,
+		       h->len);
 	}
 }
 
@@ -131,7 +132,7 @@ static void test_kdf(void)
 		is_mem(t, want, sizeof(t), "KDF3 of %zu bytes: the paper's definition", d->len);
 		memset(t, 0, sizeof(t));
 		kdf_derive(t[0], NULL, NULL, ck, msg, d->len);
-		ok(!memcmp(t[0], want[0], 32) && !memcmp(t[1], (uint8_t[32]){ 0 }, 32),
+		ok(!memcmp(t[0], want[0], 32) && !memcmp(t[1], (uint8_t[32]){0}, 32),
 		   "KDF1 is KDF3's first output and writes nothing else");
 		kdf_derive(t[0], t[1], NULL, ck, msg, d->len);
 		is_mem(t, want, 64, "KDF2 is KDF3's first two outputs");

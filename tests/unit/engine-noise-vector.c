@@ -21,19 +21,21 @@ static const char vec_sr[] = "60666768696a6b6c6d6e6f707172737475767778797a7b7c7d
 static const char vec_ei[] = "c8cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedfe0e1e2e3e4e5e6e768";
 static const char vec_er[] = "000a11181f262d343b424950575e656c737a81888f969da4abb2b9c0c7ced55c";
 static const char vec_psk[] = "01060b10151a1f24292e33383d42474c51565b60656a6f74797e83888d92979c";
-static const char vec_init[] = "01000000443322114c29f4996985e80d247e80b70303824592ff9fbad74904ea7c3d2bda24e51c12197f3df1f1f385eeca7385af03e3983a5be229054fb3fdc500e176ddd622a02b9e5e64b51975fa696074da3938059ad5d1060d78a6c9458b84a0d366826c68820b3b739187224ed8fc19bb3ee818801b608a07542a64f4f7e3571e9300000000000000000000000000000000";
-static const char vec_resp[] = "020000008877665544332211bb50ff9e82a574cfbf820e97f60fb9c143ec7415cf514f8cfd98eff59e05961459d024b67afb7e309120084e06e20e368a60a86e9c37188847ac65413b9d008e00000000000000000000000000000000";
+static const char vec_init[] =
+    "01000000443322114c29f4996985e80d247e80b70303824592ff9fbad74904ea7c3d2bda24e51c12197f3df1f1f385eeca7385af03e3983a5be229054fb3fdc500e176ddd622a02b9e5e64b51975fa696074da3938059ad5d1060d78a6c9458b84a0d366826c68820b3b739187224ed8fc19bb3ee818801b608a07542a64f4f7e3571e9300000000000000000000000000000000";
+static const char vec_resp[] =
+    "020000008877665544332211bb50ff9e82a574cfbf820e97f60fb9c143ec7415cf514f8cfd98eff59e05961459d024b67afb7e309120084e06e20e368a60a86e9c37188847ac65413b9d008e00000000000000000000000000000000";
 static const char vec_i_send[] = "2650f239436f8a3b6b1dd14f32de5e8fa94cb853fe935996621a1a37934fc063";
 static const char vec_i_recv[] = "45e91ab210b43ad01953cc0f3369eeab1a1d8abbd158948371e45e06d1e94e96";
 
 static uint8_t script_buf[2][32];
-static uint32_t script_random[2] = { 0x11223344, 0x55667788 };
+static uint32_t script_random[2] = {0x11223344, 0x55667788};
 static int nbuf, nrandom;
 
 static void unhex(uint8_t *out, const char *hex)
 {
 	for (; hex[0] && hex[1]; hex += 2)
-		*out++ = (uint8_t)strtoul((char[]){ hex[0], hex[1], 0 }, NULL, 16);
+		*out++ = (uint8_t)strtoul((char[]){hex[0], hex[1], 0}, NULL, 16);
 }
 
 /* The scripted RNG: the two ephemerals, then the two sender indexes, in call order. */
@@ -56,9 +58,9 @@ static void script_fill(void *buf, size_t size)
 }
 
 static struct randombytes_implementation script_rng = {
-	.implementation_name = script_name,
-	.random = script_next_random,
-	.buf = script_fill,
+    .implementation_name = script_name,
+    .random = script_next_random,
+    .buf = script_fill,
 };
 
 struct side {
@@ -100,13 +102,42 @@ static void side_free(struct side *s)
 	index_table_free(s->table);
 }
 
-int main(void)
+static void test_vectors(struct side *a, struct side *b)
 {
-	struct clock_fake fake = { 10 * NSEC_PER_SEC, 1700000000ULL * NSEC_PER_SEC + 123456789 };
-	uint8_t si[32], sr[32], psk[32], want_init[148], want_resp[92], send[32], recv[32];
+	uint8_t want_init[148], want_resp[92], send[32], recv[32];
 	struct message_handshake_initiation mi;
 	struct message_handshake_response mr;
 	struct noise_remote *r;
+
+	unhex(want_init, vec_init);
+	unhex(want_resp, vec_resp);
+	unhex(send, vec_i_send);
+	unhex(recv, vec_i_recv);
+	is_int(noise_create_initiation(&a->remote, &mi), 0, "initiation created");
+	cookie_maker_add_macs(&a->maker, &mi, sizeof(mi));
+	is_mem(&mi, want_init, sizeof(mi), "our initiation is byte for byte theirs (with mac1)");
+	is_int(noise_consume_initiation(&b->local, (const void *)want_init, &r), 0,
+	       "their initiation is accepted");
+	ok(r == &b->remote, "and names the right peer");
+	is_int(noise_create_response(&b->remote, &mr), 0, "response created");
+	cookie_maker_add_macs(&b->maker, &mr, sizeof(mr));
+	is_mem(&mr, want_resp, sizeof(mr), "our response is byte for byte theirs (with mac1)");
+	is_int(noise_consume_response(&a->local, (const void *)want_resp, &r), 0,
+	       "their response is accepted");
+	ok(!noise_begin_session(&a->remote) && !noise_begin_session(&b->remote),
+	   "both sessions begin");
+	ok(a->remote.current && !memcmp(a->remote.current->send_key, send, 32) &&
+	       !memcmp(a->remote.current->recv_key, recv, 32),
+	   "initiator's transport keys match theirs");
+	ok(b->remote.next && !memcmp(b->remote.next->recv_key, send, 32) &&
+	       !memcmp(b->remote.next->send_key, recv, 32),
+	   "responder's transport keys match theirs");
+}
+
+int main(void)
+{
+	struct clock_fake fake = {10 * NSEC_PER_SEC, 1700000000ULL * NSEC_PER_SEC + 123456789};
+	uint8_t si[32], sr[32], psk[32];
 	struct side a, b;
 
 	unhex(script_buf[0], vec_ei);
@@ -118,30 +149,9 @@ int main(void)
 	unhex(si, vec_si);
 	unhex(sr, vec_sr);
 	unhex(psk, vec_psk);
-	unhex(want_init, vec_init);
-	unhex(want_resp, vec_resp);
-	unhex(send, vec_i_send);
-	unhex(recv, vec_i_recv);
 	side_init(&a, si, sr, psk);
 	side_init(&b, sr, si, psk);
-
-	is_int(noise_create_initiation(&a.remote, &mi), 0, "initiation created");
-	cookie_maker_add_macs(&a.maker, &mi, sizeof(mi));
-	is_mem(&mi, want_init, sizeof(mi), "our initiation is byte for byte theirs (with mac1)");
-	is_int(noise_consume_initiation(&b.local, (const void *)want_init, &r), 0,
-	       "their initiation is accepted");
-	ok(r == &b.remote, "and names the right peer");
-	is_int(noise_create_response(&b.remote, &mr), 0, "response created");
-	cookie_maker_add_macs(&b.maker, &mr, sizeof(mr));
-	is_mem(&mr, want_resp, sizeof(mr), "our response is byte for byte theirs (with mac1)");
-	is_int(noise_consume_response(&a.local, (const void *)want_resp, &r), 0,
-	       "their response is accepted");
-	ok(!noise_begin_session(&a.remote) && !noise_begin_session(&b.remote), "both sessions begin");
-	ok(a.remote.current && !memcmp(a.remote.current->send_key, send, 32) &&
-	   !memcmp(a.remote.current->recv_key, recv, 32),
-	   "initiator's transport keys match theirs");
-	ok(b.remote.next && !memcmp(b.remote.next->recv_key, send, 32) &&
-	   !memcmp(b.remote.next->send_key, recv, 32), "responder's transport keys match theirs");
+	test_vectors(&a, &b);
 	side_free(&a);
 	side_free(&b);
 	return tap_done();
@@ -163,16 +173,16 @@ def HMAC(key, data): return hmac.new(key, data, hashlib.blake2s).digest()
 def KDF(n, key, inp):
     t0 = HMAC(key, inp); out = []; t = b''
     for i in range(1, n + 1):
-        t = HMAC(t0, t + bytes([i])); out.append(t)
+	t = HMAC(t0, t + bytes([i])); out.append(t)
     return out
 def pub(priv):
-    return X25519PrivateKey.from_private_bytes(priv).public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-def DH(priv, pubk):
-    return X25519PrivateKey.from_private_bytes(priv).exchange(X25519PublicKey.from_public_bytes(pubk))
-def AEAD(key, counter, pt, ad):
-    return ChaCha20Poly1305(key).encrypt(b'\0'*4 + struct.pack('<Q', counter), pt, ad)
-def clamp(b):
-    b = bytearray(b); b[0] &= 248; b[31] = (b[31] & 127) | 64; return bytes(b)
+    return
+X25519PrivateKey.from_private_bytes(priv).public_key().public_bytes(serialization.Encoding.Raw,
+serialization.PublicFormat.Raw) def DH(priv, pubk): return
+X25519PrivateKey.from_private_bytes(priv).exchange(X25519PublicKey.from_public_bytes(pubk)) def
+AEAD(key, counter, pt, ad): return ChaCha20Poly1305(key).encrypt(b'\0'*4 + struct.pack('<Q',
+counter), pt, ad) def clamp(b): b = bytearray(b); b[0] &= 248; b[31] = (b[31] & 127) | 64; return
+bytes(b)
 
 Si = clamp(bytes(range(1, 33)));  Sr = clamp(bytes(range(101, 133)))
 Ei = clamp(bytes(range(201, 233)));  Er = clamp(bytes((7 * i + 3) & 0xff for i in range(32)))
@@ -210,6 +220,6 @@ assert len(resp) == 92
 Ti_send, Ti_recv = KDF(2, C, b'')
 def c(name, b):
     print('static const char %s[] = "%s";' % (name, b.hex()))
-for n, v in [('vec_si', Si), ('vec_sr', Sr), ('vec_ei', Ei), ('vec_er', Er), ('vec_psk', Q), ('vec_init', init), ('vec_resp', resp), ('vec_i_send', Ti_send), ('vec_i_recv', Ti_recv)]:
-    c(n, v)
+for n, v in [('vec_si', Si), ('vec_sr', Sr), ('vec_ei', Ei), ('vec_er', Er), ('vec_psk', Q),
+('vec_init', init), ('vec_resp', resp), ('vec_i_send', Ti_send), ('vec_i_recv', Ti_recv)]: c(n, v)
 */

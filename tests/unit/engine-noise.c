@@ -23,7 +23,8 @@ struct side {
 };
 
 static struct side a, b;
-static struct clock_fake fake = { .mono_ns = 1000 * NSEC_PER_SEC, .wall_ns = 1700000000ULL * NSEC_PER_SEC };
+static struct clock_fake fake = {.mono_ns = 1000 * NSEC_PER_SEC,
+				 .wall_ns = 1700000000ULL * NSEC_PER_SEC};
 
 static struct noise_remote *lookup(void *ctx, const uint8_t *pub)
 {
@@ -68,7 +69,7 @@ static void teardown(void)
 static bool keys_match(const uint8_t *send_key, const uint8_t *recv_key, uint64_t counter)
 {
 	static const char msg[] = "a packet of data through the tunnel";
-	uint8_t ct[sizeof(msg) + 16], pt[sizeof(msg)], nonce[12] = { 0 };
+	uint8_t ct[sizeof(msg) + 16], pt[sizeof(msg)], nonce[12] = {0};
 	unsigned long long len;
 
 	for (int i = 0; i < 8; ++i)
@@ -126,8 +127,8 @@ static void test_handshake(const uint8_t *psk, const char *what)
 	e = index_lookup(b.table, ka->remote_index, INDEX_KEYPAIR);
 	ok(e == &kb->entry && e->peer == &a, "%s: responder's index table finds its keypair", what);
 	noise_keypair_put(kb);
-	ok(!index_lookup(b.table, ka->remote_index, INDEX_HANDSHAKE),
-	   "%s: lookup filters by kind", what);
+	ok(!index_lookup(b.table, ka->remote_index, INDEX_HANDSHAKE), "%s: lookup filters by kind",
+	   what);
 	ok(noise_received_with_keypair(&b.remote, kb) && b.remote.current == kb && !b.remote.next,
 	   "%s: first data confirms the responder's keypair", what);
 	ok(!noise_received_with_keypair(&b.remote, kb), "%s: confirmation happens once", what);
@@ -255,13 +256,15 @@ static void test_expiry(void)
 	now += REKEY_AFTER_TIME * NSEC_PER_SEC;
 	ok(noise_keypair_wants_rekey_send(ka, now) && !noise_keypair_wants_rekey_send(kb, now),
 	   "after REKEY_AFTER_TIME the initiator (only) wants a rekey");
-	now = ka->birthdate + (REJECT_AFTER_TIME - KEEPALIVE_TIMEOUT - REKEY_TIMEOUT) * NSEC_PER_SEC;
+	now =
+	    ka->birthdate + (REJECT_AFTER_TIME - KEEPALIVE_TIMEOUT - REKEY_TIMEOUT) * NSEC_PER_SEC;
 	ok(noise_keypair_wants_rekey_receive(ka, now) &&
-	   !noise_keypair_wants_rekey_receive(ka, now - 1),
+	       !noise_keypair_wants_rekey_receive(ka, now - 1),
 	   "rekey on receive at REJECT_AFTER_TIME - KEEPALIVE_TIMEOUT - REKEY_TIMEOUT");
 	now = ka->birthdate + REJECT_AFTER_TIME * NSEC_PER_SEC;
 	ok(!noise_keypair_can_send(ka, now) && !noise_keypair_can_receive(ka, now) &&
-	   noise_keypair_can_send(ka, now - 1), "keys are rejected at REJECT_AFTER_TIME");
+	       noise_keypair_can_send(ka, now - 1),
+	   "keys are rejected at REJECT_AFTER_TIME");
 	atomic_store(&ka->send_counter, REJECT_AFTER_MESSAGES - 1);
 	ok(noise_keypair_next_counter(ka, &c) && c == REJECT_AFTER_MESSAGES - 1,
 	   "the last nonce below REJECT_AFTER_MESSAGES is usable");

@@ -12,7 +12,7 @@
 
 static struct sockaddr_in v4(const char *s)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(1) };
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(1)};
 
 	inet_pton(AF_INET, s, &a.sin_addr);
 	return a;
@@ -20,7 +20,7 @@ static struct sockaddr_in v4(const char *s)
 
 static struct sockaddr_in6 v6(const char *s)
 {
-	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(1) };
+	struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons(1)};
 
 	inet_pton(AF_INET6, s, &a.sin6_addr);
 	return a;
@@ -42,20 +42,24 @@ static void test_ipv4(void)
 	const uint64_t cost = NSEC_PER_SEC / RATELIMITER_PACKETS_PER_SECOND;
 	uint64_t now = 10 * NSEC_PER_SEC;
 
-	is_int(burst(rl, &a, now, 20), RATELIMITER_PACKETS_BURST, "a burst of 5 passes, then no more");
+	is_int(burst(rl, &a, now, 20), RATELIMITER_PACKETS_BURST,
+	       "a burst of 5 passes, then no more");
 	ok(!ratelimiter_allow(rl, (void *)&a, now + cost - 1), "nothing before 1/20 s has passed");
 	ok(ratelimiter_allow(rl, (void *)&a, now + cost), "one packet after 1/20 s");
 	ok(!ratelimiter_allow(rl, (void *)&a, now + cost), "and only one");
-	is_int(burst(rl, &b, now, 20), RATELIMITER_PACKETS_BURST, "another address has its own bucket");
+	is_int(burst(rl, &b, now, 20), RATELIMITER_PACKETS_BURST,
+	       "another address has its own bucket");
 	a.sin_port = htons(999);
 	ok(!ratelimiter_allow(rl, (void *)&a, now + cost), "the port does not matter");
 	now += NSEC_PER_SEC / 2;
 	is_int(burst(rl, &a, now, 20), RATELIMITER_PACKETS_BURST,
 	       "after a pause the bucket refills only up to the burst");
 	now += NSEC_PER_SEC;
-	is_int(burst(rl, &a, now, 100), RATELIMITER_PACKETS_BURST, "a second of 100 tries: 5 pass...");
+	is_int(burst(rl, &a, now, 100), RATELIMITER_PACKETS_BURST,
+	       "a second of 100 tries: 5 pass...");
 	now += NSEC_PER_SEC / 2;
-	is_int(burst(rl, &a, now, 100), 5, "...and half a second later 10 more tokens, capped at 5");
+	is_int(burst(rl, &a, now, 100), 5,
+	       "...and half a second later 10 more tokens, capped at 5");
 	ratelimiter_free(rl);
 }
 
@@ -95,12 +99,14 @@ static void test_gc_and_bound(void)
 	{
 		struct sockaddr_in a = v4("198.51.100.6");
 
-		ok(ratelimiter_allow(rl, (void *)&a, now + 2 * NSEC_PER_SEC), "room again after collection");
+		ok(ratelimiter_allow(rl, (void *)&a, now + 2 * NSEC_PER_SEC),
+		   "room again after collection");
 	}
 	{
 		struct sockaddr_in a = v4("198.51.100.7");
 
-		ok(ratelimiter_allow(rl, (void *)&a, now + 4 * NSEC_PER_SEC) && ratelimiter_count(rl) == 1,
+		ok(ratelimiter_allow(rl, (void *)&a, now + 4 * NSEC_PER_SEC) &&
+		       ratelimiter_count(rl) == 1,
 		   "allow collects idle entries by itself after a second");
 	}
 	ratelimiter_free(rl);

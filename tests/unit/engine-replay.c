@@ -49,7 +49,8 @@ static void test_edges(void)
 static void test_limit(void)
 {
 	replay_init(&w);
-	ok(replay_check(&w, REJECT_AFTER_MESSAGES - 1), "REJECT_AFTER_MESSAGES - 1 is the last valid");
+	ok(replay_check(&w, REJECT_AFTER_MESSAGES - 1),
+	   "REJECT_AFTER_MESSAGES - 1 is the last valid");
 	ok(!replay_check(&w, REJECT_AFTER_MESSAGES), "REJECT_AFTER_MESSAGES is refused");
 	ok(!replay_check(&w, UINT64_MAX), "UINT64_MAX is refused");
 	ok(!replay_check(&w, REJECT_AFTER_MESSAGES - 1), "and the last one only once");

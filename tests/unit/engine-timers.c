@@ -9,7 +9,7 @@
 #include "messages.h"
 #include "timers.h"
 
-#define SEC(x) ((uint64_t)(x) * NSEC_PER_SEC)
+#define SEC(x) ((uint64_t)(x)*NSEC_PER_SEC)
 #define JITTER REKEY_TIMEOUT_JITTER_MAX_NS
 
 static const uint64_t t0 = SEC(1000);
@@ -37,7 +37,7 @@ static void test_retry_jitter(void)
 	       "a retransmission fires on time");
 	is_int(t.handshake_attempts, 1, "and counts an attempt");
 	ok(!timers_may_send_initiation(&t, t0 + SEC(REKEY_TIMEOUT) - 1) &&
-	   timers_may_send_initiation(&t, t0 + SEC(REKEY_TIMEOUT)),
+	       timers_may_send_initiation(&t, t0 + SEC(REKEY_TIMEOUT)),
 	   "no new initiation within REKEY_TIMEOUT of the last");
 	timers_handshake_initiated(&t, t0 + SEC(6), false);
 	is_int(t.handshake_attempts, 0, "a fresh (not retry) initiation resets the attempts");
@@ -69,8 +69,9 @@ static void test_give_up(void)
 	/* As the kernel and wireguard-go: retry while attempts <= MAX_TIMER_HANDSHAKES. */
 	is_int(retries, MAX_TIMER_HANDSHAKES + 1, "MAX_TIMER_HANDSHAKES + 1 (19) retries");
 	ok(gave_up >= t0 + SEC(REKEY_ATTEMPT_TIME) &&
-	   gave_up <= t0 + (MAX_TIMER_HANDSHAKES + 2) * (SEC(REKEY_TIMEOUT) + JITTER),
-	   "gives up after REKEY_ATTEMPT_TIME (%llu s)", (unsigned long long)((gave_up - t0) / SEC(1)));
+	       gave_up <= t0 + (MAX_TIMER_HANDSHAKES + 2) * (SEC(REKEY_TIMEOUT) + JITTER),
+	   "gives up after REKEY_ATTEMPT_TIME (%llu s)",
+	   (unsigned long long)((gave_up - t0) / SEC(1)));
 	is_int(other, 0, "nothing else fired meanwhile");
 	ok(!t.retransmit_handshake, "no more retries");
 	is_int(t.zero_key_material, gave_up + SEC(3 * REJECT_AFTER_TIME),
@@ -108,7 +109,7 @@ static void test_new_handshake(void)
 	timers_data_sent(&t, t0);
 	d = t.new_handshake - t0;
 	ok(d >= SEC(KEEPALIVE_TIMEOUT + REKEY_TIMEOUT) &&
-	   d <= SEC(KEEPALIVE_TIMEOUT + REKEY_TIMEOUT) + JITTER,
+	       d <= SEC(KEEPALIVE_TIMEOUT + REKEY_TIMEOUT) + JITTER,
 	   "sending data arms a new handshake after KEEPALIVE_TIMEOUT + REKEY_TIMEOUT + jitter");
 	timers_data_sent(&t, t0 + SEC(3));
 	is_int(t.new_handshake - t0, d, "more data does not push it out");
