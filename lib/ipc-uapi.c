@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sodium.h>
 
 #include "key.h"
 #include "uapi.h"
@@ -90,31 +91,49 @@ bool ipc_uapi_has(const char *iface)
 	return true;
 }
 
-FILE *ipc_uapi_open(const char *iface)
+/*
+ * One connection: the stream and the buffer stdio uses for it. The buffer is
+ * ours so it can be wiped: gets carry the private key and sets may too.
+ */
+struct conn {
+	FILE *f;
+	char *buf;
+};
+
+#define CONN_BUF_LEN (1 << 16)
+
+static void conn_close(struct conn *c)
+{
+	if (c->f)
+		fclose(c->f);
+	if (c->buf)
+		sodium_memzero(c->buf, CONN_BUF_LEN);
+	free(c->buf);
+}
+
+/*
+ * A get of 10,000 peers is megabytes of text read a character at a time: a
+ * large buffer saves hundreds of read(2) calls, and as one thread owns the
+ * stream, stdio need not lock it for every character.
+ */
+static int conn_open(struct conn *c, const char *iface)
 {
 	int fd = sock_connect(iface);
-	FILE *f;
 
-	if (fd < 0) {
-		errno = -fd;
-		return NULL;
-	}
-	f = fdopen(fd, "r+");
-	if (!f) {
-		int saved = errno;
-
+	c->f = NULL;
+	c->buf = NULL;
+	if (fd < 0)
+		return fd;
+	c->buf = malloc(CONN_BUF_LEN);
+	c->f = c->buf ? fdopen(fd, "r+") : NULL;
+	if (!c->f) {
 		close(fd);
-		errno = saved;
-		return NULL;
+		conn_close(c);
+		return -ENOMEM;
 	}
-	/*
-	 * A get of 10,000 peers is megabytes of text read a character at a
-	 * time: a large buffer saves hundreds of read(2) calls, and one thread
-	 * owns the stream, so stdio need not lock it for every character.
-	 */
-	setvbuf(f, NULL, _IOFBF, 1 << 16);
-	__fsetlocking(f, FSETLOCKING_BYCALLER);
-	return f;
+	setvbuf(c->f, c->buf, _IOFBF, CONN_BUF_LEN);
+	__fsetlocking(c->f, FSETLOCKING_BYCALLER);
+	return 0;
 }
 
 static int list_append(char **buf, size_t *len, const char *name, size_t n)
@@ -197,21 +216,21 @@ int ipc_uapi_get_stream(FILE *f, struct wgdevice *dev)
 int ipc_uapi_get(struct wgdevice **out, const char *iface)
 {
 	struct wgdevice *dev;
-	FILE *f;
+	struct conn c;
 	int ret;
 
 	*out = NULL;
-	f = ipc_uapi_open(iface);
-	if (!f)
-		return -errno;
+	ret = conn_open(&c, iface);
+	if (ret < 0)
+		return ret;
 	dev = model_device_new();
 	if (!dev) {
-		fclose(f);
+		conn_close(&c);
 		return -ENOMEM;
 	}
 	snprintf(dev->name, sizeof(dev->name), "%s", iface);
-	ret = ipc_uapi_get_stream(f, dev);
-	fclose(f);
+	ret = ipc_uapi_get_stream(c.f, dev);
+	conn_close(&c);
 	if (ret < 0) {
 		model_device_free(dev);
 		return ret;
@@ -272,12 +291,12 @@ int ipc_uapi_set_stream(FILE *f, const struct wgdevice *dev)
 
 int ipc_uapi_set(const struct wgdevice *dev)
 {
-	FILE *f = ipc_uapi_open(dev->name);
-	int ret;
+	struct conn c;
+	int ret = conn_open(&c, dev->name);
 
-	if (!f)
-		return -errno;
-	ret = ipc_uapi_set_stream(f, dev);
-	fclose(f);
+	if (ret < 0)
+		return ret;
+	ret = ipc_uapi_set_stream(c.f, dev);
+	conn_close(&c);
 	return ret;
 }

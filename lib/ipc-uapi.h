@@ -31,9 +31,6 @@ int ipc_uapi_set(const struct wgdevice *dev) __attribute__((warn_unused_result))
 
 /* ---- Seams for tests: the same steps over any connected stream. ---- */
 
-/* Connects to IFACE's socket and returns it as a read-write stream, or NULL and errno. */
-FILE *ipc_uapi_open(const char *iface);
-
 /* Sends "get=1" on F and parses the reply into DEV (named by the caller). 0 or -errno. */
 int ipc_uapi_get_stream(FILE *f, struct wgdevice *dev) __attribute__((warn_unused_result));
 

@@ -15,30 +15,45 @@
 #include "ipc.h"
 #include "wg.h"
 
-/* Reads PATH line by line, stopping at the first bad line; NULL after the message. */
-static struct wgdevice *read_config(const char *path, bool append)
+/* Feeds every line of F to the parser, stopping at the first bad one. */
+static bool read_lines(struct config_ctx *ctx, FILE *f)
 {
-	struct config_ctx ctx;
 	char *line = NULL;
 	size_t cap = 0;
 	unsigned int lineno = 0;
 	bool ok = true;
+
+	while (ok && getline(&line, &cap, f) >= 0)
+		ok = config_read_line(ctx, line, ++lineno);
+	if (line)
+		sodium_memzero(line, cap);
+	free(line);
+	return ok;
+}
+
+/*
+ * Reads PATH into a model; NULL after the message. stdio buffers the file in
+ * memory we own, so the private key it holds can be wiped afterwards.
+ */
+static struct wgdevice *read_config(const char *path, bool append)
+{
+	struct config_ctx ctx;
+	char *buf;
 	FILE *f = fopen(path, "r");
 
 	if (!f) {
 		perror("fopen");
 		return NULL;
 	}
-	if (!config_read_init(&ctx, path, append)) {
-		fclose(f);
-		return NULL;
-	}
-	while (ok && getline(&line, &cap, f) >= 0)
-		ok = config_read_line(&ctx, line, ++lineno);
-	if (line)
-		sodium_memzero(line, cap);
-	free(line);
+	buf = malloc(BUFSIZ);
+	if (buf)
+		setvbuf(f, buf, _IOFBF, BUFSIZ);
+	if (config_read_init(&ctx, path, append))
+		read_lines(&ctx, f);
 	fclose(f);
+	if (buf)
+		sodium_memzero(buf, BUFSIZ);
+	free(buf);
 	/* A failed line makes config_read_finish() say so and return NULL. */
 	return config_read_finish(&ctx);
 }
