@@ -586,6 +586,16 @@ out:
 	return ret;
 }
 
+/*
+ * current and next are read without the lock on the receive path (a pointer
+ * comparison only), so they change with atomic stores. Caller holds
+ * remote->keypairs_lock.
+ */
+static void publish(struct noise_keypair **slot, struct noise_keypair *kp)
+{
+	__atomic_store_n(slot, kp, __ATOMIC_RELEASE);
+}
+
 /* Takes kp out of service at once (its index goes now), then drops the slot's reference. */
 static void keypair_drop(struct noise_keypair *kp)
 {
@@ -608,20 +618,20 @@ static void add_new_keypair(struct noise_remote *remote, struct noise_keypair *k
 		 * peer may still use it a moment; otherwise current does.
 		 */
 		if (old_next) {
-			remote->next = NULL;
+			publish(&remote->next, NULL);
 			remote->previous = old_next;
 			keypair_drop(old_cur);
 		} else {
 			remote->previous = old_cur;
 		}
 		keypair_drop(old_prev);
-		__atomic_store_n(&remote->current, kp, __ATOMIC_RELEASE);
+		publish(&remote->current, kp);
 	} else {
 		/*
 		 * Responders may not send until the initiator uses the keys (key
 		 * confirmation), so they wait in next; previous goes.
 		 */
-		__atomic_store_n(&remote->next, kp, __ATOMIC_RELEASE);
+		publish(&remote->next, kp);
 		keypair_drop(old_next);
 		remote->previous = NULL;
 		keypair_drop(old_prev);
@@ -698,8 +708,8 @@ bool noise_received_with_keypair(struct noise_remote *remote, struct noise_keypa
 	/* Confirmed: next slides into current, current into previous; the old previous goes. */
 	old_prev = remote->previous;
 	remote->previous = remote->current;
-	__atomic_store_n(&remote->current, kp, __ATOMIC_RELEASE);
-	remote->next = NULL;
+	publish(&remote->current, kp);
+	publish(&remote->next, NULL);
 	pthread_mutex_unlock(&remote->keypairs_lock);
 	keypair_drop(old_prev);
 	return true;
@@ -714,7 +724,9 @@ void noise_keypairs_clear(struct noise_remote *remote)
 	kps[0] = remote->previous;
 	kps[1] = remote->current;
 	kps[2] = remote->next;
-	remote->previous = remote->current = remote->next = NULL;
+	remote->previous = NULL;
+	publish(&remote->current, NULL);
+	publish(&remote->next, NULL);
 	pthread_mutex_unlock(&remote->keypairs_lock);
 	for (i = 0; i < 3; ++i)
 		keypair_drop(kps[i]);
