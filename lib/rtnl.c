@@ -103,6 +103,26 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_ERROR;
 }
 
+/* The end of a dump, which may carry the dump's error. */
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const int *err = mnl_nlmsg_get_payload(nlh);
+
+	(void)data;
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(*err) && *err < 0) {
+		errno = -*err;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_STOP;
+}
+
+static int noop_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_OK;
+}
+
 static int data_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct talk_ctx *ctx = data;
@@ -116,7 +136,10 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
  */
 static int talk(struct rtnl *rt, struct nlmsghdr *nlh, mnl_cb_t cb, void *arg)
 {
-	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = error_cb };
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_NOOP] = noop_cb,
+					 [NLMSG_ERROR] = error_cb,
+					 [NLMSG_DONE] = done_cb,
+					 [NLMSG_OVERRUN] = noop_cb };
 	struct talk_ctx ctx = { .rt = rt, .cb = cb, .arg = arg };
 	uint32_t seq = ++rt->seq;
 	ssize_t len;

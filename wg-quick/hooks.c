@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PreUp, PostUp, PreDown and PostDown: each snippet, with %i replaced by the
+ * interface name, is echoed and run by bash(1), in the order written.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quick.h"
+
+/* A copy of hook with every "%i" replaced by iface; NULL on ENOMEM. */
+static char *hook_expand(const char *hook, const char *iface)
+{
+	size_t n = 0, ilen = strlen(iface);
+	const char *p;
+	char *out, *o;
+
+	for (p = strstr(hook, "%i"); p; p = strstr(p + 2, "%i"))
+		n++;
+	out = malloc(strlen(hook) + n * ilen + 1);
+	if (!out)
+		return NULL;
+	for (o = out; *hook;) {
+		if (hook[0] == '%' && hook[1] == 'i') {
+			memcpy(o, iface, ilen);
+			o += ilen;
+			hook += 2;
+		} else {
+			*o++ = *hook++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+int quick_hooks_run(const struct quick *q, const struct quick_strv *hooks)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < hooks->n; i++) {
+		char *cmd = hook_expand(hooks->v[i], q->iface);
+		const char *argv[] = { "bash", "-c", cmd, NULL };
+
+		if (!cmd)
+			return -1;
+		quick_echo("%s", cmd);
+		ret = quick_run(argv, NULL, 0, NULL);
+		free(cmd);
+		if (ret)
+			return -1;
+	}
+	return 0;
+}
