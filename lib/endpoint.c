@@ -2,8 +2,9 @@
 /*
  * host:port endpoints, split and resolved as wg(8) does: "[v6]:port" or
  * "host:port" split at the last colon, getaddrinfo() retried with a growing
- * pause while the name service says "try again" or "no such name".
+ * pause while the failure may pass (anything but "no such name").
  */
+#define _GNU_SOURCE /* EAI_NODATA */
 #include "endpoint.h"
 
 #include <errno.h>
@@ -83,7 +84,27 @@ static bool port_in_range(const char *port, const char *orig, char *msg, size_t 
 	return false;
 }
 
-static int resolve(struct addrinfo **res, const char *host, const char *port, bool numeric)
+static bool is_permanent(int ret)
+{
+#ifdef EAI_NODATA
+	if (ret == EAI_NODATA)
+		return true;
+#endif
+	return ret == EAI_NONAME || ret == EAI_FAIL;
+}
+
+static const char *gai_reason(int ret)
+{
+	return ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret);
+}
+
+/*
+ * No such name (EAI_NONAME, EAI_FAIL, EAI_NODATA) is final; anything else may
+ * pass, so it is retried with a pause growing by a fifth each time, saying so
+ * on stderr as wg(8) does.
+ */
+static int resolve(struct addrinfo **res, const char *host, const char *port, bool numeric,
+		   const char *orig)
 {
 	const struct addrinfo hints = {.ai_family = AF_UNSPEC,
 				       .ai_socktype = SOCK_DGRAM,
@@ -96,10 +117,10 @@ static int resolve(struct addrinfo **res, const char *host, const char *port, bo
 		ret = getaddrinfo(host, port, &hints, res);
 		if (!ret)
 			return 0;
-		if (ret != EAI_NONAME && ret != EAI_FAIL && ret != EAI_AGAIN)
+		if (is_permanent(ret) || (retries >= 0 && i >= retries))
 			return ret;
-		if (retries >= 0 && i >= retries)
-			return ret;
+		fprintf(stderr, "%s: `%s'. Trying again in %.2f seconds...\n", gai_reason(ret),
+			orig, (double)timeout / 1000000.0);
 		pause_us(timeout);
 		timeout = timeout * 6 / 5 > 20000000 ? 20000000 : timeout * 6 / 5;
 	}
@@ -136,10 +157,9 @@ static bool parse(union wgendpoint *out, const char *s, bool numeric, char *msg,
 	}
 	if (!split(copy, &host, &port, s, msg, len) || !port_in_range(port, s, msg, len))
 		goto out;
-	ret = resolve(&res, host, port, numeric);
+	ret = resolve(&res, host, port, numeric, s);
 	if (ret) {
-		snprintf(msg, len, "%s: `%s'",
-			 ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret), s);
+		snprintf(msg, len, "%s: `%s'", gai_reason(ret), s);
 		goto out;
 	}
 	ok = take_result(out, res, s, msg, len);

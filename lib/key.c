@@ -68,7 +68,7 @@ void key_to_base64(char out[KEY_B64_LEN], const uint8_t key[WG_KEY_LEN])
 	out[42] = b64_char((v >> 6) & 63);
 	out[43] = '=';
 	out[44] = '\0';
-	v = 0;
+	sodium_memzero(&v, sizeof(v));
 }
 
 bool key_from_base64(uint8_t key[WG_KEY_LEN], const char *b64)
@@ -94,7 +94,7 @@ bool key_from_base64(uint8_t key[WG_KEY_LEN], const char *b64)
 		else
 			bad |= -(v & 0xff); /* Padding bits must be zero. */
 	}
-	v = 0;
+	sodium_memzero(&v, sizeof(v));
 	return bad >= 0;
 }
 
