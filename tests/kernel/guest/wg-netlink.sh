@@ -27,7 +27,7 @@ mkdir -p "$dir"
 n=0
 for v; do
 	n=$((n + 1))
-	$tool $v >"$dir/$n" 2>&1
+	timeout 30 $tool $v >"$dir/$n" 2>&1
 	echo "exit status $?" >>"$dir/$n"
 done
 VIEWS
@@ -57,9 +57,9 @@ step() { # step STAGE ARGS...
 	local stage=$1 orc rrc t0 t1 t2
 	shift
 	t0=$(up)
-	A "$OUR_WG" "$@" >/tmp/o.out 2>&1
+	A timeout 60 "$OUR_WG" "$@" >/tmp/o.out 2>&1
 	orc=$?
-	B "$REF_WG" "$@" >/tmp/r.out 2>&1
+	B timeout 60 "$REF_WG" "$@" >/tmp/r.out 2>&1
 	rrc=$?
 	is "exit $orc: $(cat /tmp/o.out)" "exit $rrc: $(cat /tmp/r.out)" \
 		"$stage: our \`wg $*' exits and prints as Debian's on its twin"
@@ -94,7 +94,7 @@ EXPECT=1 step "show no such device" show kvmnone0
 
 # The incremental form. Adding alone needs no kernel support: it must equal
 # Debian's wg replacing the list with the same list plus the new prefix.
-A "$OUR_WG" set kvm0 peer "${P[1]}" allowed-ips +10.9.0.0/24 >/tmp/o.out 2>&1
+A timeout 30 "$OUR_WG" set kvm0 peer "${P[1]}" allowed-ips +10.9.0.0/24 >/tmp/o.out 2>&1
 ok $? "incremental: our \`wg set kvm0 peer P1 allowed-ips +10.9.0.0/24' succeeds"
 sed 's/^/#   said: /' /tmp/o.out
 ips=$(B $REF_WG show kvm0 allowed-ips | awk -v k="${P[1]}" '$1 == k { $1 = ""; print }' | tr -s ' ' ',')
@@ -102,7 +102,7 @@ B "$REF_WG" set kvm0 peer "${P[1]}" allowed-ips "${ips#,},10.9.0.0/24"
 same_state "incremental add"
 # Removing needs WGALLOWEDIP_A_FLAGS (Linux 6.16): refused whole, nothing sent.
 A $REF_WG show kvm0 dump >/tmp/before
-out=$(A "$OUR_WG" set kvm0 peer "${P[1]}" allowed-ips +10.10.0.0/24,-10.8.0.0/24 2>&1)
+out=$(A timeout 30 "$OUR_WG" set kvm0 peer "${P[1]}" allowed-ips +10.10.0.0/24,-10.8.0.0/24 2>&1)
 rc=$?
 ok $((rc == 0)) "incremental: our wg refuses +10.10.0.0/24,-10.8.0.0/24 on Linux $(uname -r) (exit $rc)"
 echo "$out" | sed 's/^/#   said: /'

@@ -5,7 +5,7 @@
 
 set -u
 OUR_WG=${OUR_WG:-/wgkit/bin/wg}
-OUR_QUICK=/wgkit/bin/wg-quick
+OUR_QUICK=${OUR_QUICK:-/wgkit/bin/wg-quick}
 OUR_ENGINE=/wgkit/bin/wg-engine
 REF_WG=/usr/bin/wg
 REF_QUICK=/usr/bin/wg-quick
