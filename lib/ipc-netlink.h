@@ -38,7 +38,10 @@ int ipc_netlink_set(struct wgdevice *dev) __attribute__((warn_unused_result));
 
 /*
  * Whether the running kernel knows WGALLOWEDIP_A_FLAGS (Linux 6.16 and later),
- * found from the family's policy dump; cached after the first answer.
+ * asked of the generic netlink controller's policy dump of the family; when
+ * that does not show the nested allowed-IP policy (it does only from 6.19),
+ * the kernel release decides. False without WireGuard. Cached after the first
+ * answer; never sends a change.
  */
 bool ipc_netlink_has_allowedip_flags(void);
 
@@ -66,7 +69,8 @@ bool ipc_netlink_cursor_done(const struct ipc_netlink_cursor *cur);
  * the cursor on, and moves the cursor past what it wrote. The first message
  * carries the device's fields and flags; later ones only the name and the
  * peers, a continued peer repeating its public key without REPLACE flags.
- * Returns 0, or -EMSGSIZE when LEN cannot hold even one peer.
+ * Returns 0, or -EMSGSIZE when LEN cannot hold even one peer. BUF then holds
+ * the private and preshared keys: wipe it after sending.
  */
 int ipc_netlink_build_set(void *buf, size_t len, uint16_t family, uint32_t seq,
 			  const struct wgdevice *dev, struct ipc_netlink_cursor *cur)
