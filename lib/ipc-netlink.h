@@ -39,9 +39,9 @@ int ipc_netlink_set(struct wgdevice *dev) __attribute__((warn_unused_result));
 /*
  * Whether the running kernel knows WGALLOWEDIP_A_FLAGS (Linux 6.16 and later),
  * asked of the generic netlink controller's policy dump of the family; when
- * that does not show the nested allowed-IP policy (it does only from 6.19),
- * the kernel release decides. False without WireGuard. Cached after the first
- * answer; never sends a change.
+ * that does not show the nested allowed-IP policy (only kernels after 6.18
+ * export it), the kernel release decides. False without WireGuard. Cached
+ * after the first answer; never sends a change.
  */
 bool ipc_netlink_has_allowedip_flags(void);
 
@@ -127,7 +127,7 @@ int ipc_netlink_parse_policy(const struct nlmsghdr *nlh, struct ipc_netlink_poli
 /*
  * The verdict of a finished scan: 1 when the allowed-IP policy has
  * WGALLOWEDIP_A_FLAGS, 0 when it lacks it, -1 when the dump did not show the
- * nested policies (kernels before 6.19 export only the device's).
+ * nested policies (6.18 and older export only the device's).
  */
 int ipc_netlink_policy_verdict(const struct ipc_netlink_policy_scan *scan);
 
