@@ -270,6 +270,9 @@ static int fold_message(const struct nlmsghdr *nlh, int (*fn)(const struct nlmsg
 {
 	int ret;
 
+	/* The object changed during the dump (DONE may say so too): start over. */
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		return -EINTR;
 	switch (nlh->nlmsg_type) {
 	case NLMSG_NOOP:
 		return 1;
@@ -281,9 +284,6 @@ static int fold_message(const struct nlmsghdr *nlh, int (*fn)(const struct nlmsg
 	default:
 		if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
 			return -EINVAL;
-		/* The object changed during the dump: the caller starts over. */
-		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-			return -EINTR;
 		ret = fn ? fn(nlh, data) : 0;
 		return ret ? ret : 1;
 	}
