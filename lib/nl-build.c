@@ -114,7 +114,7 @@ static bool put_peer_head(struct nlmsghdr *nlh, size_t len, const struct wgpeer 
 		return false;
 	if (flags && !mnl_attr_put_u32_check(nlh, len, WGPEER_A_FLAGS, flags))
 		return false;
-	if (continued)
+	if (continued || peer->flags & WGPEER_REMOVE_ME)
 		return true;
 	if (peer->flags & WGPEER_HAS_PRESHARED_KEY &&
 	    !mnl_attr_put_check(nlh, len, WGPEER_A_PRESHARED_KEY, WG_KEY_LEN, peer->preshared_key))
@@ -170,6 +170,14 @@ static enum peer_progress put_peer(struct nlmsghdr *nlh, size_t len, struct ipc_
 	const struct wgallowedip *aip = cur->continued ? cur->aip : cur->peer->first_allowedip;
 	struct nlattr *nest = mnl_attr_nest_start_check(nlh, len, 0);
 	unsigned int n = 0;
+
+	/*
+	 * The kernel reads nothing but the key of a peer it removes; sending its
+	 * allowed IPs could split them off into a continuation, which would
+	 * create the peer again.
+	 */
+	if (cur->peer->flags & WGPEER_REMOVE_ME)
+		aip = NULL;
 
 	if (!nest)
 		return PEER_NONE;

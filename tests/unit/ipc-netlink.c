@@ -160,9 +160,10 @@ static uint32_t want_flags(const struct wgpeer *peer, bool continued)
 /* The head fields go with a peer's first fragment only. */
 static bool head_ok(const struct nlattr **tb, const struct wgpeer *peer, bool continued)
 {
-	bool psk = !continued && peer->flags & WGPEER_HAS_PRESHARED_KEY;
-	bool ka = !continued && peer->flags & WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL;
-	bool ep = !continued && peer->endpoint.addr.sa_family;
+	bool head = !continued && !(peer->flags & WGPEER_REMOVE_ME);
+	bool psk = head && peer->flags & WGPEER_HAS_PRESHARED_KEY;
+	bool ka = head && peer->flags & WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL;
+	bool ep = head && peer->endpoint.addr.sa_family;
 	uint32_t flags = tb[WGPEER_A_FLAGS] ? mnl_attr_get_u32(tb[WGPEER_A_FLAGS]) : 0;
 
 	if (flags != want_flags(peer, continued) || !!tb[WGPEER_A_PRESHARED_KEY] != psk ||
@@ -192,7 +193,7 @@ static void walk_peer(struct walk *w, const struct nlattr *nest)
 		w->peer = w->peer ? w->peer->next_peer : w->dev->first_peer;
 		if (!w->peer)
 			goto bad;
-		w->aip = w->peer->first_allowedip;
+		w->aip = w->peer->flags & WGPEER_REMOVE_ME ? NULL : w->peer->first_allowedip;
 		w->peers++;
 	}
 	if (memcmp(mnl_attr_get_payload(tb[WGPEER_A_PUBLIC_KEY]), w->peer->public_key,
@@ -321,10 +322,12 @@ static void test_build_small(void)
 	strcpy(dev->name, "wg0");
 	add_peer(dev, 1, 40);
 	add_peer(dev, 3, 3)->flags |= WGPEER_UPDATE_ONLY;
+	/* A removed peer goes out as its key and flags: its allowed IPs stay home. */
+	add_peer(dev, 5, 30)->flags |= WGPEER_REMOVE_ME;
 	for (len = 160; len <= 320; len += 8) {
 		is_int(build_all(dev, len, &w, NULL), 0, "%zu-byte messages: the build succeeds",
 		       len);
-		ok(!w.errors && w.peers == 2 && w.aips == 43,
+		ok(!w.errors && w.peers == 3 && w.aips == 43,
 		   "%zu-byte messages: %u of them carry it all", len, w.messages);
 	}
 	ipc_netlink_cursor_init(&cur, dev);
