@@ -194,7 +194,7 @@ static void complete_device(struct wgdevice *dev)
 		key_public_from_private(dev->public_key, dev->private_key);
 		dev->flags |= WGDEVICE_HAS_PUBLIC_KEY;
 	}
-	for_each_wgpeer(dev, peer) {
+	for_each_wgpeer (dev, peer) {
 		if (key_is_zero(peer->preshared_key))
 			peer->flags &= ~WGPEER_HAS_PRESHARED_KEY;
 	}

@@ -20,8 +20,7 @@ int ipc_list_devices(char **names) __attribute__((warn_unused_result));
  * Reads the full state of IFACE into a new model (free it with
  * model_device_free()). Returns 0 or -errno (-ENODEV when no such device).
  */
-int ipc_get_device(struct wgdevice **dev, const char *iface)
-	__attribute__((warn_unused_result));
+int ipc_get_device(struct wgdevice **dev, const char *iface) __attribute__((warn_unused_result));
 
 /* Applies the changes a model describes to the device dev->name. 0 or -errno. */
 int ipc_set_device(struct wgdevice *dev) __attribute__((warn_unused_result));

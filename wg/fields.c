@@ -77,7 +77,7 @@ static void print_allowedips(const struct wgpeer *peer, char sep)
 		out_str("(none)");
 		return;
 	}
-	for_each_wgallowedip(peer, aip) {
+	for_each_wgallowedip (peer, aip) {
 		cidr_print_addr(buf, sizeof(buf), aip->family, &aip->ip6);
 		out_str(buf);
 		out_char('/');
@@ -166,7 +166,7 @@ static void print_peers(const struct wgdevice *dev, bool with_interface, peer_pr
 
 	if (once)
 		print_prefix(dev, with_interface);
-	for_each_wgpeer(dev, peer) {
+	for_each_wgpeer (dev, peer) {
 		if (!once)
 			print_prefix(dev, with_interface);
 		print_key_or_none(peer->public_key, true);
@@ -193,17 +193,17 @@ static const struct {
 	const char *name;
 	peer_printer what;
 } peer_fields[] = {
-	{ "endpoints", peer_endpoint },
-	{ "allowed-ips", peer_allowedips },
-	{ "latest-handshakes", peer_handshake },
-	{ "transfer", peer_transfer },
-	{ "persistent-keepalive", print_keepalive },
-	{ "preshared-keys", peer_psk },
-	{ "peers", NULL },
+    {"endpoints", peer_endpoint},
+    {"allowed-ips", peer_allowedips},
+    {"latest-handshakes", peer_handshake},
+    {"transfer", peer_transfer},
+    {"persistent-keepalive", print_keepalive},
+    {"preshared-keys", peer_psk},
+    {"peers", NULL},
 };
 
-static const char *const device_fields[] = { "public-key", "private-key", "listen-port",
-					     "fwmark", "dump" };
+static const char *const device_fields[] = {"public-key", "private-key", "listen-port", "fwmark",
+					    "dump"};
 
 /* The per-peer printer of FIELD; false when FIELD is not a per-peer one. */
 static bool find_peer_field(const char *field, peer_printer *what)

@@ -59,7 +59,7 @@ static void print_allowedips(const struct wgpeer *peer, const char *delim)
 
 	printf("%s\t\t\t\t\"allowedIps\": [", delim);
 	delim = "\n";
-	for_each_wgallowedip(peer, aip) {
+	for_each_wgallowedip (peer, aip) {
 		cidr_print(buf, sizeof(buf), aip);
 		printf("%s\t\t\t\t\t\"%s\"", delim, buf);
 		delim = ",\n";
@@ -118,7 +118,7 @@ void json_print_device(const struct wgdevice *dev, bool first)
 		member_u64(&delim, "\t\t", "fwmark", dev->fwmark);
 	member(&delim, "\t\t", "peers");
 	putchar('{');
-	for_each_wgpeer(dev, peer)
+	for_each_wgpeer (dev, peer)
 		print_peer(peer, peer == dev->first_peer);
 }
 

@@ -18,17 +18,16 @@ struct wg_cmd {
 };
 
 static const struct wg_cmd wg_cmds[] = {
-	{ "show", show_main, "Shows the current configuration and device information" },
-	{ "showconf", showconf_main,
-	  "Shows the current configuration of a given WireGuard interface, for use with `setconf'" },
-	{ "set", set_main,
-	  "Change the current configuration, add peers, remove peers, or change peers" },
-	{ "setconf", setconf_main, "Applies a configuration file to a WireGuard interface" },
-	{ "addconf", setconf_main, "Appends a configuration file to a WireGuard interface" },
-	{ "syncconf", setconf_main, "Synchronizes a configuration file to a WireGuard interface" },
-	{ "genkey", genkey_main, "Generates a new private key and writes it to stdout" },
-	{ "genpsk", genkey_main, "Generates a new preshared key and writes it to stdout" },
-	{ "pubkey", pubkey_main, "Reads a private key from stdin and writes a public key to stdout" },
+    {"show", show_main, "Shows the current configuration and device information"},
+    {"showconf", showconf_main,
+     "Shows the current configuration of a given WireGuard interface, for use with `setconf'"},
+    {"set", set_main, "Change the current configuration, add peers, remove peers, or change peers"},
+    {"setconf", setconf_main, "Applies a configuration file to a WireGuard interface"},
+    {"addconf", setconf_main, "Appends a configuration file to a WireGuard interface"},
+    {"syncconf", setconf_main, "Synchronizes a configuration file to a WireGuard interface"},
+    {"genkey", genkey_main, "Generates a new private key and writes it to stdout"},
+    {"genpsk", genkey_main, "Generates a new preshared key and writes it to stdout"},
+    {"pubkey", pubkey_main, "Reads a private key from stdin and writes a public key to stdout"},
 };
 
 static void usage(FILE *f)
@@ -49,7 +48,7 @@ static bool is_one_of(const char *arg, const char *a, const char *b, const char 
 
 int main(int argc, const char *argv[])
 {
-	static const char *show_argv[] = { "show", NULL };
+	static const char *show_argv[] = {"show", NULL};
 	size_t i;
 
 	wg_prog_name = argv[0];

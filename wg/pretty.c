@@ -48,7 +48,7 @@ void pretty_duration(char *buf, size_t len, unsigned long long seconds)
 
 void pretty_bytes(char *buf, size_t len, uint64_t b)
 {
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
 	double scaled = (double)b / 1024;
 	unsigned int i = 0;
 
@@ -63,21 +63,23 @@ void pretty_bytes(char *buf, size_t len, uint64_t b)
 	snprintf(buf, len, "%.2f " TERM_FG_CYAN "%s" TERM_RESET, scaled, units[i]);
 }
 
+static const char clock_backward[] =
+    "(" TERM_FG_RED "System clock wound backward; connection problems may ensue." TERM_RESET ")";
+
 static void print_ago(const struct timespec *t)
 {
 	char buf[256];
 	time_t now = time(NULL);
 
 	if (now == t->tv_sec) {
-		term_fprintf(stdout, LABEL("latest handshake") "Now\n");
+		snprintf(buf, sizeof(buf), "Now");
 	} else if (now < t->tv_sec) {
-		term_fprintf(stdout, LABEL("latest handshake") "(" TERM_FG_RED
-			     "System clock wound backward; connection problems may ensue." TERM_RESET
-			     ")\n");
+		snprintf(buf, sizeof(buf), "%s", clock_backward);
 	} else {
-		pretty_duration(buf, sizeof(buf), (unsigned long long)(now - t->tv_sec));
-		term_fprintf(stdout, LABEL("latest handshake") "%s ago\n", buf);
+		pretty_duration(buf, sizeof(buf) - 4, (unsigned long long)(now - t->tv_sec));
+		strcat(buf, " ago");
 	}
+	term_fprintf(stdout, LABEL("latest handshake") "%s\n", buf);
 }
 
 /* A secret as pretty show prints it: hidden unless WG_HIDE_KEYS=never. */
@@ -126,7 +128,7 @@ static void print_allowedips(const struct wgpeer *peer)
 		term_fprintf(stdout, "(none)\n");
 		return;
 	}
-	for_each_wgallowedip(peer, aip) {
+	for_each_wgallowedip (peer, aip) {
 		cidr_print_addr(ip, sizeof(ip), aip->family, &aip->ip4);
 		term_fprintf(stdout, "%s" TERM_FG_CYAN "/" TERM_RESET "%u%s", ip, aip->cidr,
 			     aip->next_allowedip ? ", " : "\n");
@@ -191,7 +193,7 @@ void pretty_sort_peers(struct wgdevice *dev)
 	struct wgpeer *peer, **peers;
 	size_t n = 0, i;
 
-	for_each_wgpeer(dev, peer)
+	for_each_wgpeer (dev, peer)
 		++n;
 	if (n < 2)
 		return;
@@ -199,7 +201,7 @@ void pretty_sort_peers(struct wgdevice *dev)
 	if (!peers)
 		return;
 	n = 0;
-	for_each_wgpeer(dev, peer)
+	for_each_wgpeer (dev, peer)
 		peers[n++] = peer;
 	qsort(peers, n, sizeof(*peers), peer_cmp);
 	dev->first_peer = peers[0];
@@ -219,7 +221,7 @@ void pretty_print(struct wgdevice *dev)
 		pretty_sort_peers(dev);
 		term_fprintf(stdout, "\n");
 	}
-	for_each_wgpeer(dev, peer) {
+	for_each_wgpeer (dev, peer) {
 		print_peer(peer);
 		if (peer->next_peer)
 			term_fprintf(stdout, "\n");

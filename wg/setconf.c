@@ -87,16 +87,16 @@ static int remove_unnamed(struct wgdevice *file, const struct wgdevice *running)
 	size_t n = 0;
 	int ret = 0;
 
-	for_each_wgpeer(file, peer)
+	for_each_wgpeer (file, peer)
 		++n;
 	keys = calloc(n, WG_KEY_LEN);
 	if (!keys)
 		return -ENOMEM;
 	n = 0;
-	for_each_wgpeer(file, peer)
+	for_each_wgpeer (file, peer)
 		memcpy(keys[n++], peer->public_key, WG_KEY_LEN);
 	qsort(keys, n, WG_KEY_LEN, key_cmp);
-	for_each_wgpeer(running, peer) {
+	for_each_wgpeer (running, peer) {
 		if (!ret && !bsearch(peer->public_key, keys, n, WG_KEY_LEN, key_cmp))
 			ret = prepend_removal(file, peer->public_key);
 	}
@@ -136,8 +136,8 @@ int setconf_main(int argc, const char *argv[])
 	struct wgdevice *dev;
 
 	if (argc != 3) {
-		fprintf(stderr, "Usage: %s %s <interface> <configuration filename>\n",
-			wg_prog_name, argv[0]);
+		fprintf(stderr, "Usage: %s %s <interface> <configuration filename>\n", wg_prog_name,
+			argv[0]);
 		return 1;
 	}
 	dev = read_config(argv[2], !strcmp(argv[0], "addconf"));

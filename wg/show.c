@@ -68,7 +68,8 @@ static int show_all(const char *field)
 	for (name = names; ok && (len = strlen(name)); name += len + 1) {
 		ret = ipc_get_device(&dev, name);
 		if (ret < 0) {
-			fprintf(stderr, "Unable to access interface %s: %s\n", name, strerror(-ret));
+			fprintf(stderr, "Unable to access interface %s: %s\n", name,
+				strerror(-ret));
 			continue;
 		}
 		ok = show_one_of_all(dev, field, !any, !name[len + 1]);
@@ -134,8 +135,8 @@ int show_main(int argc, const char *argv[])
 		}
 		return show_interfaces();
 	}
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
-			  !strcmp(argv[1], "help"))) {
+	if (argc == 2 &&
+	    (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))) {
 		show_usage();
 		return 0;
 	}

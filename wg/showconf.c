@@ -38,7 +38,7 @@ static void print_allowedips(const struct wgpeer *peer)
 	if (!peer->first_allowedip)
 		return;
 	printf("AllowedIPs = ");
-	for_each_wgallowedip(peer, aip) {
+	for_each_wgallowedip (peer, aip) {
 		cidr_print(buf, sizeof(buf), aip);
 		printf("%s%s", buf, aip->next_allowedip ? ", " : "\n");
 	}
@@ -80,7 +80,7 @@ int showconf_main(int argc, const char *argv[])
 		return 1;
 	}
 	print_interface(dev);
-	for_each_wgpeer(dev, peer) {
+	for_each_wgpeer (dev, peer) {
 		print_peer(peer);
 		if (peer->next_peer)
 			printf("\n");

@@ -191,7 +191,7 @@ static void test_set_stream(const char *answer, int want, const char *what)
 
 static int listen_at(const char *path)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
 	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
@@ -251,7 +251,7 @@ static void test_list(const char *dir)
 static void test_get_by_name(const char *dir)
 {
 	char path[256];
-	struct fake f = { .listening = true, .answer = get_reply };
+	struct fake f = {.listening = true, .answer = get_reply};
 	struct wgdevice *dev = NULL;
 	pthread_t t;
 
