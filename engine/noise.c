@@ -324,39 +324,44 @@ out:
 }
 
 /* Refuses a timestamp not newer than the last one, and initiations coming too fast. */
-static int initiation_check_fresh(struct noise_handshake *hs, const uint8_t t[NOISE_TIMESTAMP_LEN],
-				  uint64_t now)
+static int initiation_check_fresh(const struct noise_handshake *hs,
+				  const uint8_t t[NOISE_TIMESTAMP_LEN], uint64_t now)
 {
-	int ret = 0;
-
-	pthread_rwlock_rdlock(&hs->lock);
 	/* TAI64N is big-endian, so byte order is time order. */
 	if (memcmp(t, hs->latest_timestamp, NOISE_TIMESTAMP_LEN) <= 0)
-		ret = -EALREADY;
-	else if (hs->last_initiation_consumption &&
-		 hs->last_initiation_consumption + NSEC_PER_SEC / INITIATIONS_PER_SECOND > now)
-		ret = -EBUSY;
-	pthread_rwlock_unlock(&hs->lock);
-	return ret;
+		return -EALREADY;
+	if (hs->last_initiation_consumption &&
+	    hs->last_initiation_consumption + NSEC_PER_SEC / INITIATIONS_PER_SECOND > now)
+		return -EBUSY;
+	return 0;
 }
 
-/* Records a consumed initiation as the peer's handshake in progress. */
-static void initiation_store(struct noise_handshake *hs,
-			     const struct message_handshake_initiation *msg,
-			     const uint8_t t[NOISE_TIMESTAMP_LEN], const uint8_t ck[NOISE_HASH_LEN],
-			     const uint8_t h[NOISE_HASH_LEN], uint64_t now)
+/*
+ * Checks freshness and records a consumed initiation as the peer's handshake
+ * in progress, in one critical section so that two copies of one initiation
+ * racing on two threads cannot both pass.
+ */
+static int initiation_store(struct noise_handshake *hs,
+			    const struct message_handshake_initiation *msg,
+			    const uint8_t t[NOISE_TIMESTAMP_LEN], const uint8_t ck[NOISE_HASH_LEN],
+			    const uint8_t h[NOISE_HASH_LEN], uint64_t now)
 {
+	int ret;
+
 	pthread_rwlock_wrlock(&hs->lock);
+	ret = initiation_check_fresh(hs, t, now);
+	if (ret)
+		goto out;
 	memcpy(hs->remote_ephemeral, msg->unencrypted_ephemeral, NOISE_PUBLIC_KEY_LEN);
-	if (memcmp(t, hs->latest_timestamp, NOISE_TIMESTAMP_LEN) > 0)
-		memcpy(hs->latest_timestamp, t, NOISE_TIMESTAMP_LEN);
-	if (now > hs->last_initiation_consumption)
-		hs->last_initiation_consumption = now;
+	memcpy(hs->latest_timestamp, t, NOISE_TIMESTAMP_LEN);
+	hs->last_initiation_consumption = now;
 	memcpy(hs->hash, h, NOISE_HASH_LEN);
 	memcpy(hs->chaining_key, ck, NOISE_HASH_LEN);
 	hs->remote_index = le32toh(msg->sender_index);
 	hs->state = HANDSHAKE_CONSUMED_INITIATION;
+out:
 	pthread_rwlock_unlock(&hs->lock);
+	return ret;
 }
 
 /* The responder's view of e, es, s: finds the peer. Caller holds local->lock. */
@@ -417,10 +422,7 @@ int noise_consume_initiation(struct noise_local *local,
 	/* {t} */
 	if (!message_decrypt(t, msg->encrypted_timestamp, sizeof(msg->encrypted_timestamp), key, h))
 		goto out;
-	ret = initiation_check_fresh(hs, t, now);
-	if (ret)
-		goto out;
-	initiation_store(hs, msg, t, ck, h, now);
+	ret = initiation_store(hs, msg, t, ck, h, now);
 out:
 	pthread_rwlock_unlock(&local->lock);
 	if (ret)
