@@ -22,6 +22,8 @@
 #define RX_SIZE 32768
 /* How often a dump interrupted by a concurrent change is started over. */
 #define MAX_TRIES 64
+/* Far beyond IFNAMSIZ, well within one request buffer. */
+#define MAX_NAME 1024
 
 struct conn {
 	struct mnl_socket *nl;
@@ -213,7 +215,7 @@ static int get_once(struct wgdevice **out, const char *iface)
 	ret = conn_talk(&c, ipc_netlink_build_get(c.tx, family, ++c.seq, iface), fold_device, dev);
 	if (ret)
 		goto out;
-	if (!dev->name[0])
+	if (!dev->name[0] && strlen(iface) < IFNAMSIZ)
 		memcpy(dev->name, iface, strlen(iface) + 1);
 	*out = dev;
 	dev = NULL;
@@ -228,8 +230,13 @@ int ipc_netlink_get(struct wgdevice **out, const char *iface)
 	int ret, tries = 0;
 
 	*out = NULL;
-	if (strlen(iface) >= IFNAMSIZ)
-		return -ENODEV;
+	/*
+	 * A name too long for a link still goes to the kernel, which refuses it
+	 * the way wireguard-tools reports (EINVAL); only one that cannot fit in
+	 * a request is refused here.
+	 */
+	if (strlen(iface) > MAX_NAME)
+		return -EINVAL;
 	do
 		ret = get_once(out, iface);
 	while (ret == -EINTR && ++tries < MAX_TRIES);
