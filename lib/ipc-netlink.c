@@ -56,7 +56,7 @@ static int conn_open(struct conn *c, int bus)
 	c->txlen = MNL_SOCKET_BUFFER_SIZE;
 	c->rx = malloc(RX_SIZE);
 	c->tx = calloc(1, c->txlen);
-	c->nl = mnl_socket_open(bus);
+	c->nl = mnl_socket_open2(bus, SOCK_CLOEXEC);
 	if (!c->rx || !c->tx || !c->nl)
 		goto fail;
 	if (mnl_socket_bind(c->nl, 0, MNL_SOCKET_AUTOPID) < 0)
