@@ -7,6 +7,7 @@
 #ifndef ENGINE_CLOCK_H
 #define ENGINE_CLOCK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "messages.h"
 
@@ -36,7 +37,7 @@ void clock_fake_install(struct clock_fake *f);
 /* Moves both of f's clocks forward by ns. */
 void clock_fake_advance(struct clock_fake *f, uint64_t ns);
 /* True if birth + seconds is at or before now (0 birth counts as long expired). */
-static inline int clock_has_expired(uint64_t birth_ns, uint64_t seconds, uint64_t now_ns)
+static inline bool clock_has_expired(uint64_t birth_ns, uint64_t seconds, uint64_t now_ns)
 {
 	return !birth_ns || birth_ns + seconds * NSEC_PER_SEC <= now_ns;
 }
