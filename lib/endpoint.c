@@ -7,6 +7,7 @@
 #define _GNU_SOURCE /* EAI_NODATA */
 #include "endpoint.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -139,6 +140,24 @@ static bool take_result(union wgendpoint *out, const struct addrinfo *res, const
 	return false;
 }
 
+/*
+ * The UAPI form, as wireguard-go takes it: digits for the port, IPv6 only in
+ * brackets, IPv4 only dotted-quad (getaddrinfo() would take "1.2.3" too).
+ */
+static bool is_strict_numeric(const char *host, const char *port, bool bracketed)
+{
+	struct in_addr v4;
+	const char *p;
+
+	for (p = port; *p; ++p) {
+		if (*p < '0' || *p > '9')
+			return false;
+	}
+	if (bracketed)
+		return strchr(host, ':') != NULL;
+	return inet_pton(AF_INET, host, &v4) == 1;
+}
+
 static bool parse(union wgendpoint *out, const char *s, bool numeric, char *msg, size_t len)
 {
 	char *copy, *host, *port;
@@ -157,6 +176,10 @@ static bool parse(union wgendpoint *out, const char *s, bool numeric, char *msg,
 	}
 	if (!split(copy, &host, &port, s, msg, len) || !port_in_range(port, s, msg, len))
 		goto out;
+	if (numeric && !is_strict_numeric(host, port, copy[0] == '[')) {
+		snprintf(msg, len, "Not a numeric IPv4 or [IPv6] endpoint: `%s'", s);
+		goto out;
+	}
 	ret = resolve(&res, host, port, numeric, s);
 	if (ret) {
 		snprintf(msg, len, "%s: `%s'", gai_reason(ret), s);

@@ -192,7 +192,8 @@ static int add_allowedip(struct wgpeer *peer, const char *value)
 	struct wgallowedip parsed = {0}, *aip;
 	bool remove = value[0] == '-';
 
-	if (!cidr_parse(&parsed, value + remove))
+	/* The prefix length is not optional here, as in wireguard-go. */
+	if (!strchr(value, '/') || !cidr_parse(&parsed, value + remove))
 		return -EINVAL;
 	aip = model_allowedip_append(peer);
 	if (!aip)

@@ -121,6 +121,10 @@ static void test_resolution(void)
 	ok(!endpoint_parse_numeric(&ep, "localhost:5"), "numeric: no host names");
 	ok(!endpoint_parse_numeric(&ep, "1.2.3.4:domain"), "numeric: no service names");
 	ok(!endpoint_parse_numeric(&ep, "1.2.3.4:70000"), "numeric: port range");
+	ok(!endpoint_parse_numeric(&ep, "1.2.3.4:+5"), "numeric: digits only in the port");
+	ok(!endpoint_parse_numeric(&ep, "fd00::1:5"), "numeric: IPv6 only in brackets");
+	ok(!endpoint_parse_numeric(&ep, "1.2.3:5"), "numeric: IPv4 only as a dotted quad");
+	ok(!endpoint_parse_numeric(&ep, "[1.2.3.4]:5"), "numeric: no IPv4 in brackets");
 }
 
 /* In a child with a private mount namespace whose resolver points nowhere. */
