@@ -266,9 +266,9 @@ static void test_good_file(void)
 	model_device_free(dev);
 	dev = parse_text("empty.conf", "", false, &err);
 	ok(dev && !dev->first_peer &&
-		   dev->flags == (WGDEVICE_REPLACE_PEERS | WGDEVICE_HAS_PRIVATE_KEY |
-				  WGDEVICE_HAS_LISTEN_PORT | WGDEVICE_HAS_FWMARK) &&
-		   key_is_zero(dev->private_key) && !dev->listen_port && !dev->fwmark,
+	       dev->flags == (WGDEVICE_REPLACE_PEERS | WGDEVICE_HAS_PRIVATE_KEY |
+			      WGDEVICE_HAS_LISTEN_PORT | WGDEVICE_HAS_FWMARK) &&
+	       key_is_zero(dev->private_key) && !dev->listen_port && !dev->fwmark,
 	   "empty file: setconf resets key, port, fwmark and removes every peer");
 	model_device_free(dev);
 	dev = parse_text("empty.conf", "", true, &err);
