@@ -364,15 +364,18 @@ static void route_parse_metrics(const struct nlattr *nest, struct rtnl_route *r)
 	}
 }
 
-/* Fills r from one RTM_NEWROUTE message; false for clones and odd families. */
-static bool route_parse(const struct nlmsghdr *nlh, struct rtnl_route *r)
+/*
+ * Fills r from one RTM_NEWROUTE message; false for odd families and, unless
+ * asked for (a route lookup's answer is one), for cloned routes.
+ */
+static bool route_parse(const struct nlmsghdr *nlh, struct rtnl_route *r, bool cloned)
 {
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *attr;
 
 	memset(r, 0, sizeof(*r));
 	if ((rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6) ||
-	    (rtm->rtm_flags & RTM_F_CLONED))
+	    (!cloned && (rtm->rtm_flags & RTM_F_CLONED)))
 		return false;
 	r->dst.family = rtm->rtm_family;
 	r->dst.len = rtm->rtm_dst_len;
@@ -406,7 +409,7 @@ static int route_list_cb(const struct nlmsghdr *nlh, void *data)
 	struct rtnl_route r;
 
 	/* Never stop a dump early: its tail would answer the next request. */
-	if (!ctx->ret && route_parse(nlh, &r))
+	if (!ctx->ret && route_parse(nlh, &r, false))
 		ctx->ret = ctx->fn(&r, ctx->arg);
 	return MNL_CB_OK;
 }
@@ -473,7 +476,7 @@ static int route_get_cb(const struct nlmsghdr *nlh, void *data)
 	struct rtnl_route *r = data;
 
 	if (nlh->nlmsg_type == RTM_NEWROUTE)
-		route_parse(nlh, r);
+		route_parse(nlh, r, true);
 	return MNL_CB_OK;
 }
 
