@@ -66,14 +66,50 @@ peer() {
 	printf 'errno=0\n\n'
 } >"$W/many.reply"
 
+printf 'errno=5\n\n' >"$W/eio.reply"
+printf 'listen_port=1\nbogus\n\n' >"$W/junk.reply"
+: >"$W/mute.reply"
+
+# Absolute times are fixed now, so that every view of them is stable; only
+# "ago" moves with the clock (and views_check retries those).
+perl -pi -e 's/\@NOW([-+]\d+)?\@/time() + ($1 \/\/ 0)/ge' "$W"/*.reply
+
 names=("${T}busy" "${T}bare" "${T}nopeer" "${T}many")
-for n in busy bare nopeers many; do
+for n in busy bare nopeers many eio junk mute; do
 	case $n in nopeers) i=${T}nopeer ;; *) i=$T$n ;; esac
 	serve_reply "$i" "$W/$n.reply" || skip_all "socat could not serve $i"
 done
 
 views_run "$W/v" "${names[@]}"
 views_check "$W/v" fake
+# "Now": a handshake stamped with the very second of the request.
+{
+	printf 'listen_port=2\n'
+	peer "$(newkey)" "$ZERO" - @NOW@ 0 0 0 0
+	printf 'errno=0\n\n'
+} >"$W/now.reply"
+serve_reply "${T}now" "$W/now.reply"
+for ((i = 0; i < 3; i++)); do
+	both "$W/now" show "${T}now"
+	cmp -s "$W/now.ours" "$W/now.ref" && break
+done
+is "$(cat "$W/now.ours")" "$(cat "$W/now.ref")" "a handshake of this second prints as the reference does"
+grep -q "latest handshake: Now" "$W/now.ours"
+ok $? "and that is \"Now\""
+
+# Devices whose get fails: an errno, a protocol error, no answer at all.
+for i in eio junk mute; do
+	same "show of a device answering $i" show "$T$i"
+	same "showconf of a device answering $i" showconf "$T$i"
+	same "dump of a device answering $i" show "$T$i" dump
+done
+# A set that fails: wireguard-go answers with a negative errno. (Debian's wg
+# misreads a positive one, and a get that fails, in ways no server triggers.)
+printf 'errno=-22\n\n' >"$W/einval.reply"
+serve_reply "${T}einval" "$W/einval.reply"
+for i in einval junk mute; do
+	same "set of a device answering $i" set "$T$i" listen-port 1
+done
 
 same "show of a missing interface" show "${T}none"
 same "showconf of a missing interface" showconf "${T}none"

@@ -103,11 +103,15 @@ views_run() {
 	WG_COLOR_MODE=always both "$dir/color-all" show all
 	WG_COLOR_MODE=always WG_HIDE_KEYS=never both "$dir/color-keys-all" show
 	both "$dir/interfaces" show interfaces
+	both "$dir/bare"
 	json_both "$dir/json"
 }
-json_both() { # json_both OUT : `wg show all json` by ours, wg-json by the reference
-	{ ours show all json; echo "exit=$?"; } >"$1.ours" 2>&1
-	{ PATH=$W/refbin:$PATH bash "$WG_JSON"; echo "exit=$?"; } >"$1.ref" 2>&1
+# json_both OUT : `wg show all json` by ours, wg-json by the reference (stdout
+# first, then stderr: wg-json's shell and our wg buffer them differently)
+json_both() {
+	{ ours show all json 2>"$1.err.ours"; echo "exit=$?"; cat "$1.err.ours"; } >"$1.ours"
+	{ PATH=$W/refbin:$PATH bash "$WG_JSON" 2>"$1.err.ref"; echo "exit=$?"; cat "$1.err.ref"; } >"$1.ref"
+	rm -f "$1.err.ours" "$1.err.ref"
 	printf 'json_both %q' "$1" >"$1.cmd"
 }
 
