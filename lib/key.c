@@ -6,13 +6,14 @@
  */
 #include "key.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
 
 int key_init(void)
 {
-	return sodium_init() < 0 ? -1 : 0;
+	return sodium_init() < 0 ? -EIO : 0;
 }
 
 static void ensure_sodium(void)

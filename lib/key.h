@@ -14,7 +14,7 @@
 #define KEY_B64_LEN 45 /* 44 chars + NUL */
 #define KEY_HEX_LEN 65 /* 64 chars + NUL */
 
-/* Calls sodium_init() once; every key function below calls it as needed. */
+/* sodium_init(): 0, or -EIO without a working libsodium. The functions below call it as needed. */
 int key_init(void) __attribute__((warn_unused_result));
 
 void key_to_base64(char out[KEY_B64_LEN], const uint8_t key[WG_KEY_LEN]);
