@@ -104,8 +104,9 @@ topo_up() { # topo_up PLANDIR NAME K [IFACE] : wg-quick up the site's planned co
 	local conf=$TOPO_TMP/${P}wg$3.conf
 	install -m 0600 "$1/$2/${4:-wg0}.conf" "$conf" || return 1
 	topo_confs+=("${P}s$3|$conf")
-	ip netns exec "${P}s$3" env WG_QUICK_USERSPACE_IMPLEMENTATION="$MESH_USERSPACE" \
-		"$MESH_WG_QUICK" up "$conf"
+	# A wg-quick that hangs must not hang the caller: give up after a minute.
+	timeout "${TOPO_UP_TIMEOUT:-60}" ip netns exec "${P}s$3" \
+		env WG_QUICK_USERSPACE_IMPLEMENTATION="$MESH_USERSPACE" "$MESH_WG_QUICK" up "$conf"
 }
 
 topo_ping() { # topo_ping FROM_K TO_K 4|6 : LAN host to LAN host, a few tries
@@ -122,7 +123,7 @@ topo_cleanup() { # everything the functions above made, in reverse
 	local i ns conf
 	for ((i = ${#topo_confs[@]} - 1; i >= 0; i--)); do
 		IFS='|' read -r ns conf <<<"${topo_confs[$i]}"
-		ip netns exec "$ns" env WG_QUICK_USERSPACE_IMPLEMENTATION="$MESH_USERSPACE" \
+		timeout 30 ip netns exec "$ns" env WG_QUICK_USERSPACE_IMPLEMENTATION="$MESH_USERSPACE" \
 			"$MESH_WG_QUICK" down "$conf" >/dev/null 2>&1
 		rm -f "$conf" "/run/wg-mesh-$(basename "$conf" .conf)".ipv[46]
 	done
