@@ -275,6 +275,28 @@ static void test_expiry(void)
 	teardown();
 }
 
+/* Garbage from the network never crashes and never passes. */
+static void test_garbage(void)
+{
+	struct message_handshake_initiation mi, good;
+	struct message_handshake_response mr;
+	struct noise_remote *r;
+	int i, passed = 0;
+
+	setup(NULL, NULL);
+	ok(!noise_create_initiation(&a.remote, &good), "an initiation to aim responses at");
+	for (i = 0; i < 500; ++i) {
+		randombytes_buf(&mi, sizeof(mi));
+		passed += noise_consume_initiation(&b.local, &mi, &r) != -EINVAL;
+		randombytes_buf(&mr, sizeof(mr));
+		if (i % 2)
+			mr.receiver_index = good.sender_index;
+		passed += noise_consume_response(&a.local, &mr, &r) == 0;
+	}
+	is_int(passed, 0, "1000 random handshake messages are all refused");
+	teardown();
+}
+
 int main(void)
 {
 	uint8_t psk[32];
@@ -297,5 +319,6 @@ int main(void)
 	test_bad_input();
 	test_rotation();
 	test_expiry();
+	test_garbage();
 	return tap_done();
 }
