@@ -152,6 +152,7 @@ int uapi_write_get(FILE *out, const struct wgdevice *dev)
 /*
  * 1: a line in buf; 0: the blank line; -EPROTO: EOF first, a line too long, or
  * a NUL byte in it. A bad line is still read to its end, to stay in step.
+ * On -EPROTO buf holds nothing useful.
  */
 static int read_line(FILE *in, char buf[LINE_MAX_LEN])
 {
@@ -165,9 +166,12 @@ static int read_line(FILE *in, char buf[LINE_MAX_LEN])
 		else
 			buf[len++] = (char)c;
 	}
-	buf[len] = '\0';
 	if (bad || (c == EOF && !len))
 		return -EPROTO;
+	/* One carriage return before the newline is dropped, as wireguard-go does. */
+	if (len && buf[len - 1] == '\r')
+		--len;
+	buf[len] = '\0';
 	return len ? 1 : 0;
 }
 
