@@ -725,9 +725,11 @@ static void commit_peer(struct device *dev, const struct wgpeer *c, struct peer 
 	if (!peer || (dev->noise.has_identity &&
 		      !sodium_memcmp(c->public_key, dev->noise.static_public, WG_KEY_LEN)))
 		return;
-	if (fresh)
+	if (fresh) {
+		/* Created before a key change in this same set: derive DH(S, S_remote) now. */
+		noise_remote_precompute(&fresh->noise);
 		link_peer(dev, peer_get(fresh));
-	else if (c->flags & WGPEER_HAS_PRESHARED_KEY)
+	} else if (c->flags & WGPEER_HAS_PRESHARED_KEY)
 		noise_remote_set_psk(&peer->noise, c->preshared_key);
 	if (c->endpoint.addr.sa_family)
 		peer_endpoint_set(peer, &c->endpoint);

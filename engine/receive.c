@@ -364,22 +364,22 @@ static void send_response(struct peer *peer, const union wgendpoint *to)
 {
 	struct message_handshake_response msg;
 	uint64_t now = clock_now_ns();
+	bool derived;
 
 	if (noise_create_response(&peer->noise, &msg) < 0)
 		return;
 	cookie_maker_add_macs(&peer->cookie, &msg, sizeof(msg));
+	/* The keypair must exist before the initiator can answer with data. */
+	derived = noise_begin_session(&peer->noise) == 0;
 	pthread_mutex_lock(&peer->lock);
 	timers_ephemeral_key_created(&peer->timers, now);
+	if (derived)
+		timers_session_derived(&peer->timers, now);
 	timers_any_authenticated_packet_traversal(&peer->timers, now);
 	timers_any_authenticated_packet_sent(&peer->timers, now);
 	pthread_mutex_unlock(&peer->lock);
 	if (device_send_to(peer->dev, to, &msg, sizeof(msg)) == 0)
 		atomic_fetch_add(&peer->tx_bytes, sizeof(msg));
-	if (noise_begin_session(&peer->noise) == 0) {
-		pthread_mutex_lock(&peer->lock);
-		timers_session_derived(&peer->timers, now);
-		pthread_mutex_unlock(&peer->lock);
-	}
 	sodium_memzero(&msg, sizeof(msg));
 }
 

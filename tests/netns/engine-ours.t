@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# wg-engine against itself, each host a namespace joined by a veth: ping and a
+# 100 MB TCP transfer (sha256) with IPv4 and IPv6 inside and outside, roaming
+# to a new outer address, wg and our wg driving it, `wg show dump` equal to
+# wireguard-go's for the same config, malformed UAPI requests, and exit on
+# socket deletion and on link deletion.
+T=engo$$
+. "$(dirname "$0")/../lib/netns.sh"
+need_netns
+need "$OUR_ENGINE" "$REF_WG" "$REF_GO" socat
+NA=${T}a NB=${T}b NC=${T}c ND=${T}d IA=${T}w IB=${T}x IC=${T}y ID=${T}z
+SOCK=/var/run/wireguard
+
+png() { # png NS ADDR : three quick pings
+	local ns=$1
+	shift
+	if command -v ping >/dev/null; then
+		ip netns exec "$ns" ping -c 3 -i 0.2 -W 2 "$@"
+	else
+		ip netns exec "$ns" busybox ping -c 3 -W 2 "$@"
+	fi
+}
+transfer() { # transfer FROM_NS TO_NS TO_ADDR : 100 MB over TCP, checksums must match
+	local port=$((20000 + RANDOM % 20000)) to=$3
+	[[ $to == *:* ]] && to="[$to]"
+	ip netns exec "$2" socat -u TCP6-LISTEN:$port,reuseaddr,ipv6only=0 STDOUT 2>/dev/null | sha256sum >/tmp/$T.rx &
+	local rx=$!
+	sleep 0.3
+	ip netns exec "$1" timeout 60 socat -u FILE:/tmp/$T.blob "TCP:$to:$port" || return 1
+	wait $rx
+	[ "$(cut -d' ' -f1 </tmp/$T.rx)" == "$(cut -d' ' -f1 </tmp/$T.sum)" ]
+}
+engine_pid() { pgrep -f "wg-engine $1\$" | head -1; }
+gone() { # gone PID : true once the process has exited (waits up to 5 s)
+	for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+	return 1
+}
+start_ours() { # start_ours NS IFACE
+	ip netns exec "$1" "$OUR_ENGINE" "$2" && at_exit "rm -f $SOCK/$2.sock"
+}
+uapi() { ip netns exec "$1" socat -t2 - "UNIX-CONNECT:$SOCK/$2.sock"; }
+wait_sock() { for _ in $(seq 50); do [ -S $SOCK/$1.sock ] && return 0; sleep 0.1; done; return 1; }
+
+at_exit "rm -f /tmp/$T.blob /tmp/$T.sum /tmp/$T.rx /tmp/$T.*"
+head -c 100M /dev/urandom >/tmp/$T.blob
+sha256sum </tmp/$T.blob >/tmp/$T.sum
+KA=$($REF_WG genkey) KB=$($REF_WG genkey)
+PA=$(echo "$KA" | $REF_WG pubkey) PB=$(echo "$KB" | $REF_WG pubkey)
+echo "$KA" >/tmp/$T.ka
+echo "$KB" >/tmp/$T.kb
+
+ns_add $NA && ns_add $NB && ns_add $NC && ns_add $ND
+ns_link $NA ${T}va $NB ${T}vb
+ip -n $NA addr add 192.168.77.1/24 dev ${T}va
+ip -n $NB addr add 192.168.77.2/24 dev ${T}vb
+ip -n $NA addr add fd77::1/64 dev ${T}va nodad
+ip -n $NB addr add fd77::2/64 dev ${T}vb nodad
+
+check "ours starts in A" start_ours $NA $IA
+check "ours starts in B" start_ours $NB $IB
+check "socket is 0600" test "$(stat -c %a $SOCK/$IA.sock)" == 600
+check "wg configures A" ip netns exec $NA $REF_WG set $IA private-key /tmp/$T.ka listen-port 51820 \
+	peer "$PB" allowed-ips 10.9.0.2/32,fd09::2/128 endpoint 192.168.77.2:51821
+check "wg configures B" ip netns exec $NB $REF_WG set $IB private-key /tmp/$T.kb listen-port 51821 \
+	peer "$PA" allowed-ips 10.9.0.1/32,fd09::1/128
+for x in "$NA $IA 1" "$NB $IB 2"; do
+	set -- $x
+	ip -n $1 addr add 10.9.0.$3/24 dev $2
+	ip -n $1 addr add fd09::$3/64 dev $2 nodad
+	ip -n $1 link set $2 mtu 1420 up
+done
+
+check "IPv4 ping over IPv4 (A initiates)" png $NA 10.9.0.2
+check "IPv6 ping over IPv4" png $NA fd09::2
+check "B knows A's endpoint by roaming" test "$(ip netns exec $NB $REF_WG show $IB endpoints | cut -f2)" == "192.168.77.1:51820"
+check "100 MB A->B over IPv4, sha256 equal" transfer $NA $NB 10.9.0.2
+check "100 MB B->A over IPv6 inner, sha256 equal" transfer $NB $NA fd09::1
+hs=$(ip netns exec $NA $REF_WG show $IA latest-handshakes | cut -f2)
+check "latest handshake is recent" test $(($(date +%s) - hs)) -lt 60
+tx=$(ip netns exec $NA $REF_WG show $IA transfer | cut -f3)
+check "tx_bytes counts the transfer" test "$tx" -gt 100000000
+
+# IPv6 outside.
+ip netns exec $NA $REF_WG set $IA peer "$PB" endpoint "[fd77::2]:51821"
+check "IPv4 ping over IPv6" png $NA 10.9.0.2
+check "IPv6 ping over IPv6" png $NA fd09::2
+check "B roamed to A's IPv6 address" test "$(ip netns exec $NB $REF_WG show $IB endpoints | cut -f2)" == "[fd77::1]:51820"
+check "100 MB A->B over IPv6 outer, sha256 equal" transfer $NA $NB 10.9.0.2
+
+# Roaming: B moves to a new outer address and speaks first.
+ip netns exec $NA $REF_WG set $IA peer "$PB" endpoint 192.168.77.2:51821
+png $NA 10.9.0.2 >/dev/null
+ip -n $NB addr del 192.168.77.2/24 dev ${T}vb
+ip -n $NB addr add 192.168.77.3/24 dev ${T}vb
+ip netns exec $NB $REF_WG set $IB peer "$PA" endpoint 192.168.77.1:51820
+check "B pings from its new address" png $NB 10.9.0.1
+check "A's endpoint followed B" test "$(ip netns exec $NA $REF_WG show $IA endpoints | cut -f2)" == "192.168.77.3:51821"
+check "A reaches B at the new address" png $NA 10.9.0.2
+
+# Malformed UAPI requests change nothing.
+before=$(printf 'get=1\n\n' | uapi $NA $IA)
+is "$(printf 'set=1\nprivate_key=zz\n\n' | uapi $NA $IA)" "errno=-22" "bad private key: errno=-22"
+is "$(printf 'set=1\nlisten_port=99999\n\n' | uapi $NA $IA)" "errno=-22" "bad port: errno=-22"
+is "$(printf 'set=1\nlisten_port=4000\npublic_key=zz\n\n' | uapi $NA $IA)" "errno=-22" "bad peer key: errno=-22"
+is "$(printf 'set=1\nallowed_ip=10.0.0.0/8\n\n' | uapi $NA $IA)" "errno=-22" "allowed_ip without a peer: errno=-22"
+is "$(printf 'bogus=1\n\n' | uapi $NA $IA)" "" "unknown operation: no reply"
+after=$(printf 'get=1\n\n' | uapi $NA $IA | grep -v -e _bytes= -e last_handshake)
+is "$after" "$(echo "$before" | grep -v -e _bytes= -e last_handshake)" "nothing changed"
+
+# The same config in ours and in wireguard-go: `wg show dump` must agree.
+check "wireguard-go starts in C" ip netns exec $NC $REF_GO $IC
+at_exit "rm -f $SOCK/$IC.sock"
+check "wireguard-go's socket appears" wait_sock $IC
+check "ours starts in D" start_ours $ND $ID
+cat >/tmp/$T.conf <<CONF
+[Interface]
+PrivateKey = $KA
+ListenPort = 41000
+FwMark = 0x42
+
+[Peer]
+PublicKey = $PB
+PresharedKey = $($REF_WG genpsk)
+AllowedIPs = 10.1.0.0/16, fd01::/64, 10.2.3.4/32
+Endpoint = [fd77::9]:5000
+
+[Peer]
+PublicKey = $($REF_WG genkey | $REF_WG pubkey)
+AllowedIPs = 0.0.0.0/0
+PersistentKeepalive = 25
+CONF
+norm() { # sorts the lines and each peer's allowed IPs (wireguard-go keeps peers in a map)
+	local line f
+	while IFS= read -r line; do
+		IFS=$'\t' read -r -a f <<<"$line"
+		[ ${#f[@]} -gt 4 ] && f[3]=$(tr ',' '\n' <<<"${f[3]}" | sort | paste -sd,)
+		(IFS=$'\t' && echo "${f[*]}")
+	done | sort
+}
+ip netns exec $NC $REF_WG setconf $IC /tmp/$T.conf
+ip netns exec $ND $REF_WG setconf $ID /tmp/$T.conf
+ref=$(ip netns exec $NC $REF_WG show $IC dump | norm)
+check "wireguard-go shows the config" test "$(echo "$ref" | wc -l)" -eq 3
+is "$(ip netns exec $ND $REF_WG show $ID dump | norm)" "$ref" "wg show dump: ours equals wireguard-go"
+if [ -x "$OUR_WG" ]; then
+	is "$(ip netns exec $ND $OUR_WG show $ID dump | norm)" "$ref" "our wg show dump: ours equals wireguard-go"
+	check "our wg set drives ours" ip netns exec $ND $OUR_WG set $ID peer "$PB" remove
+	is "$(ip netns exec $ND $REF_WG show $ID peers | grep -c "$PB")" "0" "the peer is gone"
+fi
+
+# Exit on socket deletion and on link deletion.
+pid=$(engine_pid $IB)
+rm -f $SOCK/$IB.sock
+check "exits when its socket is deleted" gone "$pid"
+check "and its interface went with it" bash -c "! ip -n $NB link show $IB"
+pid=$(engine_pid $IA)
+ip -n $NA link del $IA
+check "exits when its link is deleted" gone "$pid"
+check "and removed its socket" test ! -e $SOCK/$IA.sock
+done_testing
