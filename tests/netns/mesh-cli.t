@@ -66,4 +66,9 @@ is $? 1 "an unknown command: exit 1"
 is "$("$M" --version)" "wg-mesh v$(sed -n 's/^VERSION := //p' "$here/../../Makefile")" "--version"
 "$M" show "$dir/sites.yaml" nobody >/dev/null 2>"$dir/err"
 is "$?" 1 "show of an unknown name fails"
+comp=$(bash -c ". '$here/../../completion/wg-mesh.bash-completion'
+	COMP_WORDS=(wg-mesh qr '$dir/sites.yaml' ''); COMP_CWORD=3; _wg_mesh; echo \${COMPREPLY[*]}
+	COMP_WORDS=(wg-mesh show '$dir/sites.yaml' ''); COMP_CWORD=3; _wg_mesh; echo \${COMPREPLY[*]}")
+is "$comp" $'phone\ntokyo paris osaka phone' "bash completion: clients for qr, every name for show"
+is "$(man --warnings -l "$here/../../man/wg-mesh.8" 2>&1 >/dev/null)" "" "wg-mesh(8) renders without warnings"
 done_testing
