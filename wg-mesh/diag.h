@@ -30,7 +30,7 @@ void diag_init(struct diag *d, const char *file);
 void diag_free(struct diag *d);
 /* Records one error; the message should say what was expected. */
 void diag_add(struct diag *d, struct diag_pos pos, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Sorts by position and prints "file:line:col: error: msg" for each. */
 void diag_print(struct diag *d, FILE *out);
 

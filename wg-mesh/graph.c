@@ -28,7 +28,7 @@ static void node_label(const struct plan_node *n, const struct sites_prefixes *n
 
 static const char *family_label(unsigned int mask)
 {
-	static const char *const names[4] = { "", "IPv4", "IPv6", "IPv4, IPv6" };
+	static const char *const names[4] = {"", "IPv4", "IPv6", "IPv4, IPv6"};
 
 	return names[mask & 3];
 }

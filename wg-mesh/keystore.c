@@ -191,9 +191,10 @@ int keystore_load(struct keystore *ks, const char *path)
 			*next++ = '\0';
 		++lineno;
 		if (!parse_line(ks, line)) {
-			fprintf(stderr, "%s:%zu: damaged keystore line; expected `site NAME KEY "
-					"[ADDRESS...]', `client ...', `psk-secret KEY' or `interface "
-					"NAME' (fix or remove it, nothing was changed)\n",
+			fprintf(stderr,
+				"%s:%zu: damaged keystore line; expected `site NAME KEY "
+				"[ADDRESS...]', `client ...', `psk-secret KEY' or `interface "
+				"NAME' (fix or remove it, nothing was changed)\n",
 				path, lineno);
 			ret = -EINVAL;
 			break;

@@ -41,8 +41,7 @@ struct keystore {
  */
 int keystore_load(struct keystore *ks, const char *path) __attribute__((warn_unused_result));
 /* Atomically writes the used entries, mode 0600 (temporary file + rename). */
-int keystore_save(const struct keystore *ks, const char *path)
-	__attribute__((warn_unused_result));
+int keystore_save(const struct keystore *ks, const char *path) __attribute__((warn_unused_result));
 /* Wipes every key and frees. */
 void keystore_free(struct keystore *ks);
 

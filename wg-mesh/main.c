@@ -58,11 +58,11 @@ static int cmd_qr(struct mesh *x, const struct opts *o);
 static int cmd_graph(struct mesh *x, const struct opts *o);
 
 static const struct command commands[] = {
-	{ "plan", cmd_plan, 0, 0, "check sites.yaml and write DIR/NAME/IFACE.conf for all" },
-	{ "check", cmd_check, 0, 0, "only check sites.yaml" },
-	{ "show", cmd_show, 1, 1, "print the config of one site or client" },
-	{ "qr", cmd_qr, 1, 1, "show a client's config as a QR code (or --png/--svg FILE)" },
-	{ "graph", cmd_graph, 0, 0, "print the mesh as Graphviz DOT" },
+    {"plan", cmd_plan, 0, 0, "check sites.yaml and write DIR/NAME/IFACE.conf for all"},
+    {"check", cmd_check, 0, 0, "only check sites.yaml"},
+    {"show", cmd_show, 1, 1, "print the config of one site or client"},
+    {"qr", cmd_qr, 1, 1, "show a client's config as a QR code (or --png/--svg FILE)"},
+    {"graph", cmd_graph, 0, 0, "print the mesh as Graphviz DOT"},
 };
 
 static void usage(FILE *out, const char *prog)
@@ -94,8 +94,8 @@ static int default_paths(struct mesh *x, const struct opts *o)
 
 	if (dot && (!slash || dot > slash) && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml")))
 		base = (int)(dot - x->yaml);
-	if (o->keys ? !(x->keys_path = strdup(o->keys)) :
-		      asprintf(&x->keys_path, "%.*s.keys", base, x->yaml) < 0)
+	if (o->keys ? !(x->keys_path = strdup(o->keys))
+		    : asprintf(&x->keys_path, "%.*s.keys", base, x->yaml) < 0)
 		return -ENOMEM;
 	if (o->out)
 		return (x->out_dir = strdup(o->out)) ? 0 : -ENOMEM;
@@ -115,7 +115,7 @@ static void rotate_keys(struct mesh *x, const struct opts *o)
 		bool client = sites_find_site(x->m, o->rotate[i]) < 0;
 
 		if (client && sites_find_client(x->m, o->rotate[i]) < 0) {
-			diag_add(&x->d, (struct diag_pos){ 0, 0 },
+			diag_add(&x->d, (struct diag_pos){0, 0},
 				 "--rotate %s: no site or client of that name; expected one of the "
 				 "names in the file",
 				 o->rotate[i]);
@@ -168,7 +168,7 @@ static void print_keys_summary(const struct mesh *x)
 
 static int cmd_plan(struct mesh *x, const struct opts *o)
 {
-	struct plandir_summary sum = { 0 };
+	struct plandir_summary sum = {0};
 	int ret;
 
 	(void)o;
@@ -211,8 +211,8 @@ static int render_planned(struct mesh *x, const char *name, struct textbuf *b)
 
 	if (!e || e->created) {
 		fprintf(stderr, "Unable to show `%s': %s\n", name,
-			!e ? "no site or client of that name in the file" :
-			     "it has no keys yet; run `wg-mesh plan' first");
+			!e ? "no site or client of that name in the file"
+			   : "it has no keys yet; run `wg-mesh plan' first");
 		return 1;
 	}
 	ret = render_by_name(&x->p, name, b);
@@ -223,7 +223,7 @@ static int render_planned(struct mesh *x, const char *name, struct textbuf *b)
 
 static int cmd_show(struct mesh *x, const struct opts *o)
 {
-	struct textbuf b = { 0 };
+	struct textbuf b = {0};
 	int ret = render_planned(x, o->argv[0], &b);
 
 	if (!ret)
@@ -234,7 +234,7 @@ static int cmd_show(struct mesh *x, const struct opts *o)
 
 static int cmd_qr(struct mesh *x, const struct opts *o)
 {
-	struct textbuf b = { 0 };
+	struct textbuf b = {0};
 	const char *what = o->png ? o->png : o->svg ? o->svg : "the terminal";
 	int ret = render_planned(x, o->argv[0], &b);
 
@@ -247,9 +247,11 @@ static int cmd_qr(struct mesh *x, const struct opts *o)
 	else
 		ret = qr_print_terminal(b.p, stdout);
 	if (ret == -EMSGSIZE)
-		fprintf(stderr, "Unable to make a QR code of `%s': its config is %zu bytes, more than "
-				"a QR code holds (2953 at most); copy the file from `wg-mesh show' "
-				"instead\n", o->argv[0], b.len);
+		fprintf(stderr,
+			"Unable to make a QR code of `%s': its config is %zu bytes, more than "
+			"a QR code holds (2953 at most); copy the file from `wg-mesh show' "
+			"instead\n",
+			o->argv[0], b.len);
 	else if (ret)
 		fprintf(stderr, "Unable to write the QR code to %s: %s\n", what, strerror(-ret));
 	ret = ret ? 1 : 0;
@@ -267,10 +269,10 @@ static int cmd_graph(struct mesh *x, const struct opts *o)
 static int parse_opts(struct opts *o, int argc, char *argv[])
 {
 	static const struct option longs[] = {
-		{ "output", required_argument, NULL, 'o' }, { "keys", required_argument, NULL, 'k' },
-		{ "rotate", required_argument, NULL, 'r' }, { "png", required_argument, NULL, 'p' },
-		{ "svg", required_argument, NULL, 's' },    { "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },	    { NULL, 0, NULL, 0 },
+	    {"output", required_argument, NULL, 'o'}, {"keys", required_argument, NULL, 'k'},
+	    {"rotate", required_argument, NULL, 'r'}, {"png", required_argument, NULL, 'p'},
+	    {"svg", required_argument, NULL, 's'},    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -279,14 +281,30 @@ static int parse_opts(struct opts *o, int argc, char *argv[])
 		return 1;
 	while ((c = getopt_long(argc, argv, "o:k:hV", longs, NULL)) != -1) {
 		switch (c) {
-		case 'o': o->out = optarg; break;
-		case 'k': o->keys = optarg; break;
-		case 'r': o->rotate[o->n_rotate++] = optarg; break;
-		case 'p': o->png = optarg; break;
-		case 's': o->svg = optarg; break;
-		case 'h': usage(stdout, argv[0]); return 0;
-		case 'V': printf("wg-mesh v%s\n", WG_VERSION); return 0;
-		default: usage(stderr, argv[0]); return 1;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'k':
+			o->keys = optarg;
+			break;
+		case 'r':
+			o->rotate[o->n_rotate++] = optarg;
+			break;
+		case 'p':
+			o->png = optarg;
+			break;
+		case 's':
+			o->svg = optarg;
+			break;
+		case 'h':
+			usage(stdout, argv[0]);
+			return 0;
+		case 'V':
+			printf("wg-mesh v%s\n", WG_VERSION);
+			return 0;
+		default:
+			usage(stderr, argv[0]);
+			return 1;
 		}
 	}
 	o->argc = argc - optind;
@@ -316,8 +334,8 @@ static void mesh_free(struct mesh *x)
 
 int main(int argc, char *argv[])
 {
-	struct opts o = { 0 };
-	struct mesh x = { 0 };
+	struct opts o = {0};
+	struct mesh x = {0};
 	const struct command *cmd;
 	int ret = parse_opts(&o, argc, argv);
 

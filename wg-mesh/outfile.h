@@ -12,14 +12,14 @@
 
 /* Writes buf to path with mode 0600 via a temporary file and rename. 0 or -errno. */
 int outfile_write_atomic(const char *path, const void *buf, size_t len)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /*
  * The same in two steps, for many files at once: write a temporary file
  * beside path (no fsync; *tmp is malloc'd), then, after one syncfs() for all
  * of them, rename each into place.
  */
 int outfile_write_temp(const char *path, const void *buf, size_t len, char **tmp)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 int outfile_sync_dir(const char *dir) __attribute__((warn_unused_result));
 
 /* True when path holds exactly buf (scratch is wiped after use). */

@@ -19,7 +19,7 @@ struct addr_set {
 	struct addr_slot {
 		uint8_t addr[16];
 		uint16_t family;
-	} *slots;
+	} * slots;
 	size_t mask;
 };
 
@@ -119,7 +119,7 @@ static void check_names(struct plan *p, struct diag *d)
 		diag_add(d, m->pools_pos, "%zu tunnel pools; expected at most %d", m->pools.n,
 			 KEYSTORE_MAX_ADDRS);
 	if (!m->pools.n)
-		diag_add(d, m->pools_pos.line ? m->pools_pos : (struct diag_pos){ 1, 1 },
+		diag_add(d, m->pools_pos.line ? m->pools_pos : (struct diag_pos){1, 1},
 			 "no tunnel address pools; expected `tunnel: [192.168.0.0/24, "
 			 "fd00:1::/64]' under `mesh'");
 }
@@ -277,18 +277,25 @@ static void take_explicit(struct plan *p, struct plan_node *n, struct addr_set *
 
 		cidr_print_addr(buf, sizeof(buf), a->ip.family, addr_bytes(&a->ip));
 		if (pool < 0)
-			diag_add(d, a->pos, "address %s of `%s' is outside the tunnel pools; "
-					    "expected an address inside one of the `tunnel' prefixes",
+			diag_add(d, a->pos,
+				 "address %s of `%s' is outside the tunnel pools; "
+				 "expected an address inside one of the `tunnel' prefixes",
 				 buf, n->name);
 		else if (n->addrs[pool].family)
-			diag_add(d, a->pos, "`%s' has a second address (%s) in the same pool; "
-					    "expected one address per pool", n->name, buf);
+			diag_add(d, a->pos,
+				 "`%s' has a second address (%s) in the same pool; "
+				 "expected one address per pool",
+				 n->name, buf);
 		else if (is_reserved(&p->m->pools.v[pool].ip, addr_bytes(&a->ip)))
-			diag_add(d, a->pos, "address %s is the pool's network or broadcast "
-					    "address; expected a host address", buf);
+			diag_add(d, a->pos,
+				 "address %s is the pool's network or broadcast "
+				 "address; expected a host address",
+				 buf);
 		else if (!set_add(used, a->ip.family, addr_bytes(&a->ip)))
-			diag_add(d, a->pos, "address %s is used twice; expected each tunnel "
-					    "address once (or leave it out to take a free one)", buf);
+			diag_add(d, a->pos,
+				 "address %s is used twice; expected each tunnel "
+				 "address once (or leave it out to take a free one)",
+				 buf);
 		else
 			n->addrs[pool] = a->ip;
 	}
@@ -347,8 +354,9 @@ static void allocate(struct plan *p, struct plan_node *n, struct pool_state *sta
 				continue;
 			states[k].reported = true;
 			cidr_print(buf, sizeof(buf), &pools->v[k].ip);
-			diag_add(d, pools->v[k].pos, "tunnel pool %s is exhausted at `%s' (%zu sites "
-						     "and clients in all); expected a larger prefix",
+			diag_add(d, pools->v[k].pos,
+				 "tunnel pool %s is exhausted at `%s' (%zu sites "
+				 "and clients in all); expected a larger prefix",
 				 buf, n->name, p->n_sites + p->n_clients);
 			continue;
 		}
@@ -408,12 +416,14 @@ static void resolve_clients(struct plan *p, struct diag *d)
 		if (!c->client->via)
 			continue; /* reported by the parser */
 		if (c->via < 0) {
-			diag_add(d, c->client->via_pos, "client `%s' goes via `%s', which is not a "
-							"site; expected one of the names under `sites'",
+			diag_add(d, c->client->via_pos,
+				 "client `%s' goes via `%s', which is not a "
+				 "site; expected one of the names under `sites'",
 				 c->name, c->client->via);
 		} else if (!p->sites[c->via].site->n_endpoints) {
-			diag_add(d, c->client->via_pos, "client `%s' goes via `%s', which has no "
-							"endpoint; expected a site with an `endpoint'",
+			diag_add(d, c->client->via_pos,
+				 "client `%s' goes via `%s', which has no "
+				 "endpoint; expected a site with an `endpoint'",
 				 c->name, c->client->via);
 			c->via = -1;
 		}
@@ -457,8 +467,10 @@ static void report_overlap(struct diag *d, const struct net_ref *a, const struct
 		 later->owner ? later->owner : "");
 	snprintf(oy, sizeof(oy), earlier->owner ? "%s of site `%s'" : "tunnel pool %s%s", y,
 		 earlier->owner ? earlier->owner : "");
-	diag_add(d, later->net->pos, "%s overlaps %s (line %u); expected networks and pools "
-				     "that do not overlap", ox, oy, earlier->net->pos.line);
+	diag_add(d, later->net->pos,
+		 "%s overlaps %s (line %u); expected networks and pools "
+		 "that do not overlap",
+		 ox, oy, earlier->net->pos.line);
 }
 
 static int check_overlaps(struct plan *p, struct diag *d)
@@ -472,11 +484,11 @@ static int check_overlaps(struct plan *p, struct diag *d)
 	if (!refs)
 		return -ENOMEM;
 	for (i = 0; i < p->m->pools.n; ++i)
-		refs[k++] = (struct net_ref){ &p->m->pools.v[i], NULL };
+		refs[k++] = (struct net_ref){&p->m->pools.v[i], NULL};
 	for (i = 0; i < p->n_sites; ++i)
 		for (j = 0; j < p->sites[i].site->networks.n; ++j)
-			refs[k++] = (struct net_ref){ &p->sites[i].site->networks.v[j],
-						      p->sites[i].name };
+			refs[k++] =
+			    (struct net_ref){&p->sites[i].site->networks.v[j], p->sites[i].name};
 	/* Sorted by start, prefixes either nest or are disjoint: one sweep finds all. */
 	qsort(refs, n, sizeof(*refs), net_cmp);
 	for (i = 1; i < n; ++i) {

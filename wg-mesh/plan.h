@@ -59,7 +59,7 @@ struct plan {
  * must not be written.
  */
 int plan_build(struct plan *p, const struct sites_mesh *m, struct keystore *ks, struct diag *d)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 void plan_free(struct plan *p);
 
 static inline size_t plan_pair_index(size_t a, size_t b)

@@ -48,7 +48,7 @@ static int push_pending(struct pending_list *pl, char *tmp, char *path)
 			return -ENOMEM;
 		pl->v = v;
 	}
-	pl->v[pl->n++] = (struct pending){ tmp, path };
+	pl->v[pl->n++] = (struct pending){tmp, path};
 	return 0;
 }
 
@@ -107,9 +107,9 @@ static int commit(struct pending_list *pl, const char *dir, int ret)
 
 int plandir_write(const struct plan *p, const char *dir, struct plandir_summary *sum)
 {
-	struct pending_list pl = { 0 };
+	struct pending_list pl = {0};
 	struct render_scratch s;
-	struct textbuf b = { 0 };
+	struct textbuf b = {0};
 	const char *iface = p->m->interface;
 	size_t i;
 	int ret = render_scratch_init(&s, p->n_sites, true);

@@ -22,7 +22,7 @@ struct plandir_summary {
 
 /* Writes every config; 0 or -errno (with "Unable to write PATH" printed). */
 int plandir_write(const struct plan *p, const char *dir, struct plandir_summary *sum)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Deletes the configs of keystore entries the plan no longer uses, and old-interface files. */
 void plandir_remove_stale(const struct plan *p, const char *dir, struct plandir_summary *sum);
 void plandir_print_summary(const struct plan *p, const struct plandir_summary *sum, FILE *out);

@@ -45,7 +45,7 @@ static int dark(const QRcode *qr, int x, int y)
 
 int qr_print_terminal(const char *text, FILE *out)
 {
-	static const char *const cell[4] = { " ", "\u2580", "\u2584", "\u2588" };
+	static const char *const cell[4] = {" ", "\u2580", "\u2584", "\u2588"};
 	int x, y, size, ret;
 	QRcode *qr;
 
@@ -92,7 +92,7 @@ unsigned long qr_adler32(unsigned long adler, const unsigned char *p, size_t len
 
 static void put_be32(struct textbuf *b, uint32_t v)
 {
-	unsigned char x[4] = { v >> 24, v >> 16, v >> 8, v };
+	unsigned char x[4] = {v >> 24, v >> 16, v >> 8, v};
 
 	textbuf_add(b, x, 4);
 }
@@ -135,11 +135,22 @@ static void zlib_stored(struct textbuf *z, const unsigned char *raw, size_t len)
 int qr_png_encode(unsigned char **out, size_t *out_len, const unsigned char *gray,
 		  unsigned int width, unsigned int height)
 {
-	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 	size_t row = (size_t)width + 1, y;
-	struct textbuf png = { 0 }, z = { 0 }, raw = { 0 };
-	unsigned char ihdr[13] = { width >> 24, width >> 16, width >> 8, width, height >> 24,
-				   height >> 16, height >> 8, height, 8, 0, 0, 0, 0 };
+	struct textbuf png = {0}, z = {0}, raw = {0};
+	unsigned char ihdr[13] = {width >> 24,
+				  width >> 16,
+				  width >> 8,
+				  width,
+				  height >> 24,
+				  height >> 16,
+				  height >> 8,
+				  height,
+				  8,
+				  0,
+				  0,
+				  0,
+				  0};
 
 	for (y = 0; y < height; ++y) {
 		textbuf_add(&raw, "", 1); /* filter type 0: none */
@@ -180,7 +191,7 @@ int qr_write_png(const char *text, const char *path)
 	for (y = 0; y < size; ++y)
 		for (x = 0; x < size; ++x)
 			gray[y * size + x] =
-				dark(qr, x / QR_PNG_SCALE, y / QR_PNG_SCALE) ? 0x00 : 0xff;
+			    dark(qr, x / QR_PNG_SCALE, y / QR_PNG_SCALE) ? 0x00 : 0xff;
 	ret = qr_png_encode(&png, &png_len, gray, size, size);
 	if (!ret)
 		ret = outfile_write_atomic(path, png, png_len);
@@ -195,18 +206,19 @@ int qr_write_png(const char *text, const char *path)
 
 int qr_write_svg(const char *text, const char *path)
 {
-	struct textbuf svg = { 0 };
+	struct textbuf svg = {0};
 	int x, y, size, ret;
 	QRcode *qr;
 
 	ret = encode(&qr, &size, text);
 	if (ret)
 		return ret;
-	textbuf_printf(&svg, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/"
-			 "2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
-			 "shape-rendering=\"crispEdges\">\n<rect width=\"%d\" height=\"%d\" "
-			 "fill=\"#ffffff\"/>\n<path fill=\"#000000\" d=\"",
-		   size, size, size * QR_PNG_SCALE, size * QR_PNG_SCALE, size, size);
+	textbuf_printf(&svg,
+		       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/"
+		       "2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
+		       "shape-rendering=\"crispEdges\">\n<rect width=\"%d\" height=\"%d\" "
+		       "fill=\"#ffffff\"/>\n<path fill=\"#000000\" d=\"",
+		       size, size, size * QR_PNG_SCALE, size * QR_PNG_SCALE, size, size);
 	for (y = 0; y < size; ++y)
 		for (x = 0; x < size; ++x)
 			if (dark(qr, x, y))

@@ -118,24 +118,24 @@ static void put_interface(const struct plan *p, const struct plan_node *n, struc
  * for the tunnel in case the FORWARD chain's policy is DROP.
  */
 static const char *const forward_up[] = {
-	"sysctl -n net.ipv4.ip_forward > /run/wg-mesh-%i.ipv4 && sysctl -qw net.ipv4.ip_forward=1",
-	"sysctl -n net.ipv6.conf.all.forwarding > /run/wg-mesh-%i.ipv6 && sysctl -qw "
-	"net.ipv6.conf.all.forwarding=1",
-	"! command -v iptables >/dev/null || { iptables -I FORWARD -i %i -j ACCEPT && iptables -I "
-	"FORWARD -o %i -j ACCEPT; }",
-	"! command -v ip6tables >/dev/null || { ip6tables -I FORWARD -i %i -j ACCEPT && ip6tables "
-	"-I FORWARD -o %i -j ACCEPT; }",
+    "sysctl -n net.ipv4.ip_forward > /run/wg-mesh-%i.ipv4 && sysctl -qw net.ipv4.ip_forward=1",
+    "sysctl -n net.ipv6.conf.all.forwarding > /run/wg-mesh-%i.ipv6 && sysctl -qw "
+    "net.ipv6.conf.all.forwarding=1",
+    "! command -v iptables >/dev/null || { iptables -I FORWARD -i %i -j ACCEPT && iptables -I "
+    "FORWARD -o %i -j ACCEPT; }",
+    "! command -v ip6tables >/dev/null || { ip6tables -I FORWARD -i %i -j ACCEPT && ip6tables "
+    "-I FORWARD -o %i -j ACCEPT; }",
 };
 
 static const char *const forward_down[] = {
-	"[ ! -f /run/wg-mesh-%i.ipv4 ] || { sysctl -qw net.ipv4.ip_forward=$(cat "
-	"/run/wg-mesh-%i.ipv4); rm -f /run/wg-mesh-%i.ipv4; }",
-	"[ ! -f /run/wg-mesh-%i.ipv6 ] || { sysctl -qw net.ipv6.conf.all.forwarding=$(cat "
-	"/run/wg-mesh-%i.ipv6); rm -f /run/wg-mesh-%i.ipv6; }",
-	"! command -v iptables >/dev/null || { iptables -D FORWARD -i %i -j ACCEPT; iptables -D "
-	"FORWARD -o %i -j ACCEPT; } || true",
-	"! command -v ip6tables >/dev/null || { ip6tables -D FORWARD -i %i -j ACCEPT; ip6tables -D "
-	"FORWARD -o %i -j ACCEPT; } || true",
+    "[ ! -f /run/wg-mesh-%i.ipv4 ] || { sysctl -qw net.ipv4.ip_forward=$(cat "
+    "/run/wg-mesh-%i.ipv4); rm -f /run/wg-mesh-%i.ipv4; }",
+    "[ ! -f /run/wg-mesh-%i.ipv6 ] || { sysctl -qw net.ipv6.conf.all.forwarding=$(cat "
+    "/run/wg-mesh-%i.ipv6); rm -f /run/wg-mesh-%i.ipv6; }",
+    "! command -v iptables >/dev/null || { iptables -D FORWARD -i %i -j ACCEPT; iptables -D "
+    "FORWARD -o %i -j ACCEPT; } || true",
+    "! command -v ip6tables >/dev/null || { ip6tables -D FORWARD -i %i -j ACCEPT; ip6tables -D "
+    "FORWARD -o %i -j ACCEPT; } || true",
 };
 
 /* Clients with `route: all' reach the Internet through this site: masquerade them. */
@@ -155,10 +155,12 @@ static void put_masquerade(const struct plan *p, size_t site, struct textbuf *b,
 			if (!c->addrs[k].family)
 				continue;
 			cidr_print(s, sizeof(s), &c->addrs[k]);
-			textbuf_printf(b, "%s = ! command -v %s >/dev/null || %s -t nat -%s POSTROUTING -s %s "
-				      "! -o %%i -j MASQUERADE%s\n",
-				   *op == 'A' ? "PostUp" : "PostDown", tool, tool, op, s,
-				   *op == 'A' ? "" : " || true");
+			textbuf_printf(
+			    b,
+			    "%s = ! command -v %s >/dev/null || %s -t nat -%s POSTROUTING -s %s "
+			    "! -o %%i -j MASQUERADE%s\n",
+			    *op == 'A' ? "PostUp" : "PostDown", tool, tool, op, s,
+			    *op == 'A' ? "" : " || true");
 		}
 	}
 }
@@ -170,7 +172,7 @@ static void put_hooks(const struct plan *p, size_t i, struct textbuf *b)
 
 	if (n->forwards) {
 		textbuf_puts(b, "# Forwarding for the LANs behind this site, relayed sites and "
-			    "clients; the old setting comes back on down.\n");
+				"clients; the old setting comes back on down.\n");
 		for (k = 0; k < sizeof(forward_up) / sizeof(*forward_up); ++k)
 			put_kv(b, "PostUp", forward_up[k]);
 	}

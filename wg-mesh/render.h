@@ -26,7 +26,7 @@ struct render_scratch {
 };
 
 int render_scratch_init(struct render_scratch *s, size_t n_sites, bool all_sites)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 void render_scratch_free(struct render_scratch *s);
 
 /* Appends site i's config to b (which then holds its private key: textbuf_free wipes it). */
@@ -35,6 +35,6 @@ void render_site(const struct plan *p, size_t i, struct textbuf *b, struct rende
 void render_client(const struct plan *p, size_t i, struct textbuf *b);
 /* Either, by name; -ENOENT when name is neither a site nor a client. */
 int render_by_name(const struct plan *p, const char *name, struct textbuf *b)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 #endif

@@ -30,7 +30,7 @@ struct key_handler {
 
 static struct diag_pos pos_of(const yaml_node_t *n)
 {
-	return (struct diag_pos){ n->start_mark.line + 1, n->start_mark.column + 1 };
+	return (struct diag_pos){n->start_mark.line + 1, n->start_mark.column + 1};
 }
 
 static bool grow(void *arrp, size_t n, size_t size)
@@ -73,7 +73,8 @@ static yaml_node_t *node_at(struct ctx *c, int id)
 
 /* Calls fn for a single scalar or for each scalar of a sequence. */
 static void for_each_scalar(struct ctx *c, yaml_node_t *n, const char *what,
-			    void (*fn)(struct ctx *, yaml_node_t *, const char *, void *), void *obj)
+			    void (*fn)(struct ctx *, yaml_node_t *, const char *, void *),
+			    void *obj)
 {
 	yaml_node_item_t *it;
 	const char *s;
@@ -135,13 +136,14 @@ static void walk_mapping(struct ctx *c, yaml_node_t *n, const char *where,
 		for (h = table; h->key && strcmp(h->key, key); ++h)
 			;
 		if (is_dup_key(c, first, pair)) {
-			diag_add(c->d, pos_of(k), "`%s' given twice in %s; keep only one", key, where);
+			diag_add(c->d, pos_of(k), "`%s' given twice in %s; keep only one", key,
+				 where);
 		} else if (h->key) {
 			h->fn(c, node_at(c, pair->value), obj);
 		} else {
 			list_keys(keys, sizeof(keys), table);
-			diag_add(c->d, pos_of(k), "unknown key `%s' in %s; expected one of: %s", key,
-				 where, keys);
+			diag_add(c->d, pos_of(k), "unknown key `%s' in %s; expected one of: %s",
+				 key, where, keys);
 		}
 	}
 }
@@ -168,13 +170,14 @@ static bool parse_u16_at(struct ctx *c, yaml_node_t *n, uint16_t *out, unsigned 
 static void add_prefix(struct ctx *c, yaml_node_t *n, const char *s, void *obj, bool network)
 {
 	struct sites_prefixes *list = obj;
-	struct wgallowedip ip = { 0 }, masked;
+	struct wgallowedip ip = {0}, masked;
 	char buf[CIDR_STR_LEN];
 
 	if (!cidr_parse(&ip, s)) {
 		diag_add(c->d, pos_of(n), "`%s' is not %s", s,
-			 network ? "a prefix; expected an address/length such as 10.1.1.0/24" :
-				   "an address; expected an IPv4 or IPv6 address such as 192.168.0.1");
+			 network
+			     ? "a prefix; expected an address/length such as 10.1.1.0/24"
+			     : "an address; expected an IPv4 or IPv6 address such as 192.168.0.1");
 		return;
 	}
 	masked = ip;
@@ -191,7 +194,7 @@ static void add_prefix(struct ctx *c, yaml_node_t *n, const char *s, void *obj, 
 	}
 	if (!grow(&list->v, list->n, sizeof(*list->v)))
 		return;
-	list->v[list->n++] = (struct sites_prefix){ .ip = ip, .pos = pos_of(n) };
+	list->v[list->n++] = (struct sites_prefix){.ip = ip, .pos = pos_of(n)};
 }
 
 static void add_network(struct ctx *c, yaml_node_t *n, const char *s, void *obj)
@@ -344,9 +347,8 @@ static void site_post_down(struct ctx *c, yaml_node_t *v, void *obj)
 }
 
 static const struct key_handler site_keys[] = {
-	{ "endpoint", site_endpoint }, { "address", site_address },
-	{ "networks", site_networks }, { "post-up", site_post_up },
-	{ "post-down", site_post_down }, { NULL, NULL },
+    {"endpoint", site_endpoint}, {"address", site_address},	{"networks", site_networks},
+    {"post-up", site_post_up},	 {"post-down", site_post_down}, {NULL, NULL},
 };
 
 /* Names become directory names and DOT identifiers: keep them plain. */
@@ -355,7 +357,8 @@ static bool check_name(struct ctx *c, yaml_node_t *k, const char *name, const ch
 	size_t len = strlen(name);
 
 	if (len && len <= 64 && name[0] != '.' && name[0] != '-' &&
-	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == len)
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
+		len)
 		return true;
 	diag_add(c->d, pos_of(k),
 		 "`%s' is not a valid %s name; expected up to 64 letters, digits, '_', '.' or "
@@ -381,8 +384,10 @@ static void parse_site(struct ctx *c, yaml_node_t *k, yaml_node_t *v)
 	if (v->type == YAML_MAPPING_NODE)
 		walk_mapping(c, v, where, site_keys, site);
 	else if (!is_null(v))
-		diag_add(c->d, pos_of(v), "expected the settings of site `%s' (endpoint, address, "
-					  "networks, post-up, post-down) as a mapping", name);
+		diag_add(c->d, pos_of(v),
+			 "expected the settings of site `%s' (endpoint, address, "
+			 "networks, post-up, post-down) as a mapping",
+			 name);
 }
 
 /* ---------------------------------------------------------------- clients */
@@ -423,13 +428,15 @@ static void client_route(struct ctx *c, yaml_node_t *v, void *obj)
 	else if (!strcmp(s, "all"))
 		cl->route = SITES_ROUTE_ALL;
 	else
-		diag_add(c->d, pos_of(v), "unknown route `%s'; expected `mesh' (the mesh networks) "
-					  "or `all' (0.0.0.0/0 and ::/0 through via)", s);
+		diag_add(c->d, pos_of(v),
+			 "unknown route `%s'; expected `mesh' (the mesh networks) "
+			 "or `all' (0.0.0.0/0 and ::/0 through via)",
+			 s);
 }
 
 static const struct key_handler client_keys[] = {
-	{ "via", client_via }, { "address", client_address }, { "dns", client_dns },
-	{ "route", client_route }, { NULL, NULL },
+    {"via", client_via}, {"address", client_address}, {"dns", client_dns}, {"route", client_route},
+    {NULL, NULL},
 };
 
 static void parse_client(struct ctx *c, yaml_node_t *k, yaml_node_t *v)
@@ -450,11 +457,15 @@ static void parse_client(struct ctx *c, yaml_node_t *k, yaml_node_t *v)
 	if (v->type == YAML_MAPPING_NODE)
 		walk_mapping(c, v, where, client_keys, cl);
 	else
-		diag_add(c->d, pos_of(v), "expected the settings of client `%s' (via, address, "
-					  "dns, route) as a mapping", name);
+		diag_add(c->d, pos_of(v),
+			 "expected the settings of client `%s' (via, address, "
+			 "dns, route) as a mapping",
+			 name);
 	if (!cl->via)
-		diag_add(c->d, cl->pos, "client `%s' has no `via'; expected the site it connects "
-					"through, e.g. `via: tokyo'", name);
+		diag_add(c->d, cl->pos,
+			 "client `%s' has no `via'; expected the site it connects "
+			 "through, e.g. `via: tokyo'",
+			 name);
 }
 
 /* ---------------------------------------------------------------- mesh */
@@ -468,8 +479,10 @@ static void mesh_interface(struct ctx *c, yaml_node_t *v, void *obj)
 		return;
 	if (strlen(s) >= IFNAMSIZ || strpbrk(s, "/ \t\n:%") || !strcmp(s, ".") ||
 	    !strcmp(s, "..")) {
-		diag_add(c->d, pos_of(v), "`%s' is not an interface name; expected up to %d "
-					  "characters without '/', ':', '%%' or spaces", s, IFNAMSIZ - 1);
+		diag_add(c->d, pos_of(v),
+			 "`%s' is not an interface name; expected up to %d "
+			 "characters without '/', ':', '%%' or spaces",
+			 s, IFNAMSIZ - 1);
 		return;
 	}
 	free(m->interface);
@@ -503,8 +516,8 @@ static void mesh_tunnel(struct ctx *c, yaml_node_t *v, void *obj)
 
 static void mesh_psk(struct ctx *c, yaml_node_t *v, void *obj)
 {
-	static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes", "on", "On" };
-	static const char *const no[] = { "false", "False", "FALSE", "no", "No", "off", "Off" };
+	static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "on", "On"};
+	static const char *const no[] = {"false", "False", "FALSE", "no", "No", "off", "Off"};
 	const char *s = scalar_of(c, v, "true or false");
 	struct sites_mesh *m = obj;
 	size_t i;
@@ -520,10 +533,13 @@ static void mesh_psk(struct ctx *c, yaml_node_t *v, void *obj)
 }
 
 static const struct key_handler mesh_keys[] = {
-	{ "interface", mesh_interface }, { "port", mesh_port },
-	{ "tunnel", mesh_tunnel },	 { "keepalive", mesh_keepalive },
-	{ "preshared-keys", mesh_psk },	 { "mtu", mesh_mtu },
-	{ NULL, NULL },
+    {"interface", mesh_interface},
+    {"port", mesh_port},
+    {"tunnel", mesh_tunnel},
+    {"keepalive", mesh_keepalive},
+    {"preshared-keys", mesh_psk},
+    {"mtu", mesh_mtu},
+    {NULL, NULL},
 };
 
 /* ---------------------------------------------------------------- top level */
@@ -535,8 +551,8 @@ static void walk_named(struct ctx *c, yaml_node_t *v, const char *what,
 
 	if (v->type != YAML_MAPPING_NODE) {
 		if (!is_null(v))
-			diag_add(c->d, pos_of(v), "expected a mapping of %s names to their settings",
-				 what);
+			diag_add(c->d, pos_of(v),
+				 "expected a mapping of %s names to their settings", what);
 		return;
 	}
 	for (pair = first; pair < v->data.mapping.pairs.top; ++pair) {
@@ -574,14 +590,17 @@ static void top_clients(struct ctx *c, yaml_node_t *v, void *obj)
 }
 
 static const struct key_handler top_keys[] = {
-	{ "mesh", top_mesh }, { "sites", top_sites }, { "clients", top_clients }, { NULL, NULL },
+    {"mesh", top_mesh},
+    {"sites", top_sites},
+    {"clients", top_clients},
+    {NULL, NULL},
 };
 
 static void report_syntax(struct diag *d, const yaml_parser_t *p)
 {
 	const yaml_mark_t *mark = p->problem ? &p->problem_mark : &p->context_mark;
 
-	diag_add(d, (struct diag_pos){ mark->line + 1, mark->column + 1 },
+	diag_add(d, (struct diag_pos){mark->line + 1, mark->column + 1},
 		 "YAML syntax: %s%s%s; expected valid YAML (check indentation, ':' and quotes)",
 		 p->problem ? p->problem : "unreadable", p->context ? " " : "",
 		 p->context ? p->context : "");
@@ -607,7 +626,7 @@ static void load_document(yaml_parser_t *p, struct diag *d, struct sites_mesh *m
 {
 	yaml_document_t doc;
 	yaml_node_t *root;
-	struct ctx c = { &doc, d, m };
+	struct ctx c = {&doc, d, m};
 
 	if (!yaml_parser_load(p, &doc)) {
 		m->syntax_error = true;
@@ -618,7 +637,7 @@ static void load_document(yaml_parser_t *p, struct diag *d, struct sites_mesh *m
 	if (root && root->type == YAML_MAPPING_NODE)
 		walk_mapping(&c, root, "the top level", top_keys, m);
 	else
-		diag_add(d, root ? pos_of(root) : (struct diag_pos){ 1, 1 },
+		diag_add(d, root ? pos_of(root) : (struct diag_pos){1, 1},
 			 "expected a mapping with `mesh', `sites' and `clients' at the top level");
 	yaml_document_delete(&doc);
 }

@@ -24,8 +24,8 @@ struct sites_prefix {
 
 struct sites_endpoint {
 	char host[SITES_HOST_LEN]; /* address or name, no brackets */
-	uint16_t port;		    /* 0: the mesh port */
-	uint16_t family;	    /* AF_INET/AF_INET6 for addresses, 0 for names */
+	uint16_t port;		   /* 0: the mesh port */
+	uint16_t family;	   /* AF_INET/AF_INET6 for addresses, 0 for names */
 	struct diag_pos pos;
 };
 

@@ -56,7 +56,7 @@ static inline void fixture_free(struct fixture *f, int keep_keys)
 /* Renders name into f->conf[slot]; returns it ("" on failure). */
 static inline const char *fixture_render(struct fixture *f, const char *name, int slot)
 {
-	struct textbuf b = { 0 };
+	struct textbuf b = {0};
 
 	f->conf[slot][0] = '\0';
 	if (!render_by_name(&f->p, name, &b) && b.len < sizeof(f->conf[slot]))

@@ -12,46 +12,44 @@
 static struct fixture f;
 static char sec[4096], sec2[4096];
 
-static const char four_sites[] =
-	"mesh:\n"
-	"  tunnel: [192.168.0.0/24, 2001:db8:12:34::/64]\n"
-	"  keepalive: 25\n"
-	"sites:\n"
-	"  tokyo:\n"
-	"    endpoint: [192.0.2.1, 2001:db8:1234:1::1]\n"
-	"    address: [192.168.0.1, 2001:db8:12:34::1]\n"
-	"    networks: [10.1.1.0/24, 2001:db8:1:1::/64]\n"
-	"  paris:\n"
-	"    endpoint: [192.0.2.5, 2001:db8:1234:2::1]\n"
-	"    networks: [10.2.2.0/24, 2001:db8:1:2::/64]\n"
-	"  osaka:\n"
-	"    endpoint: 2001:db8:1234:3::1\n"
-	"    networks: [10.3.3.0/24, 2001:db8:1:3::/64]\n"
-	"  lima:\n"
-	"    endpoint: \"[2001:db8:1234:4::1]:51821\"\n"
-	"    networks: [10.4.4.0/24]\n"
-	"clients:\n"
-	"  phone:\n"
-	"    via: tokyo\n"
-	"    dns: [10.1.1.53]\n"
-	"  laptop:\n"
-	"    via: paris\n"
-	"    route: all\n";
+static const char four_sites[] = "mesh:\n"
+				 "  tunnel: [192.168.0.0/24, 2001:db8:12:34::/64]\n"
+				 "  keepalive: 25\n"
+				 "sites:\n"
+				 "  tokyo:\n"
+				 "    endpoint: [192.0.2.1, 2001:db8:1234:1::1]\n"
+				 "    address: [192.168.0.1, 2001:db8:12:34::1]\n"
+				 "    networks: [10.1.1.0/24, 2001:db8:1:1::/64]\n"
+				 "  paris:\n"
+				 "    endpoint: [192.0.2.5, 2001:db8:1234:2::1]\n"
+				 "    networks: [10.2.2.0/24, 2001:db8:1:2::/64]\n"
+				 "  osaka:\n"
+				 "    endpoint: 2001:db8:1234:3::1\n"
+				 "    networks: [10.3.3.0/24, 2001:db8:1:3::/64]\n"
+				 "  lima:\n"
+				 "    endpoint: \"[2001:db8:1234:4::1]:51821\"\n"
+				 "    networks: [10.4.4.0/24]\n"
+				 "clients:\n"
+				 "  phone:\n"
+				 "    via: tokyo\n"
+				 "    dns: [10.1.1.53]\n"
+				 "  laptop:\n"
+				 "    via: paris\n"
+				 "    route: all\n";
 
-static const char nat_sites[] =
-	"mesh:\n"
-	"  tunnel: [192.168.0.0/24]\n"
-	"  keepalive: 25\n"
-	"sites:\n"
-	"  osaka:\n"
-	"    endpoint: 2001:db8:1234:3::1\n"
-	"    networks: [10.3.3.0/24]\n"
-	"  tokyo:\n"
-	"    endpoint: [192.0.2.1, 2001:db8:1234:1::1]\n"
-	"  branch:\n"
-	"    networks: [10.5.5.0/24]\n"
-	"  depot:\n"
-	"    networks: [10.6.6.0/24]\n";
+static const char nat_sites[] = "mesh:\n"
+				"  tunnel: [192.168.0.0/24]\n"
+				"  keepalive: 25\n"
+				"sites:\n"
+				"  osaka:\n"
+				"    endpoint: 2001:db8:1234:3::1\n"
+				"    networks: [10.3.3.0/24]\n"
+				"  tokyo:\n"
+				"    endpoint: [192.0.2.1, 2001:db8:1234:1::1]\n"
+				"  branch:\n"
+				"    networks: [10.5.5.0/24]\n"
+				"  depot:\n"
+				"    networks: [10.6.6.0/24]\n";
 
 static int count(const char *hay, const char *needle)
 {
@@ -75,11 +73,13 @@ static void test_four_sites(void)
 	lima = fixture_render(&f, "lima", 2);
 	ok(strstr(tokyo, "Address = 192.168.0.1/24, 2001:db8:12:34::1/64\n") != NULL,
 	   "explicit addresses, with the pool's prefix length");
-	ok(strstr(fixture_render(&f, "paris", 3), "Address = 192.168.0.2/24, 2001:db8:12:34::2/64\n") !=
-		   NULL, "paris takes the next free address of each pool");
+	ok(strstr(fixture_render(&f, "paris", 3),
+		  "Address = 192.168.0.2/24, 2001:db8:12:34::2/64\n") != NULL,
+	   "paris takes the next free address of each pool");
 	peer_section(tokyo, "osaka", sec, sizeof(sec));
 	ok(strstr(sec, "AllowedIPs = 192.168.0.3/32, 2001:db8:12:34::3/128, 10.3.3.0/24, "
-		       "2001:db8:1:3::/64\n") != NULL, "tokyo -> osaka: tunnel /32 /128 and LANs");
+		       "2001:db8:1:3::/64\n") != NULL,
+	   "tokyo -> osaka: tunnel /32 /128 and LANs");
 	ok(strstr(sec, "Endpoint = [2001:db8:1234:3::1]:51820\n") != NULL,
 	   "tokyo reaches IPv6-only osaka over IPv6");
 	ok(!strstr(sec, "PersistentKeepalive"), "no keepalive between public sites");
@@ -92,8 +92,8 @@ static void test_four_sites(void)
 	ok(strstr(sec, "Endpoint = [2001:db8:1234:4::1]:51821\n") != NULL, "explicit port kept");
 	ok(strstr(lima, "ListenPort = 51821\n") != NULL, "a site listens on its endpoint's port");
 	ok(strstr(tokyo, "PostUp = sysctl -n net.ipv4.ip_forward") != NULL &&
-		   strstr(tokyo, "net.ipv6.conf.all.forwarding=1") != NULL &&
-		   strstr(tokyo, "PostDown = [ ! -f /run/wg-mesh-%i.ipv4 ]") != NULL,
+	       strstr(tokyo, "net.ipv6.conf.all.forwarding=1") != NULL &&
+	       strstr(tokyo, "PostDown = [ ! -f /run/wg-mesh-%i.ipv4 ]") != NULL,
 	   "sites with networks enable forwarding and restore it on down");
 }
 
@@ -200,8 +200,8 @@ static void test_nat(void)
 	   "public sites wait for the NAT site");
 	peer_section(branch, "osaka", sec, sizeof(sec));
 	ok(strstr(sec, "# osaka (and the sites it relays)") &&
-		   strstr(sec, "AllowedIPs = 192.168.0.1/32, 10.3.3.0/24, 192.168.0.4/32, "
-			       "10.6.6.0/24\n"),
+	       strstr(sec, "AllowedIPs = 192.168.0.1/32, 10.3.3.0/24, 192.168.0.4/32, "
+			   "10.6.6.0/24\n"),
 	   "the relay's entry carries the other NAT site's address and networks");
 	is_int(count(branch, "# depot"), 0, "no direct peer between the NAT sites");
 	peer_section(depot, "osaka", sec, sizeof(sec));
@@ -218,49 +218,56 @@ struct bad_case {
 };
 
 static const struct bad_case bad[] = {
-	{ "duplicate site", "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {}\n  a: {}\n", 4, 3,
-	  "duplicate site name" },
-	{ "client named like a site",
-	  "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {endpoint: h.example}\nclients:\n"
-	  "  a: {via: a}\n", 5, 3, "already a site" },
-	{ "overlapping networks",
-	  "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a:\n    networks: [10.1.0.0/16]\n"
-	  "  b:\n    networks: [10.1.2.0/24]\n", 6, 16, "overlaps 10.1.0.0/16 of site `a'" },
-	{ "network over a pool", "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {networks: [10.0.0.0/8]}\n",
-	  3, 18, "overlaps tunnel pool 10.0.0.0/24" },
-	{ "address outside its pool",
-	  "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {address: 10.0.1.1}\n", 3, 16,
-	  "outside the tunnel pools" },
-	{ "address used twice",
-	  "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {address: 10.0.0.7}\n"
-	  "  b: {address: 10.0.0.7}\n", 4, 16, "used twice" },
-	{ "exhausted pool",
-	  "mesh:\n  tunnel: [10.0.0.0/30]\nsites:\n  a: {endpoint: 192.0.2.1}\n"
-	  "  b: {endpoint: 192.0.2.2}\n  c: {endpoint: 192.0.2.3}\n", 2, 12, "exhausted" },
-	{ "endpoint not an address or name",
-	  "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {endpoint: 'my host'}\n", 3, 17,
-	  "not an endpoint" },
-	{ "endpoint with a bad port",
-	  "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a:\n    endpoint: 192.0.2.1:70000\n", 4, 15,
-	  "not an endpoint" },
-	{ "unknown via",
-	  "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {endpoint: 192.0.2.1}\nclients:\n"
-	  "  p: {via: b}\n", 5, 12, "not a site" },
-	{ "via without endpoint",
-	  "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {}\nclients:\n  p:\n    via: a\n", 6, 10,
-	  "has no endpoint" },
-	{ "YAML syntax", "mesh:\n  tunnel: [10.0.0.0/24\nsites: {}\n", 3, 6, "YAML syntax" },
-	{ "unknown key", "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a:\n    endpoints: 192.0.2.1\n", 4,
-	  5, "unknown key `endpoints'" },
-	{ "wrong type", "mesh: {tunnel: [10.0.0.0/24], port: [1]}\n", 1, 37, "expected a UDP port" },
-	{ "no way between two NAT sites",
-	  "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {}\n  b: {}\n", 4, 3, "cannot reach" },
-	{ "IPv4-only and IPv6-only without a relay",
-	  "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {endpoint: 192.0.2.1}\n"
-	  "  b: {endpoint: '2001:db8::1'}\n", 4, 3, "cannot reach" },
-	{ "host bits in a network",
-	  "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {networks: [10.1.1.1/24]}\n", 3, 18,
-	  "expected 10.1.1.0/24" },
+    {"duplicate site", "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {}\n  a: {}\n", 4, 3,
+     "duplicate site name"},
+    {"client named like a site",
+     "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {endpoint: h.example}\nclients:\n"
+     "  a: {via: a}\n",
+     5, 3, "already a site"},
+    {"overlapping networks",
+     "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a:\n    networks: [10.1.0.0/16]\n"
+     "  b:\n    networks: [10.1.2.0/24]\n",
+     6, 16, "overlaps 10.1.0.0/16 of site `a'"},
+    {"network over a pool",
+     "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {networks: [10.0.0.0/8]}\n", 3, 18,
+     "overlaps tunnel pool 10.0.0.0/24"},
+    {"address outside its pool",
+     "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {address: 10.0.1.1}\n", 3, 16,
+     "outside the tunnel pools"},
+    {"address used twice",
+     "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {address: 10.0.0.7}\n"
+     "  b: {address: 10.0.0.7}\n",
+     4, 16, "used twice"},
+    {"exhausted pool",
+     "mesh:\n  tunnel: [10.0.0.0/30]\nsites:\n  a: {endpoint: 192.0.2.1}\n"
+     "  b: {endpoint: 192.0.2.2}\n  c: {endpoint: 192.0.2.3}\n",
+     2, 12, "exhausted"},
+    {"endpoint not an address or name",
+     "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {endpoint: 'my host'}\n", 3, 17,
+     "not an endpoint"},
+    {"endpoint with a bad port",
+     "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a:\n    endpoint: 192.0.2.1:70000\n", 4, 15,
+     "not an endpoint"},
+    {"unknown via",
+     "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {endpoint: 192.0.2.1}\nclients:\n"
+     "  p: {via: b}\n",
+     5, 12, "not a site"},
+    {"via without endpoint",
+     "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {}\nclients:\n  p:\n    via: a\n", 6, 10,
+     "has no endpoint"},
+    {"YAML syntax", "mesh:\n  tunnel: [10.0.0.0/24\nsites: {}\n", 3, 6, "YAML syntax"},
+    {"unknown key", "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a:\n    endpoints: 192.0.2.1\n", 4, 5,
+     "unknown key `endpoints'"},
+    {"wrong type", "mesh: {tunnel: [10.0.0.0/24], port: [1]}\n", 1, 37, "expected a UDP port"},
+    {"no way between two NAT sites", "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {}\n  b: {}\n", 4,
+     3, "cannot reach"},
+    {"IPv4-only and IPv6-only without a relay",
+     "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {endpoint: 192.0.2.1}\n"
+     "  b: {endpoint: '2001:db8::1'}\n",
+     4, 3, "cannot reach"},
+    {"host bits in a network",
+     "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {networks: [10.1.1.1/24]}\n", 3, 18,
+     "expected 10.1.1.0/24"},
 };
 
 static void test_errors(void)
@@ -284,9 +291,9 @@ static void test_all_errors_at_once(void)
 
 	fixture_plan(&f, yaml, 0);
 	if (!ok(has_error(&f.d, 3, 3, "unknown key") && has_error(&f.d, 5, 17, "not an endpoint") &&
-		   has_error(&f.d, 5, 33, "outside") && has_error(&f.d, 6, 18, "overlaps") &&
-		   has_error(&f.d, 8, 12, "not a site"),
-	   "every error of a file in one run"))
+		    has_error(&f.d, 5, 33, "outside") && has_error(&f.d, 6, 18, "overlaps") &&
+		    has_error(&f.d, 8, 12, "not a site"),
+		"every error of a file in one run"))
 		dump_errors(&f.d);
 	fixture_free(&f, 0);
 }

@@ -40,7 +40,7 @@ static void test_png(void)
 		return;
 	ok(!memcmp(png, "\x89PNG\r\n\x1a\n", 8), "PNG signature");
 	ok(!memcmp(png + 12, "IHDR", 4) && be32(png + 16) == 300 && be32(png + 20) == 300 &&
-		   png[24] == 8 && png[25] == 0,
+	       png[24] == 8 && png[25] == 0,
 	   "IHDR: 300x300, 8-bit greyscale");
 	is_int(be32(png + 29), qr_crc32(0, png + 12, 17), "IHDR CRC");
 	idat_len = be32(png + 33);

@@ -17,20 +17,21 @@ static struct fixture f;
 
 static void test_values(void)
 {
-	static const char yaml[] = "mesh:\n"
-				   "  interface: wgm\n"
-				   "  port: 51000\n"
-				   "  tunnel: [192.168.0.0/24, 'fd00::/64']\n"
-				   "  preshared-keys: false\n"
-				   "  mtu: 1380\n"
-				   "sites:\n"
-				   "  tokyo:\n"
-				   "    endpoint: [192.0.2.1, 'vpn.example.com:4000', 2001:db8::1]\n"
-				   "    networks: 10.1.0.0/16\n"
-				   "    post-up: [echo up]\n"
-				   "  branch:\n"
-				   "clients:\n"
-				   "  phone: {via: tokyo, route: all}\n";
+	static const char yaml[] =
+	    "mesh:\n"
+	    "  interface: wgm\n"
+	    "  port: 51000\n"
+	    "  tunnel: [192.168.0.0/24, 'fd00::/64']\n"
+	    "  preshared-keys: false\n"
+	    "  mtu: 1380\n"
+	    "sites:\n"
+	    "  tokyo:\n"
+	    "    endpoint: [192.0.2.1, 'vpn.example.com:4000', 2001:db8::1]\n"
+	    "    networks: 10.1.0.0/16\n"
+	    "    post-up: [echo up]\n"
+	    "  branch:\n"
+	    "clients:\n"
+	    "  phone: {via: tokyo, route: all}\n";
 	const struct sites_mesh *m;
 	const struct sites_site *s;
 
@@ -64,23 +65,23 @@ static const struct {
 	int ok;
 	uint16_t family, port;
 } endpoints[] = {
-	{ "192.0.2.1", 1, AF_INET, 0 },
-	{ "192.0.2.1:51821", 1, AF_INET, 51821 },
-	{ "[2001:db8::1]:51821", 1, AF_INET6, 51821 },
-	{ "2001:db8::1", 1, AF_INET6, 0 },
-	{ "[2001:db8::1]", 1, AF_INET6, 0 },
-	{ "vpn.example.com", 1, 0, 0 },
-	{ "a-b.example:1", 1, 0, 1 },
-	{ "192.0.2.1:0", 0, 0, 0 },
-	{ "192.0.2.1:65536", 0, 0, 0 },
-	{ "[vpn.example.com]:1", 0, 0, 0 },
-	{ "300.1.1.1", 0, 0, 0 },
-	{ "-bad.example", 0, 0, 0 },
-	{ "bad-.example", 0, 0, 0 },
-	{ "two..dots", 0, 0, 0 },
-	{ "under_score", 0, 0, 0 },
-	{ "", 0, 0, 0 },
-	{ "[2001:db8::1", 0, 0, 0 },
+    {"192.0.2.1", 1, AF_INET, 0},
+    {"192.0.2.1:51821", 1, AF_INET, 51821},
+    {"[2001:db8::1]:51821", 1, AF_INET6, 51821},
+    {"2001:db8::1", 1, AF_INET6, 0},
+    {"[2001:db8::1]", 1, AF_INET6, 0},
+    {"vpn.example.com", 1, 0, 0},
+    {"a-b.example:1", 1, 0, 1},
+    {"192.0.2.1:0", 0, 0, 0},
+    {"192.0.2.1:65536", 0, 0, 0},
+    {"[vpn.example.com]:1", 0, 0, 0},
+    {"300.1.1.1", 0, 0, 0},
+    {"-bad.example", 0, 0, 0},
+    {"bad-.example", 0, 0, 0},
+    {"two..dots", 0, 0, 0},
+    {"under_score", 0, 0, 0},
+    {"", 0, 0, 0},
+    {"[2001:db8::1", 0, 0, 0},
 };
 
 static void test_endpoints(void)
@@ -103,7 +104,7 @@ static void test_endpoints(void)
 static void test_keystore_file(void)
 {
 	char dir[] = "/tmp/msh-unit.XXXXXX", path[64];
-	struct keystore ks = { 0 }, again;
+	struct keystore ks = {0}, again;
 	struct keystore_entry *e;
 	struct stat st;
 	FILE *fp;
@@ -123,8 +124,7 @@ static void test_keystore_file(void)
 	is_int(keystore_load(&again, path), 0, "keystore read back");
 	e = keystore_find(&again, "tokyo", false);
 	ok(e && key_eq(e->private_key, keystore_find(&ks, "tokyo", false)->private_key) &&
-		   e->n_addrs == 1 && again.has_psk_secret &&
-		   key_eq(again.psk_secret, ks.psk_secret),
+	       e->n_addrs == 1 && again.has_psk_secret && key_eq(again.psk_secret, ks.psk_secret),
 	   "keys, addresses and the PSK secret survive");
 	ok(!keystore_find(&again, "gone", false), "unused entries are dropped");
 	keystore_free(&again);
