@@ -69,7 +69,7 @@ perl -MMIME::Base64 -e '
 
 VM_DATA=$data
 VM_ENV=${KVMWG_OUR_WG:+OUR_WG=$KVMWG_OUR_WG}
-VM_TIMEOUT=240
+VM_TIMEOUT=600
 vm_start "$(dirname "$0")/guest/wg-netlink.sh"
 vm_wait
 done_testing

@@ -52,7 +52,7 @@ ip -n "$VM_NS" link set "$IF" up
 listen() { # listen PORT BIND FILE : a background receiver; its pid in lpid
 	local fam=4
 	[[ $2 == *:* ]] && fam=6
-	in_ns timeout 120 socat -u "TCP$fam-LISTEN:$1,bind=$2,reuseaddr" "OPEN:$3,creat,trunc" &
+	in_ns timeout 400 socat -u "TCP$fam-LISTEN:$1,bind=$2,reuseaddr" "OPEN:$3,creat,trunc" &
 	lpid=$!
 	for _ in $(seq 50); do
 		in_ns ss -Htln "sport = :$1" | grep -q . && return 0
@@ -60,7 +60,12 @@ listen() { # listen PORT BIND FILE : a background receiver; its pid in lpid
 	done
 }
 send() { # send FILE HOST PORT
-	in_ns timeout 120 socat -u "FILE:$1" "TCP:$2:$3"
+	local t0 rc
+	t0=$(date +%s.%N)
+	in_ns timeout 400 socat -u "FILE:$1" "TCP:$2:$3" 2>&1 | sed "s/^/#   /"
+	rc=${PIPESTATUS[0]}
+	echo "# sent $MB MB to $2 in $(vm_since "$t0") s"
+	return $rc
 }
 sha() { sha256sum <"$1" | cut -d' ' -f1; }
 received() { # received PID FILE WANT_SHA DESCRIPTION
@@ -92,7 +97,8 @@ if vm_sync_wait A 150; then
 		"A: the engine learned the kernel's outer IPv4 endpoint (the kernel initiated)"
 	received $l1 "$dir/r1" "$(vm_sync_read A)" "A: $MB MB kernel -> engine over inner IPv4 arrive intact"
 	dd if=/dev/urandom of="$dir/s2" bs=1M count=$MB status=none
-	check "A: $MB MB engine -> kernel over inner IPv6 sent" send "$dir/s2" "[fd98::2]" 5002
+	send "$dir/s2" "[fd98::2]" 5002
+	ok $? "A: $MB MB engine -> kernel over inner IPv6 sent"
 	vm_sync_post A "$(sha "$dir/s2")"
 	rm -f "$dir/s2"
 fi
@@ -113,7 +119,8 @@ fi
 if vm_sync_wait B2 90; then
 	received $l3 "$dir/r3" "$(vm_sync_read B2)" "B: $MB MB kernel -> engine over inner IPv6 arrive intact"
 	dd if=/dev/urandom of="$dir/s4" bs=1M count=$MB status=none
-	check "B: $MB MB engine -> kernel over inner IPv4 sent" send "$dir/s4" 10.98.0.2 5004
+	send "$dir/s4" 10.98.0.2 5004
+	ok $? "B: $MB MB engine -> kernel over inner IPv4 sent"
 	vm_sync_post B3 "$(sha "$dir/s4")"
 	rm -f "$dir/s4"
 fi

@@ -89,6 +89,8 @@ for ifc in kvmq0:server kvmq1:full-tunnel; do
 	name=${ifc#*:}
 	ifc=${ifc%:*}
 	rm -f "/tmp/hook-$ifc"
+	# Each up starts from src_valid_mark=0, so that setting it is seen.
+	sysctl -qw net.ipv4.conf.all.src_valid_mark=0
 	run ref up "$ifc" /tmp/ref.up
 	state "$ifc" >/tmp/ref.upstate
 	run ref down "$ifc" /tmp/ref.down
@@ -102,6 +104,7 @@ for ifc in kvmq0:server kvmq1:full-tunnel; do
 			grep -q 'table ip wg-quick-kvmq1' /tmp/ref.upstate
 	fi
 	rm -f "/tmp/hook-$ifc"
+	sysctl -qw net.ipv4.conf.all.src_valid_mark=0
 
 	run ours up "$ifc" /tmp/our.up
 	state "$ifc" >/tmp/our.upstate

@@ -14,7 +14,7 @@ setup() { # setup [ENDPOINT] : a fresh kvm0 whose only peer is the engine
 listen() { # listen PORT BIND FILE : a background receiver; its pid in lpid
 	local fam=4
 	[[ $2 == *:* ]] && fam=6
-	timeout 120 socat -u "TCP$fam-LISTEN:$1,bind=$2,reuseaddr" "OPEN:$3,creat,trunc" &
+	timeout 400 socat -u "TCP$fam-LISTEN:$1,bind=$2,reuseaddr" "OPEN:$3,creat,trunc" &
 	lpid=$!
 	for _ in $(seq 50); do
 		ss -Htln "sport = :$1" | grep -q . && return 0
@@ -27,6 +27,14 @@ received() { # received PID FILE WANT_SHA DESCRIPTION
 	is "$(sha "$2")" "$3" "$4"
 	rm -f "$2"
 }
+send() { # send FILE HOST:PORT
+	local t0 rc
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	timeout 400 socat -u "FILE:$1" "TCP:$2" 2>&1 | sed "s/^/#   /"
+	rc=${PIPESTATUS[0]}
+	echo "# sent $MB MB to $2 in $(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { print b - a }') s (guest clock)"
+	return $rc
+}
 handshake() { $REF_WG show kvm0 latest-handshakes | awk -v k="$1" '$1 == k { print $2 }'; }
 
 # A: the kernel initiates over outer IPv4.
@@ -36,7 +44,8 @@ check "A: kernel -> engine ping over inner IPv6" ping -c 2 -w 10 fd98::1
 hs=$(handshake "$KH_PUB")
 ok $((${hs:-0} == 0)) "A: the kernel shows the handshake in wg show"
 dd if=/dev/urandom of=/tmp/a bs=1M count=$MB 2>/dev/null
-check "A: $MB MB kernel -> engine over inner IPv4 sent" timeout 120 socat -u FILE:/tmp/a TCP:10.98.0.1:5001
+send /tmp/a 10.98.0.1:5001
+ok $? "A: $MB MB kernel -> engine over inner IPv4 sent"
 listen 5002 "[fd98::2]" /tmp/b
 l2=$lpid
 sync_post A "$(sha /tmp/a)"
@@ -54,7 +63,8 @@ if sync_wait B1 90; then
 	hs=$(handshake "$KH_PUB")
 	ok $((${hs:-0} == 0)) "B: the kernel shows the engine's handshake in wg show"
 	dd if=/dev/urandom of=/tmp/c bs=1M count=$MB 2>/dev/null
-	check "B: $MB MB kernel -> engine over inner IPv6 sent" timeout 120 socat -u FILE:/tmp/c TCP:[fd98::1]:5003
+	send /tmp/c [fd98::1]:5003
+	ok $? "B: $MB MB kernel -> engine over inner IPv6 sent"
 	sync_post B2 "$(sha /tmp/c)"
 	rm -f /tmp/c
 fi
