@@ -266,14 +266,15 @@ static int cmd_graph(struct mesh *x, const struct opts *o)
 	return graph_write(&x->p, stdout) ? 1 : 0;
 }
 
+static const struct option longs[] = {
+    {"output", required_argument, NULL, 'o'}, {"keys", required_argument, NULL, 'k'},
+    {"rotate", required_argument, NULL, 'r'}, {"png", required_argument, NULL, 'p'},
+    {"svg", required_argument, NULL, 's'},    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+};
+
 static int parse_opts(struct opts *o, int argc, char *argv[])
 {
-	static const struct option longs[] = {
-	    {"output", required_argument, NULL, 'o'}, {"keys", required_argument, NULL, 'k'},
-	    {"rotate", required_argument, NULL, 'r'}, {"png", required_argument, NULL, 'p'},
-	    {"svg", required_argument, NULL, 's'},    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
-	};
 	int c;
 
 	o->rotate = calloc(argc + 1, sizeof(*o->rotate));
