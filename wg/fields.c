@@ -7,6 +7,7 @@
 #define _GNU_SOURCE /* fputs_unlocked */
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <sodium.h>
 
 #include "cidr.h"
@@ -43,6 +44,20 @@ static void out_u64(uint64_t v)
 	out_str(p);
 }
 
+/* Dotted quad, as inet_ntop prints it, without inet_ntop's sprintf. */
+static void out_ip4(const struct in_addr *addr)
+{
+	const uint8_t *b = (const uint8_t *)&addr->s_addr;
+
+	out_u64(b[0]);
+	out_char('.');
+	out_u64(b[1]);
+	out_char('.');
+	out_u64(b[2]);
+	out_char('.');
+	out_u64(b[3]);
+}
+
 static void print_key_or_none(const uint8_t key[WG_KEY_LEN], bool have)
 {
 	char b64[KEY_B64_LEN];
@@ -64,6 +79,12 @@ static void print_endpoint(const struct wgpeer *peer)
 		out_str("(none)");
 		return;
 	}
+	if (peer->endpoint.addr.sa_family == AF_INET) {
+		out_ip4(&peer->endpoint.addr4.sin_addr);
+		out_char(':');
+		out_u64(ntohs(peer->endpoint.addr4.sin_port));
+		return;
+	}
 	endpoint_print(buf, sizeof(buf), &peer->endpoint);
 	out_str(buf);
 }
@@ -78,8 +99,12 @@ static void print_allowedips(const struct wgpeer *peer, char sep)
 		return;
 	}
 	for_each_wgallowedip (peer, aip) {
-		cidr_print_addr(buf, sizeof(buf), aip->family, &aip->ip6);
-		out_str(buf);
+		if (aip->family == AF_INET) {
+			out_ip4(&aip->ip4);
+		} else {
+			cidr_print_addr(buf, sizeof(buf), aip->family, &aip->ip6);
+			out_str(buf);
+		}
 		out_char('/');
 		out_u64(aip->cidr);
 		if (aip->next_allowedip)
