@@ -64,6 +64,21 @@ done
 cmp -s <("$OURS" show "$IF" dump | sort) <("$REF" show "$IF" dump | sort) ||
 	echo "warning: the two dumps differ"
 
+# Instructions of the wg process alone (callgrind), a figure that other
+# engineers' load on the shared cores cannot blur. INSTR=0 skips it.
+instr() { # instr CMD... : instructions executed by one run
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+		sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+}
+if [ "${INSTR:-1}" != 0 ] && command -v valgrind >/dev/null; then
+	for who in ours ref; do
+		bin=$OURS
+		[ "$who" == ref ] && bin=$REF
+		echo "$(instr "$bin" setconf "$IF" "$W/peers.conf")" >"$W/isetconf.$who"
+		echo "$(instr "$bin" show "$IF" dump)" >"$W/idump.$who"
+	done
+fi
+
 ratio() { awk -v o="$1" -v r="$2" 'BEGIN { if (r) printf "%.2f", o / r; else print "n/a" }'; }
 echo "wg $PEERS peers, median of $REPS runs (wall: what the user waits, wireguard-go included;"
 echo "cpu: user+sys of the wg process itself, the part wg's own code decides)"
@@ -71,7 +86,11 @@ for what in setconf dump; do
 	for col in 1 2; do
 		o=$(cut -d' ' -f$col "$W/$what.ours" | median)
 		r=$(cut -d' ' -f$col "$W/$what.ref" | median)
-		printf '%-8s %-4s ours %6d ms  ref %6d ms  ours/ref %s\n' "$what" \
+		printf '%-8s %-5s ours %6d ms  ref %6d ms  ours/ref %s\n' "$what" \
 			"$([ $col = 1 ] && echo wall || echo cpu)" "$o" "$r" "$(ratio "$o" "$r")"
 	done
+	[ -s "$W/i$what.ours" ] || continue
+	o=$(cat "$W/i$what.ours") r=$(cat "$W/i$what.ref")
+	printf '%-8s %-5s ours %6d M   ref %6d M   ours/ref %s\n' "$what" instr $((o / 1000000)) \
+		$((r / 1000000)) "$(ratio "$o" "$r")"
 done
