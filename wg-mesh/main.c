@@ -207,6 +207,7 @@ static int render_planned(struct mesh *x, const char *name, struct textbuf *b)
 {
 	long site = sites_find_site(x->m, name);
 	const struct keystore_entry *e = keystore_find(&x->ks, name, site < 0);
+	size_t i;
 	int ret;
 
 	if (!e || e->created) {
@@ -215,6 +216,12 @@ static int render_planned(struct mesh *x, const char *name, struct textbuf *b)
 			   : "it has no keys yet; run `wg-mesh plan' first");
 		return 1;
 	}
+	for (i = 0; i < x->ks.n; ++i)
+		if (x->ks.entries[i].used && x->ks.entries[i].created)
+			fprintf(stderr,
+				"Note: `%s' is not planned yet; run `wg-mesh plan' before using "
+				"this config\n",
+				x->ks.entries[i].name);
 	ret = render_by_name(&x->p, name, b);
 	if (ret)
 		fprintf(stderr, "Unable to show `%s': %s\n", name, strerror(-ret));

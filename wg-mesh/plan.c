@@ -473,16 +473,76 @@ static void report_overlap(struct diag *d, const struct net_ref *a, const struct
 		 ox, oy, earlier->net->pos.line);
 }
 
+/* The last ref starting at or before addr (of its family), or -1. */
+static long ref_before(const struct net_ref *refs, const size_t n, uint16_t family,
+		       const uint8_t *addr)
+{
+	long lo = 0, hi = (long)n - 1, found = -1;
+
+	while (lo <= hi) {
+		long mid = (lo + hi) / 2;
+		const struct wgallowedip *ip = &refs[mid].net->ip;
+		int c = ip->family != family ? (ip->family < family ? -1 : 1)
+					     : memcmp(addr_bytes(ip), addr, addr_len(family));
+
+		if (c <= 0) {
+			found = mid;
+			lo = mid + 1;
+		} else {
+			hi = mid - 1;
+		}
+	}
+	return found;
+}
+
+/*
+ * An endpoint inside a mesh network or pool would be routed into the tunnel
+ * it carries once wg-quick installs the routes: a loop, and a dead link.
+ */
+static void check_endpoints(struct plan *p, const struct net_ref *refs, const size_t *cover,
+			    size_t n, struct diag *d)
+{
+	uint8_t a[16];
+	char net[CIDR_STR_LEN];
+	size_t i, e;
+	long r;
+
+	for (i = 0; i < p->n_sites; ++i) {
+		for (e = 0; e < p->sites[i].site->n_endpoints; ++e) {
+			const struct sites_endpoint *ep = &p->sites[i].site->endpoints[e];
+
+			if (!ep->family || inet_pton(ep->family, ep->host, a) != 1)
+				continue;
+			r = ref_before(refs, n, ep->family, a);
+			if (r < 0 ||
+			    (!plan_prefix_contains(&refs[r].net->ip, ep->family, a) &&
+			     !plan_prefix_contains(&refs[r = cover[r]].net->ip, ep->family, a)))
+				continue;
+			cidr_print(net, sizeof(net), &refs[r].net->ip);
+			diag_add(
+			    d, ep->pos,
+			    "endpoint %s is inside %s%s%s: its traffic would be routed into "
+			    "the tunnel; expected an address outside the mesh's networks and pools",
+			    ep->host, refs[r].owner ? "a network of site `" : "the tunnel pool ",
+			    refs[r].owner ? refs[r].owner : net, refs[r].owner ? "'" : "");
+		}
+	}
+}
+
 static int check_overlaps(struct plan *p, struct diag *d)
 {
-	size_t i, j, n = p->m->pools.n, k = 0, cover = 0;
+	size_t i, j, n = p->m->pools.n, k = 0, *cover;
 	struct net_ref *refs;
 
 	for (i = 0; i < p->n_sites; ++i)
 		n += p->sites[i].site->networks.n;
 	refs = calloc(n + 1, sizeof(*refs));
-	if (!refs)
+	cover = calloc(n + 1, sizeof(*cover));
+	if (!refs || !cover) {
+		free(refs);
+		free(cover);
 		return -ENOMEM;
+	}
 	for (i = 0; i < p->m->pools.n; ++i)
 		refs[k++] = (struct net_ref){&p->m->pools.v[i], NULL};
 	for (i = 0; i < p->n_sites; ++i)
@@ -492,13 +552,16 @@ static int check_overlaps(struct plan *p, struct diag *d)
 	/* Sorted by start, prefixes either nest or are disjoint: one sweep finds all. */
 	qsort(refs, n, sizeof(*refs), net_cmp);
 	for (i = 1; i < n; ++i) {
-		const struct wgallowedip *c = &refs[cover].net->ip, *x = &refs[i].net->ip;
+		const struct wgallowedip *c = &refs[cover[i - 1]].net->ip, *x = &refs[i].net->ip;
 
-		if (plan_prefix_contains(c, x->family, addr_bytes(x)))
-			report_overlap(d, &refs[cover], &refs[i]);
-		else
-			cover = i;
+		cover[i] = i;
+		if (plan_prefix_contains(c, x->family, addr_bytes(x))) {
+			report_overlap(d, &refs[cover[i - 1]], &refs[i]);
+			cover[i] = cover[i - 1];
+		}
 	}
+	check_endpoints(p, refs, cover, n, d);
+	free(cover);
 	free(refs);
 	return 0;
 }

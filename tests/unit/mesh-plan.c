@@ -265,6 +265,13 @@ static const struct bad_case bad[] = {
      "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {endpoint: 192.0.2.1}\n"
      "  b: {endpoint: '2001:db8::1'}\n",
      4, 3, "cannot reach"},
+    {"endpoint inside a mesh network",
+     "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {networks: [10.1.0.0/16]}\n"
+     "  b: {endpoint: 10.1.7.7}\n",
+     4, 17, "inside a network of site `a'"},
+    {"endpoint inside a tunnel pool",
+     "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  b: {endpoint: '10.0.0.9:1'}\n", 3, 17,
+     "inside the tunnel pool 10.0.0.0/24"},
     {"host bits in a network",
      "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {networks: [10.1.1.1/24]}\n", 3, 18,
      "expected 10.1.1.0/24"},
