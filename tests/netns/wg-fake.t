@@ -82,6 +82,18 @@ done
 
 views_run "$W/v" "${names[@]}"
 views_check "$W/v" fake
+# On a terminal (auto colour mode), through script(1)'s pseudo-terminal.
+if command -v script >/dev/null; then
+	for ((i = 0; i < 3; i++)); do
+		script -qec "$OUR_WG show ${T}busy" /dev/null >"$W/tty.ours" 2>&1
+		script -qec "$REF_WG show ${T}busy" /dev/null >"$W/tty.ref" 2>&1
+		cmp -s "$W/tty.ours" "$W/tty.ref" && break
+	done
+	is "$(cat -A "$W/tty.ours")" "$(cat -A "$W/tty.ref")" "on a terminal, colours as the reference"
+	grep -q $'\e\[' "$W/tty.ours"
+	ok $? "and they are on"
+fi
+
 # "Now": a handshake stamped with the very second of the request.
 {
 	printf 'listen_port=2\n'

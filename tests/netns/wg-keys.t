@@ -47,6 +47,7 @@ for ((i = 0; i < 20; i++)); do "$OUR_WG" genpsk; done >"$W/psk"
 is "$(sort -u "$W/psk" | grep -c '^[A-Za-z0-9+/]\{43\}=$')" 20 "genpsk prints distinct base64 keys"
 
 k=$("$REF_WG" genkey)
+pub() { "$REF_WG" pubkey <<<"$1"; }
 same_in "pubkey with a trailing newline" pubkey <<<"$k"
 same_in "pubkey without a newline" pubkey < <(printf %s "$k")
 same_in "pubkey with trailing spaces, tabs and NULs" pubkey < <(printf '%s \t\0\v\r\n\n' "$k")
@@ -69,11 +70,14 @@ for umask in 022 077 002; do
 	rm -f "$W/o.key" "$W/r.key"
 done
 
+printf '[Interface]\nListenPort = 1\n[Peer]\nPublicKey = %s\n' "$(pub "$k")" >"$W/one-peer.conf"
 for args in "--help" "-h" "help" "nonsense" "show --help" "show -h" "show a b c" \
 	"show interfaces extra" "showconf" "showconf a b" "set" "set wgtnone" "setconf" \
 	"setconf x" "addconf x y z" "syncconf" "genkey extra" "genpsk extra" "pubkey extra" \
 	"setconf wgtnone /nonexistent/file" "addconf wgtnone /nonexistent/file" \
-	"syncconf wgtnone /nonexistent/file"; do
+	"syncconf wgtnone /nonexistent/file" "setconf wgtnone $W/one-peer.conf" \
+	"addconf wgtnone $W/one-peer.conf" "syncconf wgtnone $W/one-peer.conf" \
+	"syncconf wgtnone /dev/null" "show wgtnone" "show wgtnone dump" "showconf wgtnone"; do
 	# shellcheck disable=SC2086
 	same "wg $args" $args
 done
