@@ -286,6 +286,37 @@ out:
 	return ret;
 }
 
+/*
+ * A message was made: give the handshake a fresh index (the message's sender
+ * index) and keep the transcript. Caller holds hs->lock for writing.
+ */
+static int handshake_created(struct noise_local *local, struct noise_handshake *hs,
+			     const uint8_t ck[NOISE_HASH_LEN], const uint8_t h[NOISE_HASH_LEN],
+			     enum noise_handshake_state state)
+{
+	int ret = local->index.insert(local->index.ctx, &hs->entry);
+
+	if (ret)
+		return ret;
+	memcpy(hs->hash, h, NOISE_HASH_LEN);
+	memcpy(hs->chaining_key, ck, NOISE_HASH_LEN);
+	hs->state = state;
+	return 0;
+}
+
+/* Ends noise_create_*: forgets a failed handshake, unlocks, wipes the transcript copies. */
+static int handshake_create_end(struct noise_local *local, struct noise_handshake *hs, int ret,
+				uint8_t ck[NOISE_HASH_LEN], uint8_t h[NOISE_HASH_LEN])
+{
+	if (ret)
+		handshake_zero(hs);
+	pthread_rwlock_unlock(&hs->lock);
+	pthread_rwlock_unlock(&local->lock);
+	sodium_memzero(ck, NOISE_HASH_LEN);
+	sodium_memzero(h, NOISE_HASH_LEN);
+	return ret;
+}
+
 int noise_create_initiation(struct noise_remote *remote, struct message_handshake_initiation *msg)
 {
 	struct noise_handshake *hs = &remote->handshake;
@@ -304,23 +335,11 @@ int noise_create_initiation(struct noise_remote *remote, struct message_handshak
 		goto out;
 	message_ephemeral(msg->unencrypted_ephemeral, ck, h);
 	ret = initiation_tokens(remote, msg, ck, h);
-	if (ret)
-		goto out;
-	ret = local->index.insert(local->index.ctx, &hs->entry);
-	if (ret)
-		goto out;
+	if (!ret)
+		ret = handshake_created(local, hs, ck, h, HANDSHAKE_CREATED_INITIATION);
 	msg->sender_index = htole32(hs->entry.index);
-	memcpy(hs->hash, h, NOISE_HASH_LEN);
-	memcpy(hs->chaining_key, ck, NOISE_HASH_LEN);
-	hs->state = HANDSHAKE_CREATED_INITIATION;
 out:
-	if (ret)
-		handshake_zero(hs);
-	pthread_rwlock_unlock(&hs->lock);
-	pthread_rwlock_unlock(&local->lock);
-	sodium_memzero(ck, sizeof(ck));
-	sodium_memzero(h, sizeof(h));
-	return ret;
+	return handshake_create_end(local, hs, ret, ck, h);
 }
 
 /* Refuses a timestamp not newer than the last one, and initiations coming too fast. */
@@ -476,23 +495,11 @@ int noise_create_response(struct noise_remote *remote, struct message_handshake_
 	memcpy(ck, hs->chaining_key, NOISE_HASH_LEN);
 	memcpy(h, hs->hash, NOISE_HASH_LEN);
 	ret = response_tokens(hs, msg, ck, h);
-	if (ret)
-		goto out;
-	ret = local->index.insert(local->index.ctx, &hs->entry);
-	if (ret)
-		goto out;
+	if (!ret)
+		ret = handshake_created(local, hs, ck, h, HANDSHAKE_CREATED_RESPONSE);
 	msg->sender_index = htole32(hs->entry.index);
-	memcpy(hs->hash, h, NOISE_HASH_LEN);
-	memcpy(hs->chaining_key, ck, NOISE_HASH_LEN);
-	hs->state = HANDSHAKE_CREATED_RESPONSE;
 out:
-	if (ret)
-		handshake_zero(hs);
-	pthread_rwlock_unlock(&hs->lock);
-	pthread_rwlock_unlock(&local->lock);
-	sodium_memzero(ck, sizeof(ck));
-	sodium_memzero(h, sizeof(h));
-	return ret;
+	return handshake_create_end(local, hs, ret, ck, h);
 }
 
 /* What the initiator kept from its initiation, copied out under the lock. */

@@ -13,46 +13,13 @@
 #include <time.h>
 #include <sodium.h>
 #include "clock.h"
-#include "cookie.h"
-#include "index.h"
-#include "noise.h"
+#include "../unit/engine-pair.h"
 
 #define NMSG 4096
 
-struct side {
-	struct noise_local local;
-	struct noise_remote remote;
-	struct cookie_maker maker;
-	struct index_table *table;
-	uint8_t priv[32], pub[32];
-};
-
-static struct side a, b;
+static struct pair_side a, b;
 static struct clock_fake fake = {NSEC_PER_SEC, 1700000000ULL * NSEC_PER_SEC};
 static struct message_handshake_initiation msgs[NMSG];
-
-static struct noise_remote *lookup(void *ctx, const uint8_t *pub)
-{
-	struct side *s = ctx;
-
-	return !memcmp(pub, s->remote.handshake.remote_static, 32) ? &s->remote : NULL;
-}
-
-static void side_init(struct side *s, struct side *other)
-{
-	struct index_ops ops;
-
-	s->table = index_table_new(1024);
-	index_table_ops(s->table, &ops);
-	if (noise_local_init(&s->local, &ops, lookup, s) ||
-	    noise_remote_init(&s->remote, &s->local, other->pub, NULL, other) ||
-	    cookie_maker_init(&s->maker, other->pub)) {
-		fprintf(stderr, "init failed\n");
-		exit(1);
-	}
-	noise_local_set_private_key(&s->local, s->priv);
-	noise_remote_precompute(&s->remote);
-}
 
 static double now_s(void)
 {
@@ -101,18 +68,13 @@ static double responder_rate(double secs, int with_session)
 
 static double full_rate(double secs)
 {
-	struct message_handshake_response resp;
-	struct noise_remote *r;
 	double t0 = now_s(), t;
 	long n = 0;
 
 	do {
 		for (int i = 0; i < 256; ++i) {
 			clock_fake_advance(&fake, NSEC_PER_SEC);
-			if (noise_create_initiation(&a.remote, &msgs[0]) ||
-			    noise_consume_initiation(&b.local, &msgs[0], &r) ||
-			    noise_create_response(r, &resp) || noise_begin_session(r) ||
-			    noise_consume_response(&a.local, &resp, &r) || noise_begin_session(r))
+			if (pair_handshake(&a, &b))
 				exit(3);
 		}
 		n += 256;
@@ -129,10 +91,8 @@ int main(int argc, char *argv[])
 	if (noise_init())
 		return 1;
 	clock_fake_install(&fake);
-	crypto_box_keypair(a.pub, a.priv);
-	crypto_box_keypair(b.pub, b.priv);
-	side_init(&a, &b);
-	side_init(&b, &a);
+	if (pair_setup(&a, &b))
+		return 1;
 	t0 = now_s();
 	make_initiations();
 	t = now_s() - t0;
@@ -141,7 +101,7 @@ int main(int argc, char *argv[])
 	       responder_rate(secs, 0));
 	printf("  ... + begin_session:                   %8.0f /s\n", responder_rate(secs, 1));
 	printf("whole handshake, both sides, one thread: %8.0f /s\n", full_rate(secs));
-	noise_remote_free(&a.remote);
-	noise_remote_free(&b.remote);
+	pair_free(&a);
+	pair_free(&b);
 	return 0;
 }

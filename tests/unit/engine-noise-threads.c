@@ -12,43 +12,15 @@
 #include <sodium.h>
 #include "../lib/tap.h"
 #include "clock.h"
-#include "index.h"
-#include "noise.h"
+#include "engine-pair.h"
 
 #define HANDSHAKES 150
 
-struct side {
-	struct noise_local local;
-	struct noise_remote remote;
-	struct index_table *table;
-	uint8_t priv[32], pub[32];
-};
-
-static struct side a, b;
+static struct pair_side a, b;
 static struct clock_fake fake = {100 * NSEC_PER_SEC, 1600000000ULL * NSEC_PER_SEC};
 static atomic_uint published_index;
 static atomic_bool done;
 static atomic_long found, confirmed, sent;
-
-static struct noise_remote *lookup(void *ctx, const uint8_t *pub)
-{
-	struct side *s = ctx;
-
-	return !memcmp(pub, s->remote.handshake.remote_static, 32) ? &s->remote : NULL;
-}
-
-static void side_init(struct side *s, struct side *other)
-{
-	struct index_ops ops;
-
-	s->table = index_table_new(64);
-	index_table_ops(s->table, &ops);
-	if (noise_local_init(&s->local, &ops, lookup, s) ||
-	    noise_remote_init(&s->remote, &s->local, other->pub, NULL, other))
-		diag("init failed");
-	noise_local_set_private_key(&s->local, s->priv);
-	noise_remote_precompute(&s->remote);
-}
 
 /* What a receive worker does with one data packet for B. */
 static void receive_one(uint64_t counter)
@@ -93,21 +65,6 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static int handshake(struct side *init, struct side *resp)
-{
-	struct message_handshake_initiation mi;
-	struct message_handshake_response mr;
-	struct noise_remote *r;
-
-	clock_fake_advance(&fake, NSEC_PER_SEC);
-	if (noise_create_initiation(&init->remote, &mi) ||
-	    noise_consume_initiation(&resp->local, &mi, &r) || noise_create_response(r, &mr) ||
-	    noise_begin_session(r) || noise_consume_response(&init->local, &mr, &r) ||
-	    noise_begin_session(r))
-		return -1;
-	return 0;
-}
-
 int main(void)
 {
 	pthread_t th[2];
@@ -116,15 +73,14 @@ int main(void)
 	if (noise_init())
 		return 1;
 	clock_fake_install(&fake);
-	crypto_box_keypair(a.pub, a.priv);
-	crypto_box_keypair(b.pub, b.priv);
-	side_init(&a, &b);
-	side_init(&b, &a);
+	if (pair_setup(&a, &b))
+		return 1;
 	for (i = 0; i < 2; ++i)
 		pthread_create(&th[i], NULL, worker, NULL);
 	for (i = 0; i < HANDSHAKES; ++i) {
 		/* Mostly A initiates (B's keypairs wait in next), sometimes B does. */
-		failures += handshake(i % 5 ? &a : &b, i % 5 ? &b : &a) != 0;
+		clock_fake_advance(&fake, NSEC_PER_SEC);
+		failures += pair_handshake(i % 5 ? &a : &b, i % 5 ? &b : &a) != 0;
 		if (a.remote.current)
 			atomic_store(&published_index, a.remote.current->remote_index);
 	}
@@ -144,6 +100,8 @@ int main(void)
 	is_int(index_count(a.table) + index_count(b.table), 0, "freeing the peers empties them");
 	noise_local_free(&a.local);
 	noise_local_free(&b.local);
+	cookie_maker_free(&a.maker);
+	cookie_maker_free(&b.maker);
 	index_table_free(a.table);
 	index_table_free(b.table);
 	return tap_done();

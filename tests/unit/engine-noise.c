@@ -12,57 +12,22 @@
 #include <sodium.h>
 #include "../lib/tap.h"
 #include "clock.h"
-#include "index.h"
-#include "noise.h"
+#include "engine-pair.h"
 
-struct side {
-	struct noise_local local;
-	struct noise_remote remote; /* this side's view of the other */
-	struct index_table *table;
-	uint8_t priv[32], pub[32];
-};
-
-static struct side a, b;
+static struct pair_side a, b;
 static struct clock_fake fake = {.mono_ns = 1000 * NSEC_PER_SEC,
 				 .wall_ns = 1700000000ULL * NSEC_PER_SEC};
 
-static struct noise_remote *lookup(void *ctx, const uint8_t *pub)
-{
-	struct side *s = ctx;
-
-	return !memcmp(pub, s->remote.handshake.remote_static, 32) ? &s->remote : NULL;
-}
-
-static void side_init(struct side *s, struct side *other, const uint8_t *psk)
-{
-	struct index_ops ops;
-
-	s->table = index_table_new(64);
-	index_table_ops(s->table, &ops);
-	if (noise_local_init(&s->local, &ops, lookup, s))
-		diag("noise_local_init failed");
-	noise_local_set_private_key(&s->local, s->priv);
-	if (noise_remote_init(&s->remote, &s->local, other->pub, psk, other))
-		diag("noise_remote_init failed");
-}
-
-static void side_free(struct side *s)
-{
-	noise_remote_free(&s->remote);
-	noise_local_free(&s->local);
-	index_table_free(s->table);
-}
-
 static void setup(const uint8_t *psk_a, const uint8_t *psk_b)
 {
-	side_init(&a, &b, psk_a);
-	side_init(&b, &a, psk_b);
+	if (pair_init(&a, b.pub, psk_a, &b) || pair_init(&b, a.pub, psk_b, &a))
+		diag("pair_init failed");
 }
 
 static void teardown(void)
 {
-	side_free(&a);
-	side_free(&b);
+	pair_free(&a);
+	pair_free(&b);
 }
 
 /* Seals with one key, opens with the other: true if they are the same key. */
@@ -82,36 +47,13 @@ static bool keys_match(const uint8_t *send_key, const uint8_t *recv_key, uint64_
 	return len == sizeof(msg) && !memcmp(pt, msg, sizeof(msg));
 }
 
-/* A full handshake, a initiating; returns 0 or the first failure. */
-static int handshake(struct side *init, struct side *resp)
-{
-	struct message_handshake_initiation mi;
-	struct message_handshake_response mr;
-	struct noise_remote *r;
-	int ret;
-
-	if ((ret = noise_create_initiation(&init->remote, &mi)))
-		return ret;
-	if ((ret = noise_consume_initiation(&resp->local, &mi, &r)))
-		return ret;
-	if (r != &resp->remote)
-		return -EFAULT;
-	if ((ret = noise_create_response(r, &mr)) || (ret = noise_begin_session(r)))
-		return ret;
-	if ((ret = noise_consume_response(&init->local, &mr, &r)))
-		return ret;
-	if (r != &init->remote)
-		return -EFAULT;
-	return noise_begin_session(r);
-}
-
 static void test_handshake(const uint8_t *psk, const char *what)
 {
 	struct noise_keypair *ka, *kb;
 	struct index_entry *e;
 
 	setup(psk, psk);
-	is_int(handshake(&a, &b), 0, "%s: handshake completes", what);
+	is_int(pair_handshake(&a, &b), 0, "%s: handshake completes", what);
 	ka = a.remote.current;
 	kb = b.remote.next;
 	ok(ka && kb && ka->is_initiator && !kb->is_initiator,
@@ -143,11 +85,12 @@ static void test_wrong_psk(void)
 	memset(psk1, 0x11, 32);
 	memset(psk2, 0x22, 32);
 	setup(psk1, psk2);
-	is_int(handshake(&a, &b), -EINVAL, "a wrong PSK fails at the initiator's consume_response");
+	is_int(pair_handshake(&a, &b), -EINVAL,
+	       "a wrong PSK fails at the initiator's consume_response");
 	ok(!a.remote.current, "no keypair for the initiator");
 	teardown();
 	setup(psk1, NULL);
-	is_int(handshake(&a, &b), -EINVAL, "a PSK on one side only fails");
+	is_int(pair_handshake(&a, &b), -EINVAL, "a PSK on one side only fails");
 	teardown();
 }
 
@@ -187,7 +130,7 @@ static void test_bad_input(void)
 	struct message_handshake_initiation mi;
 	struct message_handshake_response mr;
 	struct noise_remote *r;
-	struct side c;
+	struct pair_side c;
 
 	setup(NULL, NULL);
 	ok(!noise_create_initiation(&a.remote, &mi), "initiation");
@@ -196,11 +139,12 @@ static void test_bad_input(void)
 	is_int(noise_consume_initiation(&b.local, &mi, &r), -EINVAL, "a flipped bit fails");
 	mi.encrypted_static[3] ^= 1;
 	/* A third party b does not know: its static key decrypts but finds no peer. */
-	crypto_box_keypair(c.pub, c.priv);
-	side_init(&c, &b, NULL);
+	pair_keys(&c);
+	if (pair_init(&c, b.pub, NULL, &b))
+		diag("pair_init failed");
 	ok(!noise_create_initiation(&c.remote, &mi), "a stranger's initiation");
 	is_int(noise_consume_initiation(&b.local, &mi, &r), -ENOENT, "unknown peers are refused");
-	side_free(&c);
+	pair_free(&c);
 	is_int(noise_create_response(&b.remote, &mr), -EINVAL, "no response without an initiation");
 	is_int(noise_begin_session(&b.remote), -EINVAL, "no session without a handshake");
 	memset(&mr, 0, sizeof(mr));
@@ -214,18 +158,18 @@ static void test_rotation(void)
 	uint64_t c = 99;
 
 	setup(NULL, NULL);
-	handshake(&a, &b);
+	pair_handshake(&a, &b);
 	k1 = a.remote.current;
 	noise_received_with_keypair(&b.remote, b.remote.next);
 	clock_fake_advance(&fake, NSEC_PER_SEC);
-	is_int(handshake(&a, &b), 0, "a second handshake");
+	is_int(pair_handshake(&a, &b), 0, "a second handshake");
 	k2 = a.remote.current;
 	ok(k2 != k1 && a.remote.previous == k1, "initiator: new current, old current is previous");
 	kb = b.remote.next;
 	ok(kb && b.remote.current && !b.remote.previous,
 	   "responder: new keypair in next, current kept, previous dropped");
 	clock_fake_advance(&fake, NSEC_PER_SEC);
-	is_int(handshake(&b, &a), 0, "a handshake the other way");
+	is_int(pair_handshake(&b, &a), 0, "a handshake the other way");
 	ok(b.remote.current && b.remote.previous == kb && b.remote.current->is_initiator,
 	   "initiator with a pending next: next becomes previous");
 	k3 = a.remote.next;
@@ -247,7 +191,7 @@ static void test_expiry(void)
 	uint64_t now, c;
 
 	setup(NULL, NULL);
-	handshake(&a, &b);
+	pair_handshake(&a, &b);
 	ka = noise_keypair_current_get(&a.remote);
 	kb = b.remote.next;
 	now = clock_now_ns();
@@ -304,13 +248,8 @@ int main(void)
 	if (noise_init())
 		return 1;
 	clock_fake_install(&fake);
-	crypto_box_keypair(a.pub, a.priv);
-	crypto_box_keypair(b.pub, b.priv);
-	/* crypto_box keys are X25519 keys; clamp as a WireGuard private key would be. */
-	a.priv[0] &= 248, a.priv[31] = (a.priv[31] & 127) | 64;
-	b.priv[0] &= 248, b.priv[31] = (b.priv[31] & 127) | 64;
-	crypto_scalarmult_curve25519_base(a.pub, a.priv);
-	crypto_scalarmult_curve25519_base(b.pub, b.priv);
+	pair_keys(&a);
+	pair_keys(&b);
 	test_handshake(NULL, "no PSK");
 	randombytes_buf(psk, sizeof(psk));
 	test_handshake(psk, "PSK");
