@@ -3,13 +3,18 @@
 # wg-mesh plan of 1,000 sites (499,500 site pairs, each with its own
 # pre-shared key): the first plan (all keys new, every config written) and a
 # second one (nothing changed, every config compared) must each take under
-# 2 seconds. The YAML is generated here.
+# 2 seconds of wall-clock time. The YAML is generated here; the plan goes to
+# /dev/shm when it exists (MESH_BENCH_DIR to choose), so the figure is the
+# planner's and the page cache's, not the disk's. CPU time is printed too:
+# on a loaded machine the wall clock says more about the neighbours.
 set -eu
 WG_BUILD=${WG_BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
 MESH=$WG_BUILD/wg-mesh
 N=${MESH_BENCH_SITES:-1000}
 LIMIT_MS=${MESH_BENCH_LIMIT_MS:-2000}
-dir=$(mktemp -d /tmp/msh-bench.XXXXXX)
+base=${MESH_BENCH_DIR:-/tmp}
+[ -z "${MESH_BENCH_DIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] && base=/dev/shm
+dir=$(mktemp -d "$base/msh-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 
 gen() {
@@ -29,16 +34,17 @@ gen() {
 gen >"$dir/sites.yaml"
 
 run() { # run LABEL : times one plan, prints it, fails over the limit
-	local t0 t1 ms
+	local t0 t1 ms cpu TIMEFORMAT='%U user + %S sys'
 	t0=$(date +%s%N)
-	"$MESH" plan "$dir/sites.yaml" -o "$dir/out" >"$dir/summary"
+	cpu=$({ time "$MESH" plan "$dir/sites.yaml" -o "$dir/out" >"$dir/summary"; } 2>&1) || return 1
 	t1=$(date +%s%N)
 	ms=$(((t1 - t0) / 1000000))
-	printf '%-28s %6d ms  (%s)\n' "$1" "$ms" "$(grep -E '^(peers|changes)' "$dir/summary" | tr '\n' ' ')"
-	[ "$ms" -lt "$LIMIT_MS" ] || { echo "over the ${LIMIT_MS} ms limit"; return 1; }
+	printf '%-26s %6d ms wall (CPU %s s)  %s\n' "$1" "$ms" "$cpu" \
+		"$(sed -n 's/^changes: *//p' "$dir/summary")"
+	[ "$ms" -lt "$LIMIT_MS" ] || { echo "over the ${LIMIT_MS} ms limit (load: $(cut -d' ' -f1-3 /proc/loadavg))"; return 1; }
 }
 
-echo "wg-mesh plan, $N sites ($((N * (N - 1) / 2)) site pairs), $(du -sh "$dir/sites.yaml" | cut -f1) of YAML"
+echo "wg-mesh plan, $N sites ($((N * (N - 1) / 2)) site pairs, each with a PSK), $(du -sh "$dir/sites.yaml" | cut -f1) of YAML, into $base"
 run "first plan (new keys)"
 echo "output: $(du -sh "$dir/out" | cut -f1) in $(find "$dir/out" -name '*.conf' | wc -l) configs"
 run "second plan (no change)"
