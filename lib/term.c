@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sodium.h>
 
 static int color_mode = -1;
 
@@ -79,6 +80,8 @@ int term_fprintf(FILE *f, const char *fmt, ...)
 	}
 	n = (int)term_strip(buf, (size_t)n);
 	fwrite(buf, 1, (size_t)n, f);
+	/* The text may be a key shown with WG_HIDE_KEYS=never. */
+	sodium_memzero(buf, (size_t)n);
 	if (buf != small)
 		free(buf);
 	return n;

@@ -93,4 +93,14 @@ printf '%s trailing\n' "$PRIV" >"$W/trailing.key"
 same "set private-key of a file with trailing garbage" set "$D" private-key "$W/trailing.key"
 is "$(state)" "$before" "and the device is unchanged"
 
+# Beyond wireguard-tools 1.0.20210914: allowed-ips +A adds without replacing;
+# -B needs a server that can remove one (wireguard-go 0.0.20220316 cannot).
+check "set allowed-ips +prefix" ours set "$D" peer "$P1" allowed-ips +10.2.0.0/16,+fd00:2::/64
+is "$(ref show "$D" allowed-ips)" "$P1	10.1.0.0/16 10.2.0.0/16 fd00:2::/64" "adds to the list"
+before=$(state)
+ours set "$D" peer "$P1" allowed-ips -10.1.0.0/16 >"$W/out" 2>&1
+ok $((! $?)) "set allowed-ips -prefix fails on wireguard-go"
+is "$(cat "$W/out")" "Unable to modify interface: Invalid argument" "with the device's answer"
+is "$(state)" "$before" "and the device is unchanged"
+
 done_testing
