@@ -248,7 +248,8 @@ int keystore_save(const struct keystore *ks, const char *path)
 	for (i = 0; i < ks->n; ++i)
 		if (ks->entries[i].used)
 			off += format_entry(buf + off, &ks->entries[i]);
-	ret = outfile_write_atomic(path, buf, off);
+	/* Unchanged keys leave the file alone, timestamp included. */
+	ret = outfile_has_content(path, buf, off) ? 0 : outfile_write_atomic(path, buf, off);
 	sodium_free(buf); /* wipes */
 	return ret;
 }

@@ -23,6 +23,8 @@
 #include "render.h"
 #include "sites.h"
 
+#define PROG_NAME "wg-mesh"
+
 #ifndef WG_VERSION
 #define WG_VERSION "unknown"
 #endif
@@ -330,6 +332,22 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
+/* Options that only make sense for one command are refused elsewhere. */
+static bool options_fit(const struct command *cmd, const struct opts *o)
+{
+	const char *bad = NULL;
+
+	if ((o->n_rotate || o->out) && cmd->fn != cmd_plan)
+		bad = o->n_rotate ? "--rotate" : "--output";
+	else if ((o->png || o->svg) && cmd->fn != cmd_qr)
+		bad = o->png ? "--png" : "--svg";
+	else if (o->png && o->svg)
+		bad = "--png with --svg";
+	if (bad)
+		fprintf(stderr, "%s: %s does not go with `%s'\n", PROG_NAME, bad, cmd->name);
+	return !bad;
+}
+
 static void mesh_free(struct mesh *x)
 {
 	plan_free(&x->p);
@@ -351,7 +369,8 @@ int main(int argc, char *argv[])
 		goto out;
 	ret = 1;
 	cmd = o.argc >= 2 ? find_command(o.argv[0]) : NULL;
-	if (!cmd || o.argc - 2 < cmd->min_args || o.argc - 2 > cmd->max_args) {
+	if (!cmd || o.argc - 2 < cmd->min_args || o.argc - 2 > cmd->max_args ||
+	    !options_fit(cmd, &o)) {
 		usage(stderr, argv[0]);
 		goto out;
 	}

@@ -19,13 +19,14 @@ is "$(stat -c %a "$dir/sites.keys") $(stat -c %a "$dir/out/tokyo/wg0.conf")" "60
 grep -q "changes:  5 new" /tmp/$T.out
 ok $? "first plan: 5 new configs"
 sums=$(cd "$dir" && md5sum out/*/wg0.conf sites.keys)
-times=$(cd "$dir" && stat -c '%n %y' out/*/wg0.conf)
+times=$(cd "$dir" && stat -c '%n %y' out/*/wg0.conf sites.keys)
 sleep 1
 check "plan again" "$M" plan "$dir/sites.yaml"
 grep -q "changes:  0 new, 0 changed, 0 removed, 5 unchanged" /tmp/$T.out
 ok $? "second plan reports no change"
 is "$(cd "$dir" && md5sum out/*/wg0.conf sites.keys)" "$sums" "second plan: same bytes"
-is "$(cd "$dir" && stat -c '%n %y' out/*/wg0.conf)" "$times" "no config was rewritten (same mtimes)"
+is "$(cd "$dir" && stat -c '%n %y' out/*/wg0.conf sites.keys)" "$times" \
+	"neither a config nor the keystore was rewritten (same mtimes)"
 
 osaka_paris=$(grep -A2 '^# paris' "$dir/out/osaka/wg0.conf")
 check "plan --rotate tokyo" "$M" plan "$dir/sites.yaml" --rotate tokyo
@@ -71,4 +72,6 @@ comp=$(bash -c ". '$here/../../completion/wg-mesh.bash-completion'
 	COMP_WORDS=(wg-mesh show '$dir/sites.yaml' ''); COMP_CWORD=3; _wg_mesh; echo \${COMPREPLY[*]}")
 is "$comp" $'phone\ntokyo paris osaka phone' "bash completion: clients for qr, every name for show"
 is "$(man --warnings -l "$here/../../man/wg-mesh.8" 2>&1 >/dev/null)" "" "wg-mesh(8) renders without warnings"
+"$M" show "$dir/sites.yaml" tokyo --rotate tokyo >/dev/null 2>"$dir/err"
+is "$?:$(head -1 "$dir/err")" "1:wg-mesh: --rotate does not go with \`show'" "--rotate only with plan"
 done_testing
