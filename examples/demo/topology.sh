@@ -100,23 +100,40 @@ topo_build() { # topo_build N : the WAN and the first N sites of the table
 	done
 }
 
-topo_up() { # topo_up PLANDIR NAME K [IFACE] : wg-quick up the site's planned config
-	local conf=$TOPO_TMP/${P}wg$3.conf
-	install -m 0600 "$1/$2/${4:-wg0}.conf" "$conf" || return 1
-	topo_confs+=("${P}s$3|$conf")
+topo_up_conf() { # topo_up_conf NS SRC IFACE : wg-quick up SRC in NS as interface IFACE
+	local conf=$TOPO_TMP/$3.conf
+	install -m 0600 "$2" "$conf" || return 1
+	topo_confs+=("$1|$conf")
 	# A wg-quick that hangs must not hang the caller: give up after a minute.
-	timeout "${TOPO_UP_TIMEOUT:-60}" ip netns exec "${P}s$3" \
+	timeout "${TOPO_UP_TIMEOUT:-60}" ip netns exec "$1" \
 		env WG_QUICK_USERSPACE_IMPLEMENTATION="$MESH_USERSPACE" "$MESH_WG_QUICK" up "$conf"
 }
 
-topo_ping() { # topo_ping FROM_K TO_K 4|6 : LAN host to LAN host, a few tries
+topo_up() { # topo_up PLANDIR NAME K [IFACE] : wg-quick up the site's planned config
+	topo_up_conf "${P}s$3" "$1/$2/${4:-wg0}.conf" "${P}wg$3"
+}
+
+topo_roadwarrior() { # a client's namespace ${P}c on 198.51.100.2, straight on the WAN
+	topo_nsadd "${P}c" || return 1
+	ip link add mshwan netns "${P}c" type veth peer name mshc netns "${P}wan" || return 1
+	ip -n "${P}c" link set mshwan up && ip -n "${P}wan" link set mshc up
+	ip -n "${P}c" addr add 198.51.100.2/30 dev mshwan
+	ip -n "${P}wan" addr add 198.51.100.1/30 dev mshc
+	ip -n "${P}c" route add default via 198.51.100.1
+}
+
+topo_ping_from() { # topo_ping_from NS K 4|6 : from any namespace to LAN host K
 	local dst="10.$2.$2.2" try
 	[ "$3" = 6 ] && dst="2001:db8:1:$2::2"
 	for try in 1 2 3 4 5 6 7 8 9 10; do
-		ip netns exec "${P}l$1" "${topo_pinger[@]}" -"$3" -c 1 -W 1 "$dst" >/dev/null 2>&1 &&
+		ip netns exec "$1" "${topo_pinger[@]}" -"$3" -c 1 -W 1 "$dst" >/dev/null 2>&1 &&
 			return 0
 	done
 	return 1
+}
+
+topo_ping() { # topo_ping FROM_K TO_K 4|6 : LAN host to LAN host, a few tries
+	topo_ping_from "${P}l$1" "$2" "$3"
 }
 
 topo_cleanup() { # everything the functions above made, in reverse
@@ -133,5 +150,5 @@ topo_cleanup() { # everything the functions above made, in reverse
 		ip netns del "${topo_ns[$i]}" 2>/dev/null
 	done
 	topo_ns=()
-	rm -f /var/run/wireguard/"${P}"wg[0-9].sock
+	rm -f /var/run/wireguard/"${P}"wg[0-9].sock /var/run/wireguard/"${P}"wgc.sock
 }

@@ -3,7 +3,8 @@
 # The site-to-site example (examples/sites.yaml: tokyo and paris with IPv4 and
 # IPv6 public addresses, osaka and lima IPv6 only, each with an IPv4 and an
 # IPv6 LAN) planned by wg-mesh, brought up with wg-quick in network
-# namespaces, and every LAN host pinging every other over IPv4 and IPv6.
+# namespaces, and every LAN host pinging every other over IPv4 and IPv6; then
+# the phone, a client via tokyo, pinging every LAN from outside.
 MESH_WG_QUICK=${MESH_WG_QUICK:-/usr/bin/wg-quick}
 MESH_USERSPACE=${MESH_USERSPACE:-/usr/bin/wireguard-go}
 T=msh1
@@ -32,6 +33,16 @@ for from in 1 2 3 4; do
 			check "LAN ${sites[$((from - 1))]} -> LAN ${sites[$((to - 1))]} over IPv$fam" \
 				topo_ping "$from" "$to" "$fam"
 		done
+	done
+done
+# The phone (route: mesh via tokyo) as a road warrior on the WAN. Its DNS
+# line is dropped here: this namespace has no resolvconf to hand it to.
+check "a road warrior's namespace" topo_roadwarrior
+sed '/^DNS = /d' "$TOPO_TMP/out/phone/wg0.conf" >"$TOPO_TMP/phone.conf"
+check "wg-quick up phone" topo_up_conf msh1c "$TOPO_TMP/phone.conf" msh1wgc
+for to in 1 2 3 4; do
+	for fam in 4 6; do
+		check "phone -> LAN ${sites[$((to - 1))]} over IPv$fam (through tokyo)" topo_ping_from msh1c "$to" "$fam"
 	done
 done
 endpoint=$(ip netns exec msh1s1 wg show msh1wg1 endpoints | grep -c '\[2001:db8:1234:[34]::1\]')
