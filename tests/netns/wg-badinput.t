@@ -88,6 +88,9 @@ for args in "listen-port abc" "fwmark 0xfffffffff" "fwmark -1" \
 	same "set $args: the reference's message and exit status" set "$D" $args
 	is "$(state)" "$before" "set $args: the device is unchanged"
 done
+WG_ENDPOINT_RESOLUTION_RETRIES=0 same "set endpoint of a host that does not exist" \
+	set "$D" peer "$P1" endpoint nonexistent.invalid:1
+is "$(state)" "$before" "and the device is unchanged"
 printf '%s trailing\n' "$PRIV" >"$W/trailing.key"
 # shellcheck disable=SC2086
 same "set private-key of a file with trailing garbage" set "$D" private-key "$W/trailing.key"

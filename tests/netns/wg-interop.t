@@ -120,6 +120,7 @@ step "set fwmark on, keepalive off, no allowed ips" set @IF@ fwmark 0x20 \
 	peer "$P1" persistent-keepalive off allowed-ips ""
 step "set keepalive, v4 endpoint" set @IF@ peer "$P2" persistent-keepalive 65535 \
 	endpoint 198.51.100.7:65535 allowed-ips 0.0.0.0/0,::/0
+step "set endpoint by host name" set @IF@ peer "$P2" endpoint localhost:1234
 step "set removes the private key" set @IF@ private-key /dev/null
 step "set puts it back" set @IF@ private-key "$W/priv"
 printf '[Interface]\nListenPort = 51823\n' >"$W/c4.conf"
