@@ -211,6 +211,29 @@ static void test_nat(void)
 	fixture_free(&f, 0);
 }
 
+static void test_family_relay(void)
+{
+	static const char yaml[] = "mesh: {tunnel: [10.9.0.0/24]}\nsites:\n"
+				   "  v4: {endpoint: 192.0.2.1, networks: [10.1.0.0/16]}\n"
+				   "  v6: {endpoint: '2001:db8::6', networks: [10.2.0.0/16]}\n"
+				   "  both: {endpoint: [192.0.2.3, '2001:db8::3']}\n";
+	const char *v4;
+
+	is_int(fixture_plan(&f, yaml, 0), 0, "IPv4-only and IPv6-only sites: planned");
+	is_int(f.d.count, 0, "no errors: a dual-stack site can relay");
+	is_int(plan_link(&f.p, 0, 1), 2,
+	       "IPv4-only <-> IPv6-only goes through the dual-stack site");
+	v4 = fixture_render(&f, "v4", 0);
+	peer_section(v4, "both", sec, sizeof(sec));
+	ok(strstr(sec, "10.2.0.0/16") && strstr(sec, "Endpoint = 192.0.2.3:51820\n"),
+	   "the IPv4-only site reaches the relay over IPv4 and routes the other LAN there");
+	peer_section(fixture_render(&f, "v6", 1), "both", sec, sizeof(sec));
+	ok(strstr(sec, "10.1.0.0/16") && strstr(sec, "Endpoint = [2001:db8::3]:51820\n"),
+	   "the IPv6-only site reaches it over IPv6");
+	ok(strstr(fixture_render(&f, "both", 2), "ip_forward=1") != NULL, "the relay forwards");
+	fixture_free(&f, 0);
+}
+
 struct bad_case {
 	const char *name, *yaml;
 	unsigned int line, col;
@@ -314,6 +337,7 @@ int main(void)
 	test_stable();
 	test_removed_and_new();
 	test_nat();
+	test_family_relay();
 	test_errors();
 	test_all_errors_at_once();
 	return tap_done();
