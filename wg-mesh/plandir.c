@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sodium.h>
 #include "textbuf.h"
 #include "outfile.h"
+#include "qr.h"
 #include "render.h"
 #include "plandir.h"
 
@@ -52,35 +54,73 @@ static int push_pending(struct pending_list *pl, char *tmp, char *path)
 	return 0;
 }
 
-/* Writes a changed config to a temporary file beside its place; unchanged ones stay. */
-static int write_node(const char *dir, const char *iface, const char *name, const struct textbuf *b,
-		      struct plandir_summary *sum, struct pending_list *pl)
+/* Writes a changed file to a temporary file beside its place; unchanged ones stay. */
+static int write_file(const char *dir, const char *iface, const char *name, const char *ext,
+		      const void *data, size_t len, bool *changed, struct pending_list *pl)
 {
 	char *path, *tmp = NULL;
 	int ret;
 
-	if (b->failed || asprintf(&path, "%s/%s/%s.conf", dir, name, iface) < 0)
+	if (asprintf(&path, "%s/%s/%s.%s", dir, name, iface, ext) < 0)
 		return -ENOMEM;
 	*strrchr(path, '/') = '\0';
 	ret = outfile_mkdirs(path);
 	path[strlen(path)] = '/';
-	if (!ret && outfile_has_content(path, b->p, b->len)) {
-		sum->unchanged++;
+	*changed = !ret && !outfile_has_content(path, data, len);
+	if (!ret && !*changed) {
 		free(path);
 		return 0;
 	}
 	if (!ret)
-		ret = outfile_write_temp(path, b->p, b->len, &tmp);
-	if (!ret) {
-		note(access(path, F_OK) ? &sum->added : &sum->changed, name);
-		ret = push_pending(pl, tmp, path);
-		if (!ret)
-			return 0;
+		ret = outfile_write_temp(path, data, len, &tmp);
+	if (!ret && !(ret = push_pending(pl, tmp, path)))
+		return 0;
+	if (tmp)
 		unlink(tmp);
-		free(tmp);
-	}
+	free(tmp);
 	fprintf(stderr, "Unable to write %s: %s\n", path, strerror(-ret));
 	free(path);
+	return ret;
+}
+
+static int write_conf(const char *dir, const char *iface, const char *name, const struct textbuf *b,
+		      struct plandir_summary *sum, struct pending_list *pl)
+{
+	bool changed, existed;
+	char *path;
+	int ret;
+
+	if (b->failed || asprintf(&path, "%s/%s/%s.conf", dir, name, iface) < 0)
+		return -ENOMEM;
+	existed = !access(path, F_OK);
+	free(path);
+	ret = write_file(dir, iface, name, "conf", b->p, b->len, &changed, pl);
+	if (!ret && !changed)
+		sum->unchanged++;
+	else if (!ret)
+		note(existed ? &sum->changed : &sum->added, name);
+	return ret;
+}
+
+/* A client's config as a QR code image beside it, for the mobile apps. */
+static int write_qr(const char *dir, const char *iface, const char *name, const struct textbuf *b,
+		    struct pending_list *pl)
+{
+	unsigned char *png;
+	size_t len;
+	bool changed;
+	int ret = qr_png_of(b->p, &png, &len);
+
+	if (ret == -EMSGSIZE) {
+		fprintf(stderr, "Note: the config of `%s' is too large for a QR code; no %s.png\n",
+			name, iface);
+		return 0;
+	}
+	if (ret)
+		return ret;
+	ret = write_file(dir, iface, name, "png", png, len, &changed, pl);
+	sodium_memzero(png, len);
+	free(png);
 	return ret;
 }
 
@@ -117,12 +157,14 @@ int plandir_write(const struct plan *p, const char *dir, struct plandir_summary 
 	for (i = 0; !ret && i < p->n_sites; ++i) {
 		textbuf_clear(&b);
 		render_site(p, i, &b, &s);
-		ret = write_node(dir, iface, p->sites[i].name, &b, sum, &pl);
+		ret = write_conf(dir, iface, p->sites[i].name, &b, sum, &pl);
 	}
 	for (i = 0; !ret && i < p->n_clients; ++i) {
 		textbuf_clear(&b);
 		render_client(p, i, &b);
-		ret = write_node(dir, iface, p->clients[i].name, &b, sum, &pl);
+		ret = write_conf(dir, iface, p->clients[i].name, &b, sum, &pl);
+		if (!ret)
+			ret = write_qr(dir, iface, p->clients[i].name, &b, &pl);
 	}
 	textbuf_free(&b);
 	render_scratch_free(&s);
@@ -135,6 +177,8 @@ static void remove_conf(const char *dir, const char *name, const char *iface)
 
 	if (asprintf(&path, "%s/%s/%s.conf", dir, name, iface) < 0)
 		return;
+	unlink(path);
+	strcpy(path + strlen(path) - 4, "png"); /* a client's QR code, if any */
 	unlink(path);
 	*strrchr(path, '/') = '\0';
 	rmdir(path); /* only if empty: never delete what wg-mesh did not write */

@@ -132,30 +132,35 @@ static void zlib_stored(struct textbuf *z, const unsigned char *raw, size_t len)
 	put_be32(z, qr_adler32(1, raw, len));
 }
 
+/* One scanline: filter type 0 (none), then the pixels at one bit each, light = 1. */
+static void put_row(struct textbuf *raw, const unsigned char *gray, unsigned int width)
+{
+	unsigned char byte = 0;
+	unsigned int x;
+
+	textbuf_add(raw, "", 1);
+	for (x = 0; x < width; ++x) {
+		byte |= (gray[x] >= 0x80) << (7 - x % 8);
+		if (x % 8 == 7 || x == width - 1) {
+			textbuf_add(raw, &byte, 1);
+			byte = 0;
+		}
+	}
+}
+
 int qr_png_encode(unsigned char **out, size_t *out_len, const unsigned char *gray,
 		  unsigned int width, unsigned int height)
 {
 	static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-	size_t row = (size_t)width + 1, y;
+	size_t row = ((size_t)width + 7) / 8 + 1, y;
 	struct textbuf png = {0}, z = {0}, raw = {0};
-	unsigned char ihdr[13] = {width >> 24,
-				  width >> 16,
-				  width >> 8,
-				  width,
-				  height >> 24,
-				  height >> 16,
-				  height >> 8,
-				  height,
-				  8,
-				  0,
-				  0,
-				  0,
-				  0};
+	/* width, height, bit depth 1, colour type 0 (greyscale), deflate, no filter, no interlace
+	 */
+	unsigned char ihdr[13] = {width >> 24,	width >> 16, width >> 8, width, height >> 24,
+				  height >> 16, height >> 8, height,	 1};
 
-	for (y = 0; y < height; ++y) {
-		textbuf_add(&raw, "", 1); /* filter type 0: none */
-		textbuf_add(&raw, gray + y * width, width);
-	}
+	for (y = 0; y < height; ++y)
+		put_row(&raw, gray + (size_t)y * width, width);
 	zlib_stored(&z, (unsigned char *)raw.p, row * height);
 	textbuf_add(&png, sig, sizeof(sig));
 	put_chunk(&png, "IHDR", ihdr, sizeof(ihdr));
@@ -172,10 +177,9 @@ int qr_png_encode(unsigned char **out, size_t *out_len, const unsigned char *gra
 	return 0;
 }
 
-int qr_write_png(const char *text, const char *path)
+int qr_png_of(const char *text, unsigned char **png, size_t *png_len)
 {
-	unsigned char *gray, *png = NULL;
-	size_t png_len = 0;
+	unsigned char *gray;
 	unsigned int size, x, y;
 	QRcode *qr;
 	int modules, ret = encode(&qr, &modules, text);
@@ -192,15 +196,24 @@ int qr_write_png(const char *text, const char *path)
 		for (x = 0; x < size; ++x)
 			gray[y * size + x] =
 			    dark(qr, x / QR_PNG_SCALE, y / QR_PNG_SCALE) ? 0x00 : 0xff;
-	ret = qr_png_encode(&png, &png_len, gray, size, size);
-	if (!ret)
-		ret = outfile_write_atomic(path, png, png_len);
+	ret = qr_png_encode(png, png_len, gray, size, size);
 	sodium_memzero(gray, (size_t)size * size);
 	free(gray);
-	if (png)
-		sodium_memzero(png, png_len);
-	free(png);
 	release(qr);
+	return ret;
+}
+
+int qr_write_png(const char *text, const char *path)
+{
+	unsigned char *png;
+	size_t len;
+	int ret = qr_png_of(text, &png, &len);
+
+	if (ret)
+		return ret;
+	ret = outfile_write_atomic(path, png, len);
+	sodium_memzero(png, len);
+	free(png);
 	return ret;
 }
 

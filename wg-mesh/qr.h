@@ -17,7 +17,10 @@ int qr_print_terminal(const char *text, FILE *out) __attribute__((warn_unused_re
 int qr_write_png(const char *text, const char *path) __attribute__((warn_unused_result));
 int qr_write_svg(const char *text, const char *path) __attribute__((warn_unused_result));
 
-/* The PNG encoder on its own: an 8-bit greyscale image, rows top to bottom. */
+/* The PNG image of text's QR code, malloc'd (the caller wipes and frees it). */
+int qr_png_of(const char *text, unsigned char **png, size_t *png_len)
+    __attribute__((warn_unused_result));
+/* The PNG encoder on its own: greyscale in, 1-bit black and white out, rows top to bottom. */
 int qr_png_encode(unsigned char **out, size_t *out_len, const unsigned char *gray,
 		  unsigned int width, unsigned int height) __attribute__((warn_unused_result));
 /* As zlib's crc32() and adler32() with a zero/one start. */

@@ -46,6 +46,15 @@ is "$(stat -c %a "$dir/phone.png")" 600 "the PNG holds a private key: mode 0600"
 got=$(zbarimg -q --raw "$dir/phone.png" 2>/dev/null)
 is "$got" "$want" "PNG decodes to exactly the client's config"
 
+got=$(zbarimg -q --raw "$dir/out/phone/wg0.png" 2>/dev/null)
+is "$got" "$want" "plan's own out/phone/wg0.png decodes to the config"
+is "$(stat -c %a "$dir/out/phone/wg0.png")" 600 "and is mode 0600"
+sed -i '/^clients:/,$d' "$dir/sites.yaml"
+check "plan without the phone" "$OUR_MESH" plan "$dir/sites.yaml" -o "$dir/out"
+ok $([ ! -e "$dir/out/phone" ] && echo 0 || echo 1) "a removed client's config, QR code and directory are gone"
+cp "$here/../../examples/sites.yaml" "$dir/sites.yaml"
+check "plan with the phone back (a new phone: new keys)" "$OUR_MESH" plan "$dir/sites.yaml" -o "$dir/out"
+
 check "qr --svg" "$OUR_MESH" qr "$dir/sites.yaml" phone --svg "$dir/phone.svg"
 grep -q '<path fill="#000000" d="M' "$dir/phone.svg"
 ok $? "SVG draws the modules as one path"

@@ -30,25 +30,28 @@ static unsigned long be32(const unsigned char *p)
 static void test_png(void)
 {
 	static unsigned char gray[300 * 300];
+	/* Stripes 7 pixels wide: 7 dark, 7 light, ... on every row. */
 	unsigned char *png;
 	size_t len, i;
 	unsigned long idat_len;
 
 	for (i = 0; i < sizeof(gray); ++i)
-		gray[i] = (i / 7) & 1 ? 0xff : 0;
+		gray[i] = ((i % 300) / 7) & 1 ? 0xff : 0;
 	if (!ok(!qr_png_encode(&png, &len, gray, 300, 300), "PNG encoded"))
 		return;
 	ok(!memcmp(png, "\x89PNG\r\n\x1a\n", 8), "PNG signature");
 	ok(!memcmp(png + 12, "IHDR", 4) && be32(png + 16) == 300 && be32(png + 20) == 300 &&
-	       png[24] == 8 && png[25] == 0,
-	   "IHDR: 300x300, 8-bit greyscale");
+	       png[24] == 1 && png[25] == 0,
+	   "IHDR: 300x300, 1-bit greyscale");
 	is_int(be32(png + 29), qr_crc32(0, png + 12, 17), "IHDR CRC");
 	idat_len = be32(png + 33);
 	ok(!memcmp(png + 37, "IDAT", 4), "IDAT follows");
-	/* 300 rows of 301 bytes = 90300: two stored blocks, 2 + 2*5 + 90300 + 4. */
-	is_int(idat_len, 2 + 2 * 5 + 90300 + 4, "IDAT: zlib header, two stored blocks, Adler-32");
-	is_int(png[41 + 2], 0, "first block is not final");
-	is_int(png[41 + 2 + 5 + 65535], 1, "second block is final");
+	/* 300 rows of 1 + 38 bytes = 11700: one stored block, 2 + 5 + 11700 + 4. */
+	is_int(idat_len, 2 + 5 + 11700 + 4, "IDAT: zlib header, one stored block, Adler-32");
+	is_int(png[41 + 2], 1, "the only block is final");
+	is_int(png[41 + 2 + 5], 0, "rows start with filter type 0");
+	is_int(png[41 + 2 + 5 + 1], 0x01, "pixels 0-6 dark, 7 light: 0000 0001");
+	is_int(png[41 + 2 + 5 + 2], 0xfc, "then 8-13 light, 14-15 dark: 1111 1100");
 	ok(!memcmp(png + len - 8, "IEND\xae\x42\x60\x82", 8), "IEND last");
 	is_int(len, 8 + 25 + 12 + idat_len + 12, "no stray bytes");
 	free(png);
