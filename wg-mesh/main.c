@@ -171,28 +171,26 @@ static void print_keys_summary(const struct mesh *x)
 static int cmd_plan(struct mesh *x, const struct opts *o)
 {
 	struct plandir_summary sum = {0};
+	char *old_iface = x->ks.interface;
 	int ret;
 
 	(void)o;
-	free(x->ks.interface);
 	x->ks.interface = strdup(x->m->interface);
 	/* Keys first: a config must never name a key the keystore lost. */
-	ret = keystore_save(&x->ks, x->keys_path);
-	if (ret) {
-		fprintf(stderr, "Unable to write %s: %s\n", x->keys_path, strerror(-ret));
-		return 1;
-	}
-	ret = outfile_mkdirs(x->out_dir);
+	ret = x->ks.interface ? keystore_save(&x->ks, x->keys_path) : -ENOMEM;
 	if (ret)
+		fprintf(stderr, "Unable to write %s: %s\n", x->keys_path, strerror(-ret));
+	else if ((ret = outfile_mkdirs(x->out_dir)))
 		fprintf(stderr, "Unable to create %s: %s\n", x->out_dir, strerror(-ret));
 	else
 		ret = plandir_write(&x->p, x->out_dir, &sum);
 	if (!ret) {
-		plandir_remove_stale(&x->p, x->out_dir, &sum);
+		plandir_remove_stale(&x->p, x->out_dir, old_iface, &sum);
 		plandir_print_summary(&x->p, &sum, stdout);
 		print_keys_summary(x);
 	}
 	plandir_summary_free(&sum);
+	free(old_iface);
 	return ret ? 1 : 0;
 }
 

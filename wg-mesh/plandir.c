@@ -185,21 +185,23 @@ static void remove_conf(const char *dir, const char *name, const char *iface)
 	free(path);
 }
 
-void plandir_remove_stale(const struct plan *p, const char *dir, struct plandir_summary *sum)
+void plandir_remove_stale(const struct plan *p, const char *dir, const char *old_iface,
+			  struct plandir_summary *sum)
 {
-	const struct keystore *ks = p->ks;
-	const char *old = ks->interface;
+	struct keystore *ks = p->ks;
 	size_t i;
 
 	for (i = 0; i < ks->n; ++i) {
 		const struct keystore_entry *e = &ks->entries[i];
+		/* A site that became a client (or back) keeps its directory. */
+		const struct keystore_entry *twin = keystore_find(ks, e->name, !e->is_client);
 
-		if (!e->used) {
+		if (!e->used && !(twin && twin->used)) {
 			remove_conf(dir, e->name, p->m->interface);
 			note(&sum->removed, e->name);
 		}
-		if (old && strcmp(old, p->m->interface))
-			remove_conf(dir, e->name, old);
+		if (old_iface && strcmp(old_iface, p->m->interface))
+			remove_conf(dir, e->name, old_iface);
 	}
 }
 

@@ -23,8 +23,12 @@ struct plandir_summary {
 /* Writes every config; 0 or -errno (with "Unable to write PATH" printed). */
 int plandir_write(const struct plan *p, const char *dir, struct plandir_summary *sum)
     __attribute__((warn_unused_result));
-/* Deletes the configs of keystore entries the plan no longer uses, and old-interface files. */
-void plandir_remove_stale(const struct plan *p, const char *dir, struct plandir_summary *sum);
+/*
+ * Deletes the files of names the plan no longer has, and those written under
+ * the interface name of the last plan (old_iface, may be NULL) when it changed.
+ */
+void plandir_remove_stale(const struct plan *p, const char *dir, const char *old_iface,
+			  struct plandir_summary *sum);
 void plandir_print_summary(const struct plan *p, const struct plandir_summary *sum, FILE *out);
 void plandir_summary_free(struct plandir_summary *sum);
 

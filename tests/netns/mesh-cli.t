@@ -46,6 +46,10 @@ ok $? "lima's key is gone from the keystore"
 ! grep -q "# lima" "$dir/out/tokyo/wg0.conf"
 ok $? "and from tokyo's peers"
 
+sed -i 's/^  interface: wg0/  interface: mshm0/' "$dir/sites.yaml"
+check "plan with another interface name" "$M" plan "$dir/sites.yaml"
+is "$(cd "$dir/out" && ls tokyo phone | tr '\n' ' ')" "phone: mshm0.conf mshm0.png  tokyo: mshm0.conf " \
+	"the old interface's files are gone"
 printf 'mesh:\n  tunnel: [10.0.0.0/24]\n  color: red\nsites:\n  a: {endpoint: "x y"}\n  b: {networks: [10.0.0.0/16]}\nclients:\n  p: {via: nowhere}\n' >"$dir/bad.yaml"
 "$M" plan "$dir/bad.yaml" -o "$dir/badout" >"$dir/bad.out" 2>&1
 is $? 1 "bad input: exit 1"
