@@ -50,10 +50,11 @@ static bool grow(void *arrp, size_t n, size_t size)
 
 static bool is_null(const yaml_node_t *n)
 {
-	const char *s = (const char *)n->data.scalar.value;
+	const char *s;
 
 	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return false;
+	s = (const char *)n->data.scalar.value;
 	return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
 	       !strcmp(s, "NULL");
 }
@@ -547,7 +548,7 @@ static const struct key_handler mesh_keys[] = {
 static void walk_named(struct ctx *c, yaml_node_t *v, const char *what,
 		       void (*fn)(struct ctx *, yaml_node_t *, yaml_node_t *))
 {
-	yaml_node_pair_t *pair, *first = v->data.mapping.pairs.start;
+	yaml_node_pair_t *pair, *first;
 
 	if (v->type != YAML_MAPPING_NODE) {
 		if (!is_null(v))
@@ -555,6 +556,7 @@ static void walk_named(struct ctx *c, yaml_node_t *v, const char *what,
 				 "expected a mapping of %s names to their settings", what);
 		return;
 	}
+	first = v->data.mapping.pairs.start;
 	for (pair = first; pair < v->data.mapping.pairs.top; ++pair) {
 		yaml_node_t *k = node_at(c, pair->key);
 		const char *name = scalar_of(c, k, "a name");
