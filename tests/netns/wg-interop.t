@@ -20,10 +20,17 @@ W=$(mktemp -d /tmp/wgt-XXXXXX)
 export W
 at_exit rm -rf "$W"
 
-A=${T}a # driven by ours
-B=${T}b # driven by the reference
+A=${T}a # wireguard-go driven by ours
+B=${T}b # wireguard-go driven by the reference
+C=${T}c # our wg-engine driven by ours, when it is built
 ns_add "${T}na" && ns_add "${T}nb" || skip_all "cannot create namespaces"
 go_start "${T}na" "$A" && go_start "${T}nb" "$B" || skip_all "wireguard-go did not start"
+if [ -x "$OUR_ENGINE" ]; then
+	ns_add "${T}nc" && REF_GO=$OUR_ENGINE go_start "${T}nc" "$C"
+	ok $? "wg-engine starts"
+else
+	C=
+fi
 
 umask 077
 key() { "$REF_WG" genkey; }
@@ -47,6 +54,13 @@ step() {
 		"$name: both devices end in the same state"
 	is "$(ours show "$A" dump | tail -n +2 | sort)" "$(ref show "$B" dump | tail -n +2 | sort)" \
 		"$name: live dumps agree"
+	if [ -n "$C" ]; then
+		local c=("${@//@IF@/$C}")
+		ours "${c[@]}" >"$W/step.eng" 2>&1
+		is "$? $(cat "$W/step.eng")" "$rr $(cat "$W/step.ref")" "$name: wg-engine answers the same"
+		is "$(ref showconf "$C" | sort_blocks)" "$(ref showconf "$B" | sort_blocks)" \
+			"$name: wg-engine ends in the state wireguard-go does"
+	fi
 	views_snapshot "$W/views" "$A" "$B"
 	views_check "$W/views" "$name"
 }
@@ -128,5 +142,14 @@ step "syncconf without peers removes them all" syncconf @IF@ "$W/c4.conf"
 step "setconf again" setconf @IF@ "$W/c1.conf"
 printf '[Interface]\nPrivateKey = %s\nListenPort = 51830\n' "$PRIV" >"$W/c5.conf"
 step "setconf without peers" setconf @IF@ "$W/c5.conf"
+
+# Beyond wireguard-tools: the engine removes single allowed IPs (-prefix).
+if [ -n "$C" ]; then
+	check "wg-engine: setconf" ours setconf "$C" "$W/c1.conf"
+	check "wg-engine: set allowed-ips -prefix,+prefix" ours set "$C" peer "$P1" \
+		allowed-ips -10.1.0.0/16,+10.7.0.0/16
+	is "$(ours show "$C" allowed-ips | grep "^$P1" | cut -f2 | tr ' ' '\n' | sort | xargs)" \
+		"10.7.0.0/16 fd00:1::/64" "wg-engine: only the named prefixes changed"
+fi
 
 done_testing
