@@ -4,6 +4,7 @@
  * indexes, behind one reader-writer lock. Indexes are random so that they
  * reveal nothing about how many sessions we hold.
  */
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -70,6 +71,7 @@ static void unlink_entry(struct index_table *t, struct index_entry *e)
 {
 	struct index_entry **pp;
 
+	assert(pthread_rwlock_trywrlock(&t->lock) != 0);
 	for (pp = bucket(t, e->index); *pp; pp = &(*pp)->next) {
 		if (*pp == e) {
 			*pp = e->next;

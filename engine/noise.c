@@ -4,6 +4,7 @@
  * Each step carries the paper's token as a marker (e, es, s, ss, {t}, ee, se,
  * psk, {}). Temporary keys live on the stack and are wiped at one exit label.
  */
+#include <assert.h>
 #include <endian.h>
 #include <errno.h>
 #include <stddef.h>
@@ -16,6 +17,9 @@
 #include "noise.h"
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
+
+/* Debug checks behind the "Caller holds" comments: a trylock on a held lock fails. */
+#define assert_held(rwlock) assert(pthread_rwlock_trywrlock(rwlock) != 0)
 
 static const char construction[] = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s";
 static const char identifier[] = "WireGuard v1 zx2c4 Jason@zx2c4.com";
@@ -143,6 +147,7 @@ static bool ephemeral_generate(uint8_t priv[NOISE_PUBLIC_KEY_LEN],
 /* Forgets the handshake in progress but keeps what belongs to the peer. Caller holds hs->lock. */
 static void handshake_zero(struct noise_handshake *hs)
 {
+	assert_held(&hs->lock);
 	sodium_memzero(hs->ephemeral_private, sizeof(hs->ephemeral_private));
 	sodium_memzero(hs->remote_ephemeral, sizeof(hs->remote_ephemeral));
 	sodium_memzero(hs->hash, sizeof(hs->hash));
@@ -268,6 +273,7 @@ static int initiation_tokens(struct noise_remote *remote, struct message_handsha
 	uint8_t key[NOISE_SYMMETRIC_KEY_LEN], ts[NOISE_TIMESTAMP_LEN];
 	int ret = -EINVAL;
 
+	assert_held(&hs->lock);
 	/* es */
 	if (!mix_dh(ck, key, hs->ephemeral_private, hs->remote_static))
 		goto out;
@@ -294,8 +300,10 @@ static int handshake_created(struct noise_local *local, struct noise_handshake *
 			     const uint8_t ck[NOISE_HASH_LEN], const uint8_t h[NOISE_HASH_LEN],
 			     enum noise_handshake_state state)
 {
-	int ret = local->index.insert(local->index.ctx, &hs->entry);
+	int ret;
 
+	assert_held(&hs->lock);
+	ret = local->index.insert(local->index.ctx, &hs->entry);
 	if (ret)
 		return ret;
 	memcpy(hs->hash, h, NOISE_HASH_LEN);
@@ -391,6 +399,7 @@ static int initiation_identify(struct noise_local *local,
 {
 	uint8_t s[NOISE_PUBLIC_KEY_LEN];
 
+	assert_held(&local->lock);
 	handshake_start(ck, h, local->static_public);
 	/* e */
 	message_ephemeral(msg->unencrypted_ephemeral, ck, h);
@@ -459,6 +468,7 @@ static int response_tokens(struct noise_handshake *hs, struct message_handshake_
 	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
 	int ret = -EINVAL;
 
+	assert_held(&hs->lock);
 	/* e */
 	if (!ephemeral_generate(hs->ephemeral_private, msg->unencrypted_ephemeral))
 		goto out;
@@ -531,6 +541,7 @@ static bool response_load(struct noise_handshake *hs, struct response_ctx *c)
 static bool response_verify(struct noise_local *local, const struct message_handshake_response *msg,
 			    struct response_ctx *c)
 {
+	assert_held(&local->lock);
 	/* e */
 	message_ephemeral(msg->unencrypted_ephemeral, c->ck, c->h);
 	/* ee */
@@ -620,6 +631,7 @@ static void add_new_keypair(struct noise_remote *remote, struct noise_keypair *k
 	struct noise_keypair *old_prev = remote->previous, *old_cur = remote->current;
 	struct noise_keypair *old_next = remote->next;
 
+	assert(pthread_mutex_trylock(&remote->keypairs_lock) != 0);
 	if (kp->is_initiator) {
 		/*
 		 * The response confirmed our keys, so they are usable now. A next

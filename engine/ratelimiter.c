@@ -5,6 +5,7 @@
  * nanoseconds of credit, in a hashtable keyed with a random SipHash key so
  * that senders cannot aim at one chain. Entries come from a fixed pool.
  */
+#include <assert.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -104,6 +105,7 @@ static void gc_locked(struct ratelimiter *rl, uint64_t now)
 	struct rl_entry **pp, *e;
 	unsigned int i;
 
+	assert(pthread_mutex_trylock(&rl->lock) != 0);
 	for (i = 0; i <= rl->mask; ++i) {
 		for (pp = &rl->buckets[i]; (e = *pp);) {
 			if (now - e->last_time <= NSEC_PER_SEC) {
@@ -139,12 +141,14 @@ static bool spend(struct rl_entry *e, uint64_t now)
 	return true;
 }
 
-/* A new bucket for key, full but for this packet; NULL when the table is full. */
+/* A new bucket for key, full but for this packet; NULL when the table is full. Caller holds
+ * rl->lock. */
 static struct rl_entry *entry_new(struct ratelimiter *rl, struct rl_entry **b, const uint8_t key[9],
 				  uint64_t now)
 {
 	struct rl_entry *e = rl->free_list;
 
+	assert(pthread_mutex_trylock(&rl->lock) != 0);
 	if (!e)
 		return NULL;
 	rl->free_list = e->next;
