@@ -234,6 +234,26 @@ static void test_family_relay(void)
 	fixture_free(&f, 0);
 }
 
+static void test_names_and_explicit_client(void)
+{
+	static const char yaml[] =
+	    "mesh: {tunnel: [10.9.0.0/24, 'fd09::/64'], port: 4000}\nsites:\n"
+	    "  v6: {endpoint: '2001:db8::6'}\n"
+	    "  named: {endpoint: vpn.example.com}\n"
+	    "clients:\n  pad: {via: named, address: 10.9.0.200}\n";
+	const char *pad;
+
+	is_int(fixture_plan(&f, yaml, 0), 0, "host name endpoints: planned");
+	is_int(f.d.count, 0, "no errors: a host name suits every address family");
+	peer_section(fixture_render(&f, "v6", 0), "named", sec, sizeof(sec));
+	ok(strstr(sec, "Endpoint = vpn.example.com:4000\n") != NULL,
+	   "the IPv6-only site dials the name, on the mesh port");
+	pad = fixture_render(&f, "pad", 1);
+	ok(strstr(pad, "Address = 10.9.0.200/24, fd09::3/64\n") != NULL,
+	   "a client's explicit address, and the next free one of the other pool");
+	fixture_free(&f, 0);
+}
+
 struct bad_case {
 	const char *name, *yaml;
 	unsigned int line, col;
@@ -338,6 +358,7 @@ int main(void)
 	test_removed_and_new();
 	test_nat();
 	test_family_relay();
+	test_names_and_explicit_client();
 	test_errors();
 	test_all_errors_at_once();
 	return tap_done();
