@@ -114,17 +114,20 @@ static void put_interface(const struct plan *p, const struct plan_node *n, struc
 
 /*
  * What a router needs: forwarding on (the previous setting saved and put back
- * on down, so a host that already forwarded keeps doing so), and ACCEPT rules
- * for the tunnel in case the FORWARD chain's policy is DROP.
+ * on down, so a host that already forwarded keeps doing so), ACCEPT rules for
+ * the tunnel in case the FORWARD chain's policy is DROP, and TCP MSS clamped
+ * to the tunnel's MTU, since ICMP "too big" is often filtered on the way.
  */
+#define MSS_CLAMP "-o %i -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu"
+
 static const char *const forward_up[] = {
     "sysctl -n net.ipv4.ip_forward > /run/wg-mesh-%i.ipv4 && sysctl -qw net.ipv4.ip_forward=1",
     "sysctl -n net.ipv6.conf.all.forwarding > /run/wg-mesh-%i.ipv6 && sysctl -qw "
     "net.ipv6.conf.all.forwarding=1",
     "! command -v iptables >/dev/null || { iptables -I FORWARD -i %i -j ACCEPT && iptables -I "
-    "FORWARD -o %i -j ACCEPT; }",
+    "FORWARD -o %i -j ACCEPT && iptables -t mangle -A FORWARD " MSS_CLAMP "; }",
     "! command -v ip6tables >/dev/null || { ip6tables -I FORWARD -i %i -j ACCEPT && ip6tables "
-    "-I FORWARD -o %i -j ACCEPT; }",
+    "-I FORWARD -o %i -j ACCEPT && ip6tables -t mangle -A FORWARD " MSS_CLAMP "; }",
 };
 
 static const char *const forward_down[] = {
@@ -133,9 +136,9 @@ static const char *const forward_down[] = {
     "[ ! -f /run/wg-mesh-%i.ipv6 ] || { sysctl -qw net.ipv6.conf.all.forwarding=$(cat "
     "/run/wg-mesh-%i.ipv6); rm -f /run/wg-mesh-%i.ipv6; }",
     "! command -v iptables >/dev/null || { iptables -D FORWARD -i %i -j ACCEPT; iptables -D "
-    "FORWARD -o %i -j ACCEPT; } || true",
+    "FORWARD -o %i -j ACCEPT; iptables -t mangle -D FORWARD " MSS_CLAMP "; } || true",
     "! command -v ip6tables >/dev/null || { ip6tables -D FORWARD -i %i -j ACCEPT; ip6tables -D "
-    "FORWARD -o %i -j ACCEPT; } || true",
+    "FORWARD -o %i -j ACCEPT; ip6tables -t mangle -D FORWARD " MSS_CLAMP "; } || true",
 };
 
 /* Clients with `route: all' reach the Internet through this site: masquerade them. */

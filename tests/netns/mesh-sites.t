@@ -25,6 +25,7 @@ sites=(tokyo paris osaka lima)
 for k in 1 2 3 4; do
 	check "wg-quick up ${sites[$((k - 1))]}" topo_up "$TOPO_TMP/out" "${sites[$((k - 1))]}" "$k"
 done
+is "$(ip netns exec msh1s1 iptables -t mangle -S FORWARD | grep -c 'o msh1wg1 .*TCPMSS')" 1 "PostUp clamps the TCP MSS"
 check "forwarding enabled by PostUp" test "$(ip netns exec msh1s3 sysctl -n net.ipv6.conf.all.forwarding)" = 1
 for from in 1 2 3 4; do
 	for to in 1 2 3 4; do
@@ -49,4 +50,6 @@ endpoint=$(ip netns exec msh1s1 wg show msh1wg1 endpoints | grep -c '\[2001:db8:
 is "$endpoint" 2 "tokyo talks to the IPv6-only sites over IPv6"
 check "wg-quick down tokyo restores forwarding" bash -c \
 	"ip netns exec msh1s1 env WG_QUICK_USERSPACE_IMPLEMENTATION=$MESH_USERSPACE $MESH_WG_QUICK down $TOPO_TMP/msh1wg1.conf && test \$(ip netns exec msh1s1 sysctl -n net.ipv4.ip_forward) = 0"
+is "$(ip netns exec msh1s1 iptables -S FORWARD | grep -c msh1wg1; ip netns exec msh1s1 iptables -t mangle -S FORWARD | grep -c msh1wg1)" $'0\n0' \
+	"PostDown removes the firewall rules it added"
 done_testing
