@@ -3,6 +3,7 @@
  * BLAKE2s-256 after RFC 7693: the compression function of section 3.2 and
  * the keyed/unkeyed hashing of section 3.3, written for clarity over speed.
  */
+#include <assert.h>
 #include <string.h>
 #include <sodium.h>
 #include "blake2s.h"
@@ -96,6 +97,8 @@ static void increment_counter(struct blake2s_state *state, uint32_t inc)
 
 void blake2s_init_key(struct blake2s_state *state, size_t outlen, const void *key, size_t keylen)
 {
+	/* RFC 7693 allows 1..32-byte digests and keys of at most 32 bytes. */
+	assert(outlen >= 1 && outlen <= BLAKE2S_HASH_SIZE && keylen <= BLAKE2S_KEY_SIZE);
 	memset(state, 0, sizeof(*state));
 	memcpy(state->h, blake2s_iv, sizeof(state->h));
 	/* Parameter block word 0: digest length, key length, fanout 1, depth 1. */
