@@ -57,8 +57,10 @@ static void print_peer(const struct wgpeer *peer)
 	}
 	print_allowedips(peer);
 	if (endpoint_is_set(&peer->endpoint)) {
+		/* An address getnameinfo() cannot print is left out, as wg does. */
 		endpoint_print(buf, sizeof(buf), &peer->endpoint);
-		printf("Endpoint = %s\n", buf);
+		if (strcmp(buf, "(none)"))
+			printf("Endpoint = %s\n", buf);
 	}
 	if (peer->persistent_keepalive_interval)
 		printf("PersistentKeepalive = %u\n", peer->persistent_keepalive_interval);

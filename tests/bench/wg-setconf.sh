@@ -74,8 +74,8 @@ if [ "${INSTR:-1}" != 0 ] && command -v valgrind >/dev/null; then
 	for who in ours ref; do
 		bin=$OURS
 		[ "$who" == ref ] && bin=$REF
-		echo "$(instr "$bin" setconf "$IF" "$W/peers.conf")" >"$W/isetconf.$who"
-		echo "$(instr "$bin" show "$IF" dump)" >"$W/idump.$who"
+		instr "$bin" setconf "$IF" "$W/peers.conf" >"$W/isetconf.$who"
+		instr "$bin" show "$IF" dump >"$W/idump.$who"
 	done
 fi
 
