@@ -6,11 +6,14 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
 #include "key.h"
 #include "textbuf.h"
 #include "diag.h"
@@ -44,6 +47,7 @@ struct mesh {
 	struct sites_mesh *m;
 	struct keystore ks;
 	struct plan p;
+	int lock_fd; /* the keystore's directory, flock'ed while we read and write it */
 };
 
 struct command {
@@ -130,12 +134,28 @@ static void rotate_keys(struct mesh *x, const struct opts *o)
 }
 
 /* Reads sites.yaml and the keystore and plans; 0, 1 (input errors, printed) or -errno. */
-static int load(struct mesh *x, const struct opts *o)
+/*
+ * Two `wg-mesh plan' runs at once would each add keys the other never saw:
+ * plan holds an exclusive lock on the keystore's directory, the others a
+ * shared one. A directory we cannot open (not there yet) needs no lock.
+ */
+static void lock_keystore(struct mesh *x, bool exclusive)
+{
+	char *copy = strdup(x->keys_path);
+
+	x->lock_fd = copy ? open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	free(copy);
+	if (x->lock_fd >= 0 && flock(x->lock_fd, exclusive ? LOCK_EX : LOCK_SH) < 0)
+		fprintf(stderr, "Note: unable to lock the keystore: %s\n", strerror(errno));
+}
+
+static int load(struct mesh *x, const struct opts *o, bool exclusive)
 {
 	int ret = default_paths(x, o);
 
 	if (ret)
 		return ret;
+	lock_keystore(x, exclusive);
 	x->m = sites_load(x->yaml, &x->d);
 	if (!x->m) {
 		fprintf(stderr, "Unable to read %s: %s\n", x->yaml, strerror(errno));
@@ -348,6 +368,8 @@ static bool options_fit(const struct command *cmd, const struct opts *o)
 
 static void mesh_free(struct mesh *x)
 {
+	if (x->lock_fd >= 0)
+		close(x->lock_fd);
 	plan_free(&x->p);
 	keystore_free(&x->ks);
 	sites_free(x->m);
@@ -359,7 +381,7 @@ static void mesh_free(struct mesh *x)
 int main(int argc, char *argv[])
 {
 	struct opts o = {0};
-	struct mesh x = {0};
+	struct mesh x = {.lock_fd = -1};
 	const struct command *cmd;
 	int ret = parse_opts(&o, argc, argv);
 
@@ -380,7 +402,7 @@ int main(int argc, char *argv[])
 	diag_init(&x.d, x.yaml);
 	o.argv += 2;
 	o.argc -= 2;
-	ret = load(&x, &o);
+	ret = load(&x, &o, cmd->fn == cmd_plan);
 	if (ret < 0)
 		fprintf(stderr, "Unable to plan %s: %s\n", x.yaml, strerror(-ret));
 	else if (!ret)
