@@ -112,4 +112,57 @@ printf '[Interface]\n' >"$DIR/bad name.conf"
 is "$("$OUR_QUICK" strip "$DIR/bad name.conf" 2>&1)" "$("$REF_QUICK" strip "$DIR/bad name.conf" 2>&1)" "bad interface name: the script's message"
 is "$(state wqrbo)" "$base" "nothing changed by any bad input"
 
+# The kernel refuses a step: say what failed and what to do, roll back.
+refused() { # DESCRIPTION EXPECTED-TEXT COMMAND-PREFIX...
+	local d=$1 want=$2 before
+	shift 2
+	before=$(state wqrbo)
+	ip netns exec wqrbo "$@" "$OUR_QUICK" up "$DIR/wqrbk0.conf" >/dev/null 2>"$DIR/k.err"
+	ok $(($? == 0 ? 1 : 0)) "$d: up fails"
+	grep -qF "$want" "$DIR/k.err"
+	ok $? "$d: says \"$want\""
+	[ $? -eq 0 ] || sed 's/^/#   /' "$DIR/k.err"
+	grep -q '^\[#\] ip link delete dev wqrbk0' "$DIR/k.err"
+	ok $? "$d: rolls back"
+	is "$(state wqrbo)" "$before" "$d: nothing left behind"
+}
+conf wqrbk0 "$HEAD
+ListenPort = 51823
+Address = 10.41.0.2/32, fd41::2/128
+
+[Peer]
+PublicKey = $PUB
+AllowedIPs = 0.0.0.0/0
+Endpoint = 192.0.2.9:51820"
+ip netns exec wqrbo sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+refused "IPv6 disabled" "IPv6 is disabled on this system" env
+ip netns exec wqrbo sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0
+base=$(state wqrbo)
+if ip netns exec wqrbo unshare -m true 2>/dev/null; then
+	ip netns exec wqrbo sysctl -qw net.ipv4.conf.all.src_valid_mark=0
+	refused "read-only src_valid_mark (container)" "set it where the network namespace is made" \
+		unshare -m bash -c 'mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys && exec "$@"' ro
+else
+	ok 0 "# SKIP no mount namespaces"
+fi
+
+# DNS with neither resolvconf nor systemd-resolved: an error before anything.
+conf wqrbn0 "$HEAD
+Address = 10.42.0.2/32
+DNS = 10.42.0.53
+
+[Peer]
+PublicKey = $PUB
+AllowedIPs = 10.42.0.0/24"
+if [ ! -e /run/systemd/resolve/io.systemd.Resolve ]; then
+	before=$(state wqrbo)
+	PATH=/usr/sbin:/sbin ip netns exec wqrbo "$OUR_QUICK" up "$DIR/wqrbn0.conf" >/dev/null 2>"$DIR/n.err"
+	ok $(($? == 0 ? 1 : 0)) "DNS without resolvconf or resolved: up fails"
+	grep -q 'install openresolv or resolvconf, or start systemd-resolved' "$DIR/n.err"
+	ok $? "DNS without resolvconf or resolved: says what to install"
+	! grep -q '^\[#\]' "$DIR/n.err"
+	ok $? "DNS without resolvconf or resolved: runs nothing"
+	is "$(state wqrbo)" "$before" "DNS without resolvconf or resolved: changes nothing"
+fi
+
 done_testing
