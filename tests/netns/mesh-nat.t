@@ -37,6 +37,22 @@ for from in 1 2 3 4 5 6; do
 		done
 	done
 done
+# The laptop (route: all via tokyo) on the WAN: the "Internet" is an address
+# of the WAN router, which has no route back to the tunnel pools, so an
+# answer proves tokyo masqueraded the laptop.
+ip -n msh2wan addr add 203.0.113.1/32 dev lo && ip -n msh2wan addr add 2001:db8:ffff::1/128 dev lo
+check "a road warrior's namespace" topo_roadwarrior
+check "wg-quick up laptop (AllowedIPs 0.0.0.0/0, ::/0)" topo_up_conf msh2c "$TOPO_TMP/out/laptop/wg0.conf" msh2wgc
+is "$(ip netns exec msh2s1 iptables -t nat -S POSTROUTING | grep -c 'MASQUERADE')" 1 "tokyo masquerades the laptop (IPv4)"
+ip -n msh2c route get 203.0.113.1 | grep -q 'dev msh2wgc'
+ok $? "the laptop's route to the Internet is the tunnel, not its own WAN"
+for fam in 4 6; do
+	dst=203.0.113.1
+	[ $fam = 6 ] && dst=2001:db8:ffff::1
+	check "laptop -> the Internet over IPv$fam, through tokyo" \
+		ip netns exec msh2c "${topo_pinger[@]}" -$fam -c 1 -W 2 $dst
+done
+check "laptop -> LAN branch (behind NAT) through tokyo" topo_ping_from msh2c 5 4
 seen=$(ip netns exec msh2s1 wg show msh2wg1 endpoints | grep -c '192\.0\.2\.2:')
 is "$seen" 2 "tokyo sees both NAT sites from the NAT router's address"
 done_testing
