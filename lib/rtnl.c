@@ -90,7 +90,8 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
 	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-		mnl_attr_for_each(attr, nlh, off) {
+		mnl_attr_for_each(attr, nlh, off)
+		{
 			if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
 			    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
 				snprintf(ctx->rt->errmsg, sizeof(ctx->rt->errmsg), "%s",
@@ -136,11 +137,11 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
  */
 static int talk(struct rtnl *rt, struct nlmsghdr *nlh, mnl_cb_t cb, void *arg)
 {
-	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_NOOP] = noop_cb,
-					 [NLMSG_ERROR] = error_cb,
-					 [NLMSG_DONE] = done_cb,
-					 [NLMSG_OVERRUN] = noop_cb };
-	struct talk_ctx ctx = { .rt = rt, .cb = cb, .arg = arg };
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = {[NLMSG_NOOP] = noop_cb,
+					[NLMSG_ERROR] = error_cb,
+					[NLMSG_DONE] = done_cb,
+					[NLMSG_OVERRUN] = noop_cb};
+	struct talk_ctx ctx = {.rt = rt, .cb = cb, .arg = arg};
 	uint32_t seq = ++rt->seq;
 	ssize_t len;
 	int ret;
@@ -215,7 +216,8 @@ static int link_mtu_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	const struct nlattr *attr;
 
-	mnl_attr_for_each(attr, nlh, sizeof(struct ifinfomsg)) {
+	mnl_attr_for_each(attr, nlh, sizeof(struct ifinfomsg))
+	{
 		if (mnl_attr_get_type(attr) == IFLA_MTU &&
 		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
 			*(uint32_t *)arg = mnl_attr_get_u32(attr);
@@ -280,11 +282,12 @@ static int addr_list_cb(const struct nlmsghdr *nlh, void *data)
 	struct addr_list_ctx *ctx = data;
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *attr, *local = NULL, *address = NULL;
-	struct rtnl_prefix p = { .family = ifa->ifa_family, .len = ifa->ifa_prefixlen };
+	struct rtnl_prefix p = {.family = ifa->ifa_family, .len = ifa->ifa_prefixlen};
 
 	if (ctx->ret || ifa->ifa_index != ctx->ifindex)
 		return MNL_CB_OK;
-	mnl_attr_for_each(attr, nlh, sizeof(*ifa)) {
+	mnl_attr_for_each(attr, nlh, sizeof(*ifa))
+	{
 		if (mnl_attr_get_type(attr) == IFA_LOCAL)
 			local = attr;
 		else if (mnl_attr_get_type(attr) == IFA_ADDRESS)
@@ -312,7 +315,7 @@ static int addr_dump(struct rtnl *rt, struct addr_list_ctx *ctx, int family)
 
 int rtnl_addr_list(struct rtnl *rt, uint32_t ifindex, int family, rtnl_addr_fn fn, void *arg)
 {
-	struct addr_list_ctx ctx = { .ifindex = ifindex, .fn = fn, .arg = arg };
+	struct addr_list_ctx ctx = {.ifindex = ifindex, .fn = fn, .arg = arg};
 	int ret = 0;
 
 	if (family == AF_UNSPEC || family == AF_INET)
@@ -334,8 +337,7 @@ static void put_table(struct nlmsghdr *nlh, uint8_t *hdr_table, uint16_t attr, u
 	mnl_attr_put_u32(nlh, attr, table);
 }
 
-int rtnl_route_add(struct rtnl *rt, const struct rtnl_prefix *dst, uint32_t ifindex,
-		   uint32_t table)
+int rtnl_route_add(struct rtnl *rt, const struct rtnl_prefix *dst, uint32_t ifindex, uint32_t table)
 {
 	char buf[512];
 	struct nlmsghdr *nlh = msg_start(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
@@ -357,7 +359,8 @@ static void route_parse_metrics(const struct nlattr *nest, struct rtnl_route *r)
 {
 	const struct nlattr *attr;
 
-	mnl_attr_for_each_nested(attr, nest) {
+	mnl_attr_for_each_nested(attr, nest)
+	{
 		if (mnl_attr_get_type(attr) == RTAX_MTU &&
 		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
 			r->mtu = mnl_attr_get_u32(attr);
@@ -382,7 +385,8 @@ static bool route_parse(const struct nlmsghdr *nlh, struct rtnl_route *r, bool c
 	r->table = rtm->rtm_table;
 	r->type = rtm->rtm_type;
 	r->protocol = rtm->rtm_protocol;
-	mnl_attr_for_each(attr, nlh, sizeof(*rtm)) {
+	mnl_attr_for_each(attr, nlh, sizeof(*rtm))
+	{
 		uint16_t type = mnl_attr_get_type(attr);
 
 		if (type == RTA_DST && mnl_attr_get_payload_len(attr) == addr_len(r->dst.family))
@@ -416,7 +420,7 @@ static int route_list_cb(const struct nlmsghdr *nlh, void *data)
 
 int rtnl_route_list(struct rtnl *rt, int family, rtnl_route_fn fn, void *arg)
 {
-	struct route_list_ctx ctx = { .fn = fn, .arg = arg };
+	struct route_list_ctx ctx = {.fn = fn, .arg = arg};
 	char buf[512];
 	struct nlmsghdr *nlh = msg_start(buf, RTM_GETROUTE, NLM_F_DUMP);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
@@ -456,7 +460,7 @@ static int match_cb(const struct rtnl_route *r, void *arg)
 
 int rtnl_route_exists_match(struct rtnl *rt, const struct rtnl_prefix *dst, uint32_t ifindex)
 {
-	struct match_ctx m = { .dst = dst, .ifindex = ifindex };
+	struct match_ctx m = {.dst = dst, .ifindex = ifindex};
 
 	return rtnl_route_list(rt, dst->family, match_cb, &m);
 }
@@ -485,7 +489,7 @@ int rtnl_route_get(struct rtnl *rt, int family, const void *addr, uint32_t *oif,
 	char buf[512];
 	struct nlmsghdr *nlh = msg_start(buf, RTM_GETROUTE, 0);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	struct rtnl_route r = { 0 };
+	struct rtnl_route r = {0};
 	int ret;
 
 	rtm->rtm_family = (uint8_t)family;
@@ -543,7 +547,8 @@ static void rule_parse(const struct nlmsghdr *nlh, struct rtnl_rule *r)
 	r->table = frh->table;
 	r->invert = !!(frh->flags & FIB_RULE_INVERT);
 	r->suppress_prefixlen = -1;
-	mnl_attr_for_each(attr, nlh, sizeof(*frh)) {
+	mnl_attr_for_each(attr, nlh, sizeof(*frh))
+	{
 		if (mnl_attr_validate(attr, MNL_TYPE_U32) != 0)
 			continue;
 		switch (mnl_attr_get_type(attr)) {
@@ -584,7 +589,7 @@ static int rule_list_cb(const struct nlmsghdr *nlh, void *data)
 
 int rtnl_rule_list(struct rtnl *rt, int family, rtnl_rule_fn fn, void *arg)
 {
-	struct rule_list_ctx ctx = { .fn = fn, .arg = arg };
+	struct rule_list_ctx ctx = {.fn = fn, .arg = arg};
 	char buf[512];
 	struct nlmsghdr *nlh = msg_start(buf, RTM_GETRULE, NLM_F_DUMP);
 	struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));

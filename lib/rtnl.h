@@ -44,7 +44,7 @@ struct rtnl_rule {
 	uint32_t table;
 	uint32_t fwmark;
 	bool has_fwmark;
-	bool invert; /* "not" */
+	bool invert;		/* "not" */
 	int suppress_prefixlen; /* -1 when none */
 };
 
@@ -60,47 +60,47 @@ const char *rtnl_errmsg(const struct rtnl *rt);
 
 /* Links. */
 int rtnl_link_add(struct rtnl *rt, const char *name, const char *kind)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 int rtnl_link_del(struct rtnl *rt, const char *name) __attribute__((warn_unused_result));
 /* Sets the MTU (0 = leave it) and brings the link up. */
 int rtnl_link_set_mtu_up(struct rtnl *rt, uint32_t ifindex, uint32_t mtu)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 int rtnl_link_get_mtu(struct rtnl *rt, uint32_t ifindex, uint32_t *mtu)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* 0 and *ifindex, or -ENODEV. */
 int rtnl_link_index(struct rtnl *rt, const char *name, uint32_t *ifindex)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* Addresses; family AF_UNSPEC lists IPv4 then IPv6, in the kernel's order. */
 int rtnl_addr_add(struct rtnl *rt, uint32_t ifindex, const struct rtnl_prefix *addr)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 int rtnl_addr_list(struct rtnl *rt, uint32_t ifindex, int family, rtnl_addr_fn fn, void *arg)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* Routes: a device route in a table (scope link, as `ip route add X dev D`). */
-int rtnl_route_add(struct rtnl *rt, const struct rtnl_prefix *dst, uint32_t ifindex,
-		   uint32_t table) __attribute__((warn_unused_result));
+int rtnl_route_add(struct rtnl *rt, const struct rtnl_prefix *dst, uint32_t ifindex, uint32_t table)
+    __attribute__((warn_unused_result));
 /* Every route of a family in every table; fn returning non-zero stops. */
 int rtnl_route_list(struct rtnl *rt, int family, rtnl_route_fn fn, void *arg)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* As `ip route show dev D match X`: 1 when a main-table route covers dst, else 0. */
 int rtnl_route_exists_match(struct rtnl *rt, const struct rtnl_prefix *dst, uint32_t ifindex)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* 1 when the table holds any route of the family, else 0. */
 int rtnl_route_table_used(struct rtnl *rt, int family, uint32_t table)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* As `ip route get ADDR`: the output device and the route's MTU (0 if none). */
-int rtnl_route_get(struct rtnl *rt, int family, const void *addr, uint32_t *oif,
-		   uint32_t *mtu) __attribute__((warn_unused_result));
+int rtnl_route_get(struct rtnl *rt, int family, const void *addr, uint32_t *oif, uint32_t *mtu)
+    __attribute__((warn_unused_result));
 
 /* Rules. */
 int rtnl_rule_add(struct rtnl *rt, const struct rtnl_rule *rule)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Deletes the rule a dump returned (matched by priority, table and selectors). */
 int rtnl_rule_del(struct rtnl *rt, const struct rtnl_rule *rule)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 int rtnl_rule_list(struct rtnl *rt, int family, rtnl_rule_fn fn, void *arg)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* Parses "ADDR[/LEN]" strictly; a bare address is /32 or /128. */
 bool rtnl_prefix_parse(struct rtnl_prefix *out, const char *s);

@@ -78,15 +78,16 @@ static int split_words(const char *value, struct quick_strv *out)
 
 static int key_address(struct conf_line *l)
 {
-	struct quick_strv words = { 0 };
+	struct quick_strv words = {0};
 	struct rtnl_prefix p;
 	size_t i;
 	int ret = split_words(l->value, &words);
 
 	for (i = 0; !ret && i < words.n; i++) {
 		if (!rtnl_prefix_parse(&p, words.v[i]))
-			ret = conf_fail(l, "Address `%s' is not an IP address with an optional /prefix",
-					words.v[i]);
+			ret = conf_fail(
+			    l, "Address `%s' is not an IP address with an optional /prefix",
+			    words.v[i]);
 		else
 			ret = quick_strv_push(&l->q->addresses, words.v[i]);
 	}
@@ -96,7 +97,7 @@ static int key_address(struct conf_line *l)
 
 static int key_dns(struct conf_line *l)
 {
-	struct quick_strv words = { 0 };
+	struct quick_strv words = {0};
 	unsigned char addr[sizeof(struct in6_addr)];
 	size_t i;
 	int ret = split_words(l->value, &words);
@@ -153,9 +154,9 @@ static bool table_in_file(const char *path, const char *name, uint32_t *id)
 
 static bool table_by_name(const char *name, uint32_t *id)
 {
-	static const char *const files[] = { "/etc/iproute2/rt_tables",
-					     "/usr/share/iproute2/rt_tables",
-					     "/usr/lib/iproute2/rt_tables" };
+	static const char *const files[] = {"/etc/iproute2/rt_tables",
+					    "/usr/share/iproute2/rt_tables",
+					    "/usr/lib/iproute2/rt_tables"};
 	size_t i;
 
 	if (!strcmp(name, "main") || !strcmp(name, "local") || !strcmp(name, "default")) {
@@ -190,8 +191,10 @@ static int key_table(struct conf_line *l)
 	if ((num_parse_u32_any(&q->table_id, l->value) || table_by_name(l->value, &q->table_id)) &&
 	    q->table_id)
 		return 0;
-	return conf_fail(l, "Table `%s' is not auto, off, a number from 1 to 4294967295 or a name from /etc/iproute2/rt_tables",
-			 l->value);
+	return conf_fail(
+	    l,
+	    "Table `%s' is not auto, off, a number from 1 to 4294967295 or a name from /etc/iproute2/rt_tables",
+	    l->value);
 }
 
 static int key_save_config(struct conf_line *l)
@@ -208,10 +211,10 @@ static int key_save_config(struct conf_line *l)
 static int key_hook(struct conf_line *l)
 {
 	struct quick *q = l->q;
-	struct quick_strv *sv = !strcasecmp(l->key, "PreUp")	  ? &q->pre_up :
-				!strcasecmp(l->key, "PostUp")	  ? &q->post_up :
-				!strcasecmp(l->key, "PreDown") ? &q->pre_down :
-								     &q->post_down;
+	struct quick_strv *sv = !strcasecmp(l->key, "PreUp")	 ? &q->pre_up
+				: !strcasecmp(l->key, "PostUp")	 ? &q->post_up
+				: !strcasecmp(l->key, "PreDown") ? &q->pre_down
+								 : &q->post_down;
 
 	return quick_strv_push(sv, l->value);
 }
@@ -220,9 +223,9 @@ static const struct {
 	const char *key;
 	int (*fn)(struct conf_line *l);
 } conf_keys[] = {
-	{ "Address", key_address }, { "MTU", key_mtu },	      { "DNS", key_dns },
-	{ "Table", key_table },	    { "PreUp", key_hook },    { "PreDown", key_hook },
-	{ "PostUp", key_hook },	    { "PostDown", key_hook }, { "SaveConfig", key_save_config },
+    {"Address", key_address}, {"MTU", key_mtu},	      {"DNS", key_dns},
+    {"Table", key_table},     {"PreUp", key_hook},    {"PreDown", key_hook},
+    {"PostUp", key_hook},     {"PostDown", key_hook}, {"SaveConfig", key_save_config},
 };
 
 /* 1 when the [Interface] key is wg-quick's (handled, or failed: see *ret). */
@@ -257,8 +260,8 @@ static char *trim(char *s, size_t len)
 }
 
 /* Keeps a line for wg: in the text `strip` prints and, for `up`, the model. */
-static int conf_wg_line(struct quick *q, struct config_ctx *ctx, const char *raw,
-			const char *line, unsigned int lineno)
+static int conf_wg_line(struct quick *q, struct config_ctx *ctx, const char *raw, const char *line,
+			unsigned int lineno)
 {
 	size_t len = strlen(line);
 	char *grown = realloc(q->wg_config, q->wg_config_len + len + 2);
@@ -281,7 +284,7 @@ static int conf_line(struct quick *q, struct config_ctx *ctx, char *raw, unsigne
 {
 	/* `read -r` drops the blanks around a line, not carriage returns. */
 	char *line = trim_set(raw, strlen(raw), " \t\n"), *copy = strdup(line), *eq, *hash;
-	struct conf_line l = { .q = q, .lineno = lineno };
+	struct conf_line l = {.q = q, .lineno = lineno};
 	int ret = 0;
 
 	if (!copy)

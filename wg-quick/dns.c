@@ -29,7 +29,8 @@ const char *quick_dns_iface(const struct quick *q, char *buf, size_t len)
 		if (n < 2 || n > sizeof(prefix) || line[n - 1] != '*')
 			continue;
 		line[n - 1] = '\0';
-		if (strspn(line, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") ==
+		if (strspn(line,
+			   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") ==
 		    n - 1)
 			snprintf(prefix, sizeof(prefix), "%s.", line);
 	}
@@ -59,8 +60,10 @@ int quick_dns_check(struct quick *q, bool quiet)
 	}
 	if (quiet)
 		return 0;
-	quick_err(q, "%s sets DNS, but resolvconf(8) is missing and systemd-resolved is not running: install openresolv or resolvconf, or start systemd-resolved, or remove the DNS line",
-		  q->config_file);
+	quick_err(
+	    q,
+	    "%s sets DNS, but resolvconf(8) is missing and systemd-resolved is not running: install openresolv or resolvconf, or start systemd-resolved, or remove the DNS line",
+	    q->config_file);
 	return 1;
 }
 
@@ -113,7 +116,7 @@ static char *resolv_conf_text(const struct quick *q)
 int quick_dns_set(struct quick *q)
 {
 	char name[256], *text;
-	const char *argv[] = { "resolvconf", "-a", name, "-m", "0", "-x", NULL };
+	const char *argv[] = {"resolvconf", "-a", name, "-m", "0", "-x", NULL};
 	int ret;
 
 	if (!q->dns.n)
@@ -141,8 +144,8 @@ int quick_dns_set(struct quick *q)
 void quick_dns_unset(struct quick *q)
 {
 	char name[256];
-	const char *argv[] = { "resolvconf", "-d", name, "-f", NULL };
-	const char *revert[] = { "resolvectl", "revert", q->iface, NULL };
+	const char *argv[] = {"resolvconf", "-d", name, "-f", NULL};
+	const char *revert[] = {"resolvectl", "revert", q->iface, NULL};
 
 	if (!q->dns.n)
 		return;

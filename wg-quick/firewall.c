@@ -67,12 +67,14 @@ static int rules_addr_cb(const struct rtnl_prefix *p, void *arg)
 	char addr[INET6_ADDRSTRLEN];
 
 	inet_ntop(p->family, &p->ip6, addr, sizeof(addr));
-	text_add(&r->restore,
-		 "-I PREROUTING ! -i %s -d %s -m addrtype ! --src-type LOCAL -j DROP -m comment --comment \"wg-quick(8) rule for %s\"\n",
-		 iface, addr, iface);
-	text_add(&r->nft,
-		 "add rule %s wg-quick-%s preraw iifname != \"%s\" %s daddr %s fib saddr type != local drop\n",
-		 r->pf, iface, iface, r->pf, addr);
+	text_add(
+	    &r->restore,
+	    "-I PREROUTING ! -i %s -d %s -m addrtype ! --src-type LOCAL -j DROP -m comment --comment \"wg-quick(8) rule for %s\"\n",
+	    iface, addr, iface);
+	text_add(
+	    &r->nft,
+	    "add rule %s wg-quick-%s preraw iifname != \"%s\" %s daddr %s fib saddr type != local drop\n",
+	    r->pf, iface, iface, r->pf, addr);
 	return 0;
 }
 
@@ -86,20 +88,25 @@ static int rules_build(struct rules *r, int family, uint32_t table)
 	text_add(&r->nft,
 		 "add chain %s wg-quick-%s preraw { type filter hook prerouting priority -300; }\n",
 		 pf, iface);
-	text_add(&r->nft,
-		 "add chain %s wg-quick-%s premangle { type filter hook prerouting priority -150; }\n",
-		 pf, iface);
-	text_add(&r->nft,
-		 "add chain %s wg-quick-%s postmangle { type filter hook postrouting priority -150; }\n",
-		 pf, iface);
+	text_add(
+	    &r->nft,
+	    "add chain %s wg-quick-%s premangle { type filter hook prerouting priority -150; }\n",
+	    pf, iface);
+	text_add(
+	    &r->nft,
+	    "add chain %s wg-quick-%s postmangle { type filter hook postrouting priority -150; }\n",
+	    pf, iface);
 	ret = rtnl_addr_list(r->q->rt, r->q->ifindex, family, rules_addr_cb, r);
-	text_add(&r->restore,
-		 "COMMIT\n*mangle\n-I POSTROUTING -m mark --mark %u -p udp -j CONNMARK --save-mark -m comment --comment \"wg-quick(8) rule for %s\"\n-I PREROUTING -p udp -j CONNMARK --restore-mark -m comment --comment \"wg-quick(8) rule for %s\"\nCOMMIT\n",
-		 table, iface, iface);
-	text_add(&r->nft, "add rule %s wg-quick-%s postmangle meta l4proto udp mark %u ct mark set mark \n",
+	text_add(
+	    &r->restore,
+	    "COMMIT\n*mangle\n-I POSTROUTING -m mark --mark %u -p udp -j CONNMARK --save-mark -m comment --comment \"wg-quick(8) rule for %s\"\n-I PREROUTING -p udp -j CONNMARK --restore-mark -m comment --comment \"wg-quick(8) rule for %s\"\nCOMMIT\n",
+	    table, iface, iface);
+	text_add(&r->nft,
+		 "add rule %s wg-quick-%s postmangle meta l4proto udp mark %u ct mark set mark \n",
 		 pf, iface, table);
-	text_add(&r->nft, "add rule %s wg-quick-%s premangle meta l4proto udp meta mark set ct mark \n",
-		 pf, iface);
+	text_add(&r->nft,
+		 "add rule %s wg-quick-%s premangle meta l4proto udp meta mark set ct mark \n", pf,
+		 iface);
 	return ret || r->nft.failed || r->restore.failed ? -1 : 0;
 }
 
@@ -120,8 +127,11 @@ static int src_valid_mark(struct quick *q)
 	quick_echo("sysctl -q net.ipv4.conf.all.src_valid_mark=1");
 	fd = open(SRC_VALID_MARK, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "1\n", 2) != 2) {
-		quick_err(q, "Unable to set net.ipv4.conf.all.src_valid_mark=1: %s", strerror(errno));
-		quick_err(q, "/proc/sys is read-only here (a container?): set it where the network namespace is made (e.g. docker run --sysctl net.ipv4.conf.all.src_valid_mark=1), or use Table = off");
+		quick_err(q, "Unable to set net.ipv4.conf.all.src_valid_mark=1: %s",
+			  strerror(errno));
+		quick_err(
+		    q,
+		    "/proc/sys is read-only here (a container?): set it where the network namespace is made (e.g. docker run --sysctl net.ipv4.conf.all.src_valid_mark=1), or use Table = off");
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -132,9 +142,9 @@ static int src_valid_mark(struct quick *q)
 
 static int firewall_apply(struct quick *q, const struct rules *r, int family)
 {
-	const char *nft[] = { "nft", "-f", "/dev/fd/63", NULL };
-	const char *ipt[] = { family == AF_INET6 ? "ip6tables-restore" : "iptables-restore", "-n",
-			      NULL };
+	const char *nft[] = {"nft", "-f", "/dev/fd/63", NULL};
+	const char *ipt[] = {family == AF_INET6 ? "ip6tables-restore" : "iptables-restore", "-n",
+			     NULL};
 	char *have_nft = quick_which("nft");
 	int ret;
 
@@ -147,13 +157,15 @@ static int firewall_apply(struct quick *q, const struct rules *r, int family)
 	}
 	free(have_nft);
 	if (ret)
-		quick_err(q, "Unable to install the firewall rules of the default route (install nftables or iptables)");
+		quick_err(
+		    q,
+		    "Unable to install the firewall rules of the default route (install nftables or iptables)");
 	return ret ? -1 : 0;
 }
 
 int quick_firewall_add(struct quick *q, int family, uint32_t table)
 {
-	struct rules r = { .q = q, .pf = family == AF_INET6 ? "ip6" : "ip" };
+	struct rules r = {.q = q, .pf = family == AF_INET6 ? "ip6" : "ip"};
 	int ret = rules_build(&r, family, table);
 
 	if (!ret && family == AF_INET)
@@ -170,9 +182,9 @@ int quick_firewall_add(struct quick *q, int family, uint32_t table)
 /* Deletes the nftables tables named wg-quick-IFACE. */
 static void nft_remove(struct quick *q)
 {
-	const char *list[] = { "nft", "list", "tables", NULL };
-	const char *apply[] = { "nft", "-f", "/dev/fd/63", NULL };
-	struct text cmd = { 0 };
+	const char *list[] = {"nft", "list", "tables", NULL};
+	const char *apply[] = {"nft", "-f", "/dev/fd/63", NULL};
+	struct text cmd = {0};
 	char *out = NULL, *line, *save = NULL, suffix[IFNAMSIZ + 16];
 	size_t n, slen;
 
@@ -197,13 +209,14 @@ static void nft_remove(struct quick *q)
 static void iptables_remove(struct quick *q, const char *prog)
 {
 	char save_cmd[32], restore_cmd[32], marker[64], *out = NULL, *line, *sp = NULL;
-	const char *save[] = { save_cmd, NULL }, *restore[] = { restore_cmd, "-n", NULL };
-	struct text t = { 0 };
+	const char *save[] = {save_cmd, NULL}, *restore[] = {restore_cmd, "-n", NULL};
+	struct text t = {0};
 	bool found = false;
 
 	snprintf(save_cmd, sizeof(save_cmd), "%s-save", prog);
 	snprintf(restore_cmd, sizeof(restore_cmd), "%s-restore", prog);
-	snprintf(marker, sizeof(marker), "-m comment --comment \"wg-quick(8) rule for %s\"", q->iface);
+	snprintf(marker, sizeof(marker), "-m comment --comment \"wg-quick(8) rule for %s\"",
+		 q->iface);
 	if (quick_run(save, NULL, 0, &out) < 0 || !out)
 		return;
 	for (line = strtok_r(out, "\n", &sp); line; line = strtok_r(NULL, "\n", &sp)) {

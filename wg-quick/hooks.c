@@ -43,7 +43,7 @@ int quick_hooks_run(const struct quick *q, const struct quick_strv *hooks)
 
 	for (i = 0; i < hooks->n; i++) {
 		char *cmd = hook_expand(hooks->v[i], q->iface);
-		const char *argv[] = { "bash", "-c", cmd, NULL };
+		const char *argv[] = {"bash", "-c", cmd, NULL};
 
 		if (!cmd)
 			return -1;

@@ -16,7 +16,7 @@
 #include "quick.h"
 
 static const char *const missing_module =
-	"[!] Missing WireGuard kernel module. Falling back to slow userspace implementation.";
+    "[!] Missing WireGuard kernel module. Falling back to slow userspace implementation.";
 
 static bool wants_userspace(int err)
 {
@@ -34,8 +34,10 @@ static int link_userspace(struct quick *q)
 	path = quick_which(impl);
 	if (!path || !access("/sys/module/wireguard", F_OK)) {
 		if (!path)
-			quick_err(q, "Unable to find `%s': install it or set WG_QUICK_USERSPACE_IMPLEMENTATION",
-				  impl);
+			quick_err(
+			    q,
+			    "Unable to find `%s': install it or set WG_QUICK_USERSPACE_IMPLEMENTATION",
+			    impl);
 		free(path);
 		return -1;
 	}
@@ -128,7 +130,7 @@ static uint32_t endpoints_mtu(struct quick *q, const struct wgdevice *dev)
 	const void *addr;
 	int ret;
 
-	for_each_wgpeer(dev, peer) {
+	for_each_wgpeer (dev, peer) {
 		const union wgendpoint *ep = &peer->endpoint;
 
 		if (ep->addr.sa_family == AF_INET)
@@ -163,7 +165,7 @@ static int default_route_cb(const struct rtnl_route *r, void *arg)
 /* The MTU of the first IPv4 default route of the main table; 0 when none. */
 static uint32_t default_mtu(struct quick *q)
 {
-	struct rtnl_route r = { 0 };
+	struct rtnl_route r = {0};
 
 	if (rtnl_route_list(q->rt, AF_INET, default_route_cb, &r) != 1)
 		return 0;
@@ -213,7 +215,9 @@ int quick_link_addresses(struct quick *q)
 			continue;
 		quick_rtnl_error(q, ret);
 		if (p.family == AF_INET6 && ret == -EACCES)
-			quick_err(q, "IPv6 is disabled on this system (net.ipv6.conf.all.disable_ipv6=1 or ipv6.disable=1): enable it, or remove the IPv6 Address");
+			quick_err(
+			    q,
+			    "IPv6 is disabled on this system (net.ipv6.conf.all.disable_ipv6=1 or ipv6.disable=1): enable it, or remove the IPv6 Address");
 		return -1;
 	}
 	return 0;

@@ -16,38 +16,38 @@
 #include "quick.h"
 
 static const char usage_text[] =
-	"Usage: %s [ up | down | save | strip ] [ CONFIG_FILE | INTERFACE ]\n"
-	"\n"
-	"  CONFIG_FILE is a configuration file, whose filename is the interface name\n"
-	"  followed by `.conf'. Otherwise, INTERFACE is an interface name, with\n"
-	"  configuration found at /etc/wireguard/INTERFACE.conf. It is to be readable\n"
-	"  by wg(8)'s `setconf' sub-command, with the exception of the following additions\n"
-	"  to the [Interface] section, which are handled by %s:\n"
-	"\n"
-	"  - Address: may be specified one or more times and contains one or more\n"
-	"    IP addresses (with an optional CIDR mask) to be set for the interface.\n"
-	"  - DNS: an optional DNS server to use while the device is up.\n"
-	"  - MTU: an optional MTU for the interface; if unspecified, auto-calculated.\n"
-	"  - Table: an optional routing table to which routes will be added; if\n"
-	"    unspecified or `auto', the default table is used. If `off', no routes\n"
-	"    are added.\n"
-	"  - PreUp, PostUp, PreDown, PostDown: script snippets which will be executed\n"
-	"    by bash(1) at the corresponding phases of the link, most commonly used\n"
-	"    to configure DNS. The string `%%i' is expanded to INTERFACE.\n"
-	"  - SaveConfig: if set to `true', the configuration is saved from the current\n"
-	"    state of the interface upon shutdown.\n"
-	"\n"
-	"See wg-quick(8) for more info and examples.\n";
+    "Usage: %s [ up | down | save | strip ] [ CONFIG_FILE | INTERFACE ]\n"
+    "\n"
+    "  CONFIG_FILE is a configuration file, whose filename is the interface name\n"
+    "  followed by `.conf'. Otherwise, INTERFACE is an interface name, with\n"
+    "  configuration found at /etc/wireguard/INTERFACE.conf. It is to be readable\n"
+    "  by wg(8)'s `setconf' sub-command, with the exception of the following additions\n"
+    "  to the [Interface] section, which are handled by %s:\n"
+    "\n"
+    "  - Address: may be specified one or more times and contains one or more\n"
+    "    IP addresses (with an optional CIDR mask) to be set for the interface.\n"
+    "  - DNS: an optional DNS server to use while the device is up.\n"
+    "  - MTU: an optional MTU for the interface; if unspecified, auto-calculated.\n"
+    "  - Table: an optional routing table to which routes will be added; if\n"
+    "    unspecified or `auto', the default table is used. If `off', no routes\n"
+    "    are added.\n"
+    "  - PreUp, PostUp, PreDown, PostDown: script snippets which will be executed\n"
+    "    by bash(1) at the corresponding phases of the link, most commonly used\n"
+    "    to configure DNS. The string `%%i' is expanded to INTERFACE.\n"
+    "  - SaveConfig: if set to `true', the configuration is saved from the current\n"
+    "    state of the interface upon shutdown.\n"
+    "\n"
+    "See wg-quick(8) for more info and examples.\n";
 
 static const struct {
 	const char *name;
 	int (*fn)(struct quick *q);
 	bool parse_wg; /* only `up` needs the wg part parsed into a model */
 } commands[] = {
-	{ "up", quick_up, true },
-	{ "down", quick_down, false },
-	{ "save", quick_save, false },
-	{ "strip", quick_strip, false },
+    {"up", quick_up, true},
+    {"down", quick_down, false},
+    {"save", quick_save, false},
+    {"strip", quick_strip, false},
 };
 
 static void usage(const char *program)
@@ -70,8 +70,9 @@ static void auto_su(const char *program, int argc, const char *argv[])
 		fprintf(stderr, "%s: must be run as root\n", program);
 		exit(1);
 	}
-	snprintf(prompt, sizeof(prompt),
-		 "%s must be run as root. Please enter the password for %%u to continue: ", program);
+	snprintf(
+	    prompt, sizeof(prompt),
+	    "%s must be run as root. Please enter the password for %%u to continue: ", program);
 	args[0] = "sudo";
 	args[1] = "-p";
 	args[2] = prompt;
@@ -99,7 +100,7 @@ static void set_env(void)
 
 static int run(const char *program, int idx, const char *arg)
 {
-	struct quick q = { .program = program };
+	struct quick q = {.program = program};
 	int ret = quick_conf_load(&q, arg, commands[idx].parse_wg);
 
 	if (!ret) {
@@ -120,8 +121,8 @@ int main(int argc, const char *argv[])
 	const char *program = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	size_t i;
 
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-			  !strcmp(argv[1], "help"))) {
+	if (argc == 2 &&
+	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))) {
 		usage(program);
 		return 0;
 	}

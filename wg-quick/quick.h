@@ -76,7 +76,8 @@ char *quick_which(const char *name);
 /*
  * run.c: runs argv (searched in PATH). input, when set, is fed through a
  * pipe at fd input_fd (0 for stdin, or 63 for "/dev/fd/63" arguments); output,
- * when set, receives the malloc'd stdout (stderr then goes to /dev/null). Returns the exit status or -errno.
+ * when set, receives the malloc'd stdout (stderr then goes to /dev/null). Returns the exit status
+ * or -errno.
  */
 int quick_run(const char *const argv[], const char *input, int input_fd, char **output);
 

@@ -95,8 +95,8 @@ static int items_collect(const struct wgdevice *dev, struct route_item **out, si
 	size_t cap = 0;
 
 	*n = 0;
-	for_each_wgpeer(dev, peer) {
-		for_each_wgallowedip(peer, aip) {
+	for_each_wgpeer (dev, peer) {
+		for_each_wgallowedip (peer, aip) {
 			if (*n == cap) {
 				cap = cap ? cap * 2 : 64;
 				grown = realloc(v, cap * sizeof(*v));
@@ -191,10 +191,10 @@ static int route_add(struct quick *q, const struct route_item *it, uint32_t tabl
 
 static int add_default(struct quick *q, const struct route_item *it)
 {
-	struct rtnl_rule not_mark = { .family = it->dst.family, .has_fwmark = true,
-				      .invert = true, .suppress_prefixlen = -1 };
-	struct rtnl_rule suppress = { .family = it->dst.family, .table = RTNL_TABLE_MAIN,
-				      .suppress_prefixlen = 0 };
+	struct rtnl_rule not_mark = {
+	    .family = it->dst.family, .has_fwmark = true, .invert = true, .suppress_prefixlen = -1};
+	struct rtnl_rule suppress = {
+	    .family = it->dst.family, .table = RTNL_TABLE_MAIN, .suppress_prefixlen = 0};
 	char table_str[16];
 	uint32_t table;
 
@@ -223,7 +223,7 @@ static int add_route(struct quick *q, struct route_cache *cache, const struct ro
 
 int quick_routes_add(struct quick *q)
 {
-	struct route_cache cache = { .ifindex = q->ifindex };
+	struct route_cache cache = {.ifindex = q->ifindex};
 	struct wgdevice *dev = NULL;
 	struct route_item *items = NULL;
 	size_t n = 0, i;
@@ -254,8 +254,8 @@ int quick_routes_has_default(const struct wgdevice *dev)
 	const struct wgpeer *peer;
 	const struct wgallowedip *aip;
 
-	for_each_wgpeer(dev, peer) {
-		for_each_wgallowedip(peer, aip) {
+	for_each_wgpeer (dev, peer) {
+		for_each_wgallowedip (peer, aip) {
 			if (!aip->cidr)
 				return 1;
 		}
@@ -274,8 +274,8 @@ static int rules_cb(const struct rtnl_rule *r, void *arg)
 {
 	struct rules_found *f = arg;
 	bool match = f->suppress ? r->table == RTNL_TABLE_MAIN && r->suppress_prefixlen == 0 &&
-					   !r->has_fwmark && !r->invert :
-				   r->table == f->table;
+				       !r->has_fwmark && !r->invert
+				 : r->table == f->table;
 
 	if (match && f->n < sizeof(f->v) / sizeof(f->v[0]))
 		f->v[f->n++] = *r;
@@ -286,7 +286,7 @@ static int rules_cb(const struct rtnl_rule *r, void *arg)
 static void rules_del(struct quick *q, int family, uint32_t table, bool suppress)
 {
 	struct rules_found *f = calloc(1, sizeof(*f));
-	struct rtnl_rule shown = { .family = family, .table = table, .suppress_prefixlen = -1 };
+	struct rtnl_rule shown = {.family = family, .table = table, .suppress_prefixlen = -1};
 	char cmd[160], table_str[16];
 	size_t i;
 	int ret;

@@ -88,7 +88,7 @@ static int wait_child(pid_t pid)
 
 int quick_run(const char *const argv[], const char *input, int input_fd, char **output)
 {
-	int in[2] = { -1, -1 }, out[2] = { -1, -1 };
+	int in[2] = {-1, -1}, out[2] = {-1, -1};
 	pid_t pid;
 
 	if ((input && pipe2(in, O_CLOEXEC)) || (output && pipe2(out, O_CLOEXEC)))

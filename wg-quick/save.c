@@ -35,8 +35,11 @@ static void put_dns_lines(FILE *f, char *text)
 		if (strncmp(line, "nameserver ", 11))
 			continue;
 		v = line + 11;
-		if (*v && strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_=+:%.-") ==
-				  strlen(v))
+		if (*v &&
+		    strspn(
+			v,
+			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_=+:%.-") ==
+			strlen(v))
 			fprintf(f, "DNS = %s\n", v);
 	}
 }
@@ -44,8 +47,8 @@ static void put_dns_lines(FILE *f, char *text)
 static void put_dns(struct quick *q, FILE *f)
 {
 	char name[256], path[300], *out = NULL;
-	const char *argv[] = { "resolvconf", "-l", name, NULL };
-	const char *cat[] = { "cat", path, NULL };
+	const char *argv[] = {"resolvconf", "-l", name, NULL};
+	const char *cat[] = {"cat", path, NULL};
 	size_t i;
 
 	quick_dns_iface(q, name, sizeof(name));

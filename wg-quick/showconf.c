@@ -36,7 +36,7 @@ static void put_allowedips(FILE *f, const struct wgpeer *peer)
 	if (!peer->first_allowedip)
 		return;
 	fputs("AllowedIPs = ", f);
-	for_each_wgallowedip(peer, aip) {
+	for_each_wgallowedip (peer, aip) {
 		if (!inet_ntop(aip->family, &aip->ip6, ip, sizeof(ip)))
 			continue;
 		fprintf(f, "%s/%u%s", ip, aip->cidr, aip->next_allowedip ? ", " : "");
@@ -91,7 +91,7 @@ char *quick_showconf(const struct wgdevice *dev)
 	if ((dev->flags & WGDEVICE_HAS_PRIVATE_KEY) && !is_zero(dev->private_key))
 		put_key(f, "PrivateKey", dev->private_key);
 	fputc('\n', f);
-	for_each_wgpeer(dev, peer)
+	for_each_wgpeer (dev, peer)
 		put_peer(f, peer);
 	if (fclose(f)) {
 		free(text);

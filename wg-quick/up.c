@@ -21,7 +21,7 @@ static void on_signal(int sig)
 
 static void catch_signals(bool on)
 {
-	struct sigaction sa = { .sa_handler = on ? on_signal : SIG_DFL };
+	struct sigaction sa = {.sa_handler = on ? on_signal : SIG_DFL};
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);

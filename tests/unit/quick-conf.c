@@ -82,18 +82,22 @@ static void test_good(const char *priv, const char *pub)
 		diag(err);
 	is_str(q.iface, "wqu0", "interface name from the file name");
 	is_int(q.addresses.n, 3, "three addresses from two lines");
-	is_str(q.addresses.n > 2 ? q.addresses.v[2] : "", "10.0.1.1", "a bare address kept as written");
+	is_str(q.addresses.n > 2 ? q.addresses.v[2] : "", "10.0.1.1",
+	       "a bare address kept as written");
 	is_int(q.dns.n, 2, "two DNS servers");
 	is_int(q.dns_search.n, 1, "one search domain");
 	is_int(q.mtu, 1400, "MTU");
 	is_int(q.table, QUICK_TABLE_ID, "Table is a number");
 	is_int(q.table_id, 1234, "Table 1234");
-	is_str(q.post_up.n ? q.post_up.v[0] : "", "echo %i = up", "a hook keeps '=' and loses the comment");
+	is_str(q.post_up.n ? q.post_up.v[0] : "", "echo %i = up",
+	       "a hook keeps '=' and loses the comment");
 	is_int(q.pre_down.n, 2, "repeated hooks");
 	ok(q.save_config, "SaveConfig = True (any case)");
 	ok(q.device && q.device->first_peer, "the wg part parsed into a model");
-	if (asprintf(&want, "[Interface]\nPrivateKey = %s\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.0.0.0/24\n",
-		     priv, pub) > 0) {
+	if (asprintf(
+		&want,
+		"[Interface]\nPrivateKey = %s\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.0.0.0/24\n",
+		priv, pub) > 0) {
 		is_str(q.wg_config, want, "strip keeps the wg lines, trimmed");
 		free(want);
 	}
@@ -107,9 +111,9 @@ static void test_tables(void)
 		enum quick_table table;
 		uint32_t id;
 	} cases[] = {
-		{ "auto", QUICK_TABLE_AUTO, 0 }, { "off", QUICK_TABLE_OFF, 0 },
-		{ "main", QUICK_TABLE_ID, 254 }, { "0x10", QUICK_TABLE_ID, 16 },
-		{ "", QUICK_TABLE_AUTO, 0 },
+	    {"auto", QUICK_TABLE_AUTO, 0}, {"off", QUICK_TABLE_OFF, 0},
+	    {"main", QUICK_TABLE_ID, 254}, {"0x10", QUICK_TABLE_ID, 16},
+	    {"", QUICK_TABLE_AUTO, 0},
 	};
 	static char text[128], err[512];
 	struct quick q;
@@ -131,15 +135,15 @@ static void test_bad(void)
 	static const struct {
 		const char *text, *line, *says;
 	} cases[] = {
-		{ "[Interface]\nAddress = 10.0.0.1/33\n", ":2: ", "Address `10.0.0.1/33'" },
-		{ "[Interface]\n\nAddress = 10.0.0.1, bogus\n", ":3: ", "Address `bogus'" },
-		{ "[Interface]\nMTU = 1x\n", ":2: ", "MTU `1x'" },
-		{ "[Interface]\nMTU = 20\n", ":2: ", "MTU `20'" },
-		{ "[Interface]\nTable = nosuch\n", ":2: ", "Table `nosuch'" },
-		{ "[Interface]\nTable = 0\n", ":2: ", "Table `0'" },
-		{ "[Interface]\nSaveConfig = yes\n", ":2: ", "SaveConfig `yes'" },
-		{ "[Interface]\nDNS = 1.2.3.999\n", ":2: ", "DNS server `1.2.3.999'" },
-		{ "[Interface]\nListenPort = 1\nFoo = bar\n", ":3: ", "Foo" },
+	    {"[Interface]\nAddress = 10.0.0.1/33\n", ":2: ", "Address `10.0.0.1/33'"},
+	    {"[Interface]\n\nAddress = 10.0.0.1, bogus\n", ":3: ", "Address `bogus'"},
+	    {"[Interface]\nMTU = 1x\n", ":2: ", "MTU `1x'"},
+	    {"[Interface]\nMTU = 20\n", ":2: ", "MTU `20'"},
+	    {"[Interface]\nTable = nosuch\n", ":2: ", "Table `nosuch'"},
+	    {"[Interface]\nTable = 0\n", ":2: ", "Table `0'"},
+	    {"[Interface]\nSaveConfig = yes\n", ":2: ", "SaveConfig `yes'"},
+	    {"[Interface]\nDNS = 1.2.3.999\n", ":2: ", "DNS server `1.2.3.999'"},
+	    {"[Interface]\nListenPort = 1\nFoo = bar\n", ":3: ", "Foo"},
 	};
 	static char err[512], path[300];
 	struct quick q;
@@ -148,7 +152,8 @@ static void test_bad(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(path, sizeof(path), "%s", write_conf("wqu2.conf", cases[i].text));
 		is_int(load(&q, path, true, err, sizeof(err)), 1, "bad input %zu fails", i);
-		ok(!strncmp(err, path, strlen(path)) && !strncmp(err + strlen(path), cases[i].line, 4),
+		ok(!strncmp(err, path, strlen(path)) &&
+		       !strncmp(err + strlen(path), cases[i].line, 4),
 		   "bad input %zu: FILE%s", i, cases[i].line);
 		ok(strstr(err, cases[i].says) != NULL, "bad input %zu names %s", i, cases[i].says);
 		if (tap_failed)
@@ -204,9 +209,10 @@ static void test_showconf(const uint8_t priv[WG_KEY_LEN], const uint8_t pub[WG_K
 	inet_pton(AF_INET6, "2001:db8::1", &peer->endpoint.addr6.sin6_addr);
 	peer->persistent_keepalive_interval = 25;
 	text = quick_showconf(dev);
-	if (asprintf(&want,
-		     "[Interface]\nListenPort = 51820\nFwMark = 0xca6c\nPrivateKey = %s\n\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.0.0.0/24, fd00::/64\nEndpoint = [2001:db8::1]:51821\nPersistentKeepalive = 25\n",
-		     priv64, pub64) > 0) {
+	if (asprintf(
+		&want,
+		"[Interface]\nListenPort = 51820\nFwMark = 0xca6c\nPrivateKey = %s\n\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.0.0.0/24, fd00::/64\nEndpoint = [2001:db8::1]:51821\nPersistentKeepalive = 25\n",
+		priv64, pub64) > 0) {
 		is_str(text, want, "showconf text as wg(8) prints it");
 		free(want);
 	}

@@ -20,13 +20,16 @@ static void test_prefix(void)
 		const char *in, *out;
 		int family;
 	} good[] = {
-		{ "10.0.0.1/24", "10.0.0.1/24", AF_INET }, { "10.0.0.1", "10.0.0.1/32", AF_INET },
-		{ "0.0.0.0/0", "0.0.0.0/0", AF_INET },	   { "fd00::1/64", "fd00::1/64", AF_INET6 },
-		{ "::/0", "::/0", AF_INET6 },		   { "FD00::1", "fd00::1/128", AF_INET6 },
+	    {"10.0.0.1/24", "10.0.0.1/24", AF_INET},
+	    {"10.0.0.1", "10.0.0.1/32", AF_INET},
+	    {"0.0.0.0/0", "0.0.0.0/0", AF_INET},
+	    {"fd00::1/64", "fd00::1/64", AF_INET6},
+	    {"::/0", "::/0", AF_INET6},
+	    {"FD00::1", "fd00::1/128", AF_INET6},
 	};
-	static const char *const bad[] = { "",	       "10.0.0.1/33", "fd00::/129", "10.0.0.1/",
-					   "10.0.0/24", "10.0.0.1/2x", "/24",	      "x",
-					   "10.0.0.1/-1", "10.0.0.1/08", "10.0.0.1 /24" };
+	static const char *const bad[] = {
+	    "",	   "10.0.0.1/33", "fd00::/129",	 "10.0.0.1/",	"10.0.0/24",   "10.0.0.1/2x",
+	    "/24", "x",		  "10.0.0.1/-1", "10.0.0.1/08", "10.0.0.1 /24"};
 	struct rtnl_prefix p;
 	char buf[64];
 	size_t i;
@@ -44,10 +47,14 @@ static void test_prefix(void)
 
 static void test_printers(void)
 {
-	struct rtnl_rule not_mark = { .family = AF_INET, .table = 51820, .fwmark = 51820,
-				      .has_fwmark = true, .invert = true, .suppress_prefixlen = -1 };
-	struct rtnl_rule suppress = { .family = AF_INET6, .table = 254, .suppress_prefixlen = 0 };
-	struct rtnl_rule del = { .family = AF_INET, .table = 51820, .suppress_prefixlen = -1 };
+	struct rtnl_rule not_mark = {.family = AF_INET,
+				     .table = 51820,
+				     .fwmark = 51820,
+				     .has_fwmark = true,
+				     .invert = true,
+				     .suppress_prefixlen = -1};
+	struct rtnl_rule suppress = {.family = AF_INET6, .table = 254, .suppress_prefixlen = 0};
+	struct rtnl_rule del = {.family = AF_INET, .table = 51820, .suppress_prefixlen = -1};
 	char buf[256];
 
 	rtnl_cmd_link_add(buf, sizeof(buf), "wg0", "wireguard");
@@ -146,19 +153,23 @@ static void test_routes(struct rtnl *rt, uint32_t lo)
 
 static void test_rules(struct rtnl *rt)
 {
-	struct rtnl_rule not_mark = { .family = AF_INET6, .table = 51820, .fwmark = 51820,
-				      .has_fwmark = true, .invert = true, .suppress_prefixlen = -1 };
-	struct rtnl_rule suppress = { .family = AF_INET6, .table = 254, .suppress_prefixlen = 0 };
-	struct count c = { .table = 51820 };
+	struct rtnl_rule not_mark = {.family = AF_INET6,
+				     .table = 51820,
+				     .fwmark = 51820,
+				     .has_fwmark = true,
+				     .invert = true,
+				     .suppress_prefixlen = -1};
+	struct rtnl_rule suppress = {.family = AF_INET6, .table = 254, .suppress_prefixlen = 0};
+	struct count c = {.table = 51820};
 
 	is_int(rtnl_rule_add(rt, &not_mark), 0, "not fwmark rule add");
 	is_int(rtnl_rule_add(rt, &suppress), 0, "suppress rule add");
 	is_int(rtnl_rule_list(rt, AF_INET6, count_rule, &c), 0, "rule list");
 	is_int(c.n, 1, "one rule looks up 51820");
-	c = (struct count){ .table = 254, .suppress = true };
+	c = (struct count){.table = 254, .suppress = true};
 	is_int(rtnl_rule_list(rt, AF_INET6, count_rule, &c), 0, "rule list again");
 	is_int(c.n, 1, "one suppress rule");
-	c = (struct count){ .table = 51820 };
+	c = (struct count){.table = 51820};
 	is_int(rtnl_rule_list(rt, AF_INET, count_rule, &c), 0, "IPv4 rule list");
 	is_int(c.n, 0, "no IPv4 rule for 51820");
 }
@@ -174,8 +185,8 @@ static int del_cb(const struct rtnl_rule *r, void *arg)
 
 static void test_rule_delete(struct rtnl *rt)
 {
-	struct rtnl_rule found = { 0 };
-	struct count c = { .table = 51820 };
+	struct rtnl_rule found = {0};
+	struct count c = {.table = 51820};
 
 	ok(!rtnl_rule_list(rt, AF_INET6, del_cb, &found) && found.table == 51820,
 	   "find the rule with its priority (%u)", found.priority);
