@@ -263,16 +263,9 @@ static char *trim(char *s, size_t len)
 static int conf_wg_line(struct quick *q, struct config_ctx *ctx, const char *raw, const char *line,
 			unsigned int lineno)
 {
-	size_t len = strlen(line);
-	char *grown = realloc(q->wg_config, q->wg_config_len + len + 2);
-
-	if (!grown)
+	quick_text_add(&q->wg_config, "%s\n", line);
+	if (q->wg_config.failed)
 		return -ENOMEM;
-	q->wg_config = grown;
-	memcpy(q->wg_config + q->wg_config_len, line, len);
-	q->wg_config_len += len + 1;
-	q->wg_config[q->wg_config_len - 1] = '\n';
-	q->wg_config[q->wg_config_len] = '\0';
 	if (ctx && !config_read_line(ctx, raw, lineno))
 		return 1;
 	return 0;

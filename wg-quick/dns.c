@@ -19,7 +19,7 @@
 const char *quick_dns_iface(const struct quick *q, char *buf, size_t len)
 {
 	FILE *f = fopen("/etc/resolvconf/interface-order", "re");
-	char line[256], prefix[128] = "";
+	char line[256], prefix[sizeof(line) + 1] = "";
 	size_t n;
 
 	while (f && !prefix[0] && fgets(line, sizeof(line), f)) {

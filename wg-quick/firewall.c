@@ -20,44 +20,10 @@
 
 #define SRC_VALID_MARK "/proc/sys/net/ipv4/conf/all/src_valid_mark"
 
-/* A growing text buffer; `failed` sticks after an allocation failure. */
-struct text {
-	char *s;
-	size_t len;
-	bool failed;
-};
-
-__attribute__((format(printf, 2, 3))) static void text_add(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	char *piece, *grown;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&piece, fmt, ap);
-	va_end(ap);
-	if (n < 0 || t->failed) {
-		t->failed = true;
-		if (n >= 0)
-			free(piece);
-		return;
-	}
-	grown = realloc(t->s, t->len + (size_t)n + 1);
-	if (!grown) {
-		t->failed = true;
-		free(piece);
-		return;
-	}
-	memcpy(grown + t->len, piece, (size_t)n + 1);
-	t->s = grown;
-	t->len += (size_t)n;
-	free(piece);
-}
-
 struct rules {
 	struct quick *q;
 	const char *pf;
-	struct text nft, restore;
+	struct quick_text nft, restore;
 };
 
 static int rules_addr_cb(const struct rtnl_prefix *p, void *arg)
@@ -67,11 +33,11 @@ static int rules_addr_cb(const struct rtnl_prefix *p, void *arg)
 	char addr[INET6_ADDRSTRLEN];
 
 	inet_ntop(p->family, &p->ip6, addr, sizeof(addr));
-	text_add(
+	quick_text_add(
 	    &r->restore,
 	    "-I PREROUTING ! -i %s -d %s -m addrtype ! --src-type LOCAL -j DROP -m comment --comment \"wg-quick(8) rule for %s\"\n",
 	    iface, addr, iface);
-	text_add(
+	quick_text_add(
 	    &r->nft,
 	    "add rule %s wg-quick-%s preraw iifname != \"%s\" %s daddr %s fib saddr type != local drop\n",
 	    r->pf, iface, iface, r->pf, addr);
@@ -83,30 +49,32 @@ static int rules_build(struct rules *r, int family, uint32_t table)
 	const char *pf = r->pf, *iface = r->q->iface;
 	int ret;
 
-	text_add(&r->restore, "*raw\n");
-	text_add(&r->nft, "add table %s wg-quick-%s\n", pf, iface);
-	text_add(&r->nft,
-		 "add chain %s wg-quick-%s preraw { type filter hook prerouting priority -300; }\n",
-		 pf, iface);
-	text_add(
+	quick_text_add(&r->restore, "*raw\n");
+	quick_text_add(&r->nft, "add table %s wg-quick-%s\n", pf, iface);
+	quick_text_add(
+	    &r->nft,
+	    "add chain %s wg-quick-%s preraw { type filter hook prerouting priority -300; }\n", pf,
+	    iface);
+	quick_text_add(
 	    &r->nft,
 	    "add chain %s wg-quick-%s premangle { type filter hook prerouting priority -150; }\n",
 	    pf, iface);
-	text_add(
+	quick_text_add(
 	    &r->nft,
 	    "add chain %s wg-quick-%s postmangle { type filter hook postrouting priority -150; }\n",
 	    pf, iface);
 	ret = rtnl_addr_list(r->q->rt, r->q->ifindex, family, rules_addr_cb, r);
-	text_add(
+	quick_text_add(
 	    &r->restore,
 	    "COMMIT\n*mangle\n-I POSTROUTING -m mark --mark %u -p udp -j CONNMARK --save-mark -m comment --comment \"wg-quick(8) rule for %s\"\n-I PREROUTING -p udp -j CONNMARK --restore-mark -m comment --comment \"wg-quick(8) rule for %s\"\nCOMMIT\n",
 	    table, iface, iface);
-	text_add(&r->nft,
-		 "add rule %s wg-quick-%s postmangle meta l4proto udp mark %u ct mark set mark \n",
-		 pf, iface, table);
-	text_add(&r->nft,
-		 "add rule %s wg-quick-%s premangle meta l4proto udp meta mark set ct mark \n", pf,
-		 iface);
+	quick_text_add(
+	    &r->nft,
+	    "add rule %s wg-quick-%s postmangle meta l4proto udp mark %u ct mark set mark \n", pf,
+	    iface, table);
+	quick_text_add(
+	    &r->nft, "add rule %s wg-quick-%s premangle meta l4proto udp meta mark set ct mark \n",
+	    pf, iface);
 	return ret || r->nft.failed || r->restore.failed ? -1 : 0;
 }
 
@@ -174,8 +142,8 @@ int quick_firewall_add(struct quick *q, int family, uint32_t table)
 		ret = firewall_apply(q, &r, family);
 	/* Upstream marks the firewall as set once it tried, so a rollback cleans up. */
 	q->have_set_firewall = true;
-	free(r.nft.s);
-	free(r.restore.s);
+	quick_text_free(&r.nft);
+	quick_text_free(&r.restore);
 	return ret;
 }
 
@@ -184,7 +152,7 @@ static void nft_remove(struct quick *q)
 {
 	const char *list[] = {"nft", "list", "tables", NULL};
 	const char *apply[] = {"nft", "-f", "/dev/fd/63", NULL};
-	struct text cmd = {0};
+	struct quick_text cmd = {0};
 	char *out = NULL, *line, *save = NULL, suffix[IFNAMSIZ + 16];
 	size_t n, slen;
 
@@ -195,14 +163,14 @@ static void nft_remove(struct quick *q)
 	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		n = strlen(line);
 		if (n >= slen && !strcmp(line + n - slen, suffix))
-			text_add(&cmd, "delete %s\n", line);
+			quick_text_add(&cmd, "delete %s\n", line);
 	}
 	free(out);
 	if (cmd.len && !cmd.failed) {
 		quick_echo("nft -f /dev/fd/63");
 		quick_run(apply, cmd.s, 63, NULL);
 	}
-	free(cmd.s);
+	quick_text_free(&cmd);
 }
 
 /* Deletes our rules from one iptables family, as the script does with -save and -restore. */
@@ -210,7 +178,7 @@ static void iptables_remove(struct quick *q, const char *prog)
 {
 	char save_cmd[32], restore_cmd[32], marker[64], *out = NULL, *line, *sp = NULL;
 	const char *save[] = {save_cmd, NULL}, *restore[] = {restore_cmd, "-n", NULL};
-	struct text t = {0};
+	struct quick_text t = {0};
 	bool found = false;
 
 	snprintf(save_cmd, sizeof(save_cmd), "%s-save", prog);
@@ -222,9 +190,9 @@ static void iptables_remove(struct quick *q, const char *prog)
 	for (line = strtok_r(out, "\n", &sp); line; line = strtok_r(NULL, "\n", &sp)) {
 		if (!strncmp(line, "-A ", 3) && strstr(line, marker)) {
 			found = true;
-			text_add(&t, "-D%s\n", line + 2);
+			quick_text_add(&t, "-D%s\n", line + 2);
 		} else if (line[0] == '*' || !strcmp(line, "COMMIT")) {
-			text_add(&t, "%s\n", line);
+			quick_text_add(&t, "%s\n", line);
 		}
 	}
 	free(out);
@@ -232,7 +200,7 @@ static void iptables_remove(struct quick *q, const char *prog)
 		quick_echo("%s -n", restore_cmd);
 		quick_run(restore, t.s, 0, NULL);
 	}
-	free(t.s);
+	quick_text_free(&t);
 }
 
 void quick_firewall_remove(struct quick *q)

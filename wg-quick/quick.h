@@ -33,6 +33,13 @@ struct quick_strv {
 	size_t n, cap;
 };
 
+/* A growing text that may hold keys: every buffer it leaves behind is wiped. */
+struct quick_text {
+	char *s; /* NULL until something is added */
+	size_t len, cap;
+	bool failed; /* sticks after an allocation failure */
+};
+
 struct quick {
 	const char *program;
 	char *config_file; /* resolved path */
@@ -48,8 +55,7 @@ struct quick {
 	bool save_config;
 
 	/* Everything else, for wg: the text `strip` prints and the model. */
-	char *wg_config;
-	size_t wg_config_len;
+	struct quick_text wg_config;
 	struct wgdevice *device;
 
 	/* Run time. */
@@ -64,6 +70,9 @@ struct quick {
 int quick_strv_push(struct quick_strv *sv, const char *s) __attribute__((warn_unused_result));
 void quick_strv_free(struct quick_strv *sv);
 void quick_free(struct quick *q);
+void quick_text_add(struct quick_text *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void quick_text_free(struct quick_text *t);
 /* Prints "[#] " and the formatted command to stderr. */
 void quick_echo(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "PROGRAM: " and the message to stderr. */
@@ -123,8 +132,8 @@ int quick_down(struct quick *q);
 int quick_save(struct quick *q);
 /* Writes the live state back to the config file (temp file, fsync, rename, 0600). */
 int quick_save_config(struct quick *q);
-/* wg showconf's text for a device; malloc'd, holds the private key. */
-char *quick_showconf(const struct wgdevice *dev);
+/* Appends wg showconf's text for a device (it holds the private key). */
+void quick_showconf(struct quick_text *t, const struct wgdevice *dev);
 int quick_strip(struct quick *q);
 
 #endif

@@ -15,19 +15,18 @@
 
 #include "ipc.h"
 #include "quick.h"
-#include "secret.h"
 
 static int addr_cb(const struct rtnl_prefix *p, void *arg)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
 
 	rtnl_prefix_print(buf, sizeof(buf), p);
-	fprintf(arg, "Address = %s\n", buf);
+	quick_text_add(arg, "Address = %s\n", buf);
 	return 0;
 }
 
 /* "nameserver X" lines of what resolvconf holds for us. */
-static void put_dns_lines(FILE *f, char *text)
+static void put_dns_lines(struct quick_text *f, char *text)
 {
 	char *line, *save = NULL, *v;
 
@@ -40,11 +39,11 @@ static void put_dns_lines(FILE *f, char *text)
 			v,
 			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_=+:%.-") ==
 			strlen(v))
-			fprintf(f, "DNS = %s\n", v);
+			quick_text_add(f, "DNS = %s\n", v);
 	}
 }
 
-static void put_dns(struct quick *q, FILE *f)
+static void put_dns(struct quick *q, struct quick_text *f)
 {
 	char name[256], path[300], *out = NULL;
 	const char *argv[] = {"resolvconf", "-l", name, NULL};
@@ -55,9 +54,9 @@ static void put_dns(struct quick *q, FILE *f)
 	snprintf(path, sizeof(path), "/etc/resolvconf/run/interface/%s", name);
 	if (q->dns_via == QUICK_DNS_RESOLVECTL) {
 		for (i = 0; i < q->dns.n; i++)
-			fprintf(f, "DNS = %s\n", q->dns.v[i]);
+			quick_text_add(f, "DNS = %s\n", q->dns.v[i]);
 		for (i = 0; i < q->dns_search.n; i++)
-			fprintf(f, "DNS = %s\n", q->dns_search.v[i]);
+			quick_text_add(f, "DNS = %s\n", q->dns_search.v[i]);
 		return;
 	}
 	if (quick_run(argv, NULL, 0, &out)) {
@@ -70,29 +69,29 @@ static void put_dns(struct quick *q, FILE *f)
 	free(out);
 }
 
-static void put_hooks(FILE *f, const char *key, const struct quick_strv *hooks)
+static void put_hooks(struct quick_text *f, const char *key, const struct quick_strv *hooks)
 {
 	size_t i;
 
 	for (i = 0; i < hooks->n; i++)
-		fprintf(f, "%s = %s\n", key, hooks->v[i]);
+		quick_text_add(f, "%s = %s\n", key, hooks->v[i]);
 }
 
 /* wg-quick's own [Interface] lines, as the script rebuilds them. */
-static int quick_keys(struct quick *q, FILE *f)
+static int quick_keys(struct quick *q, struct quick_text *f)
 {
 	uint32_t mtu;
 
-	fputs("[Interface]\n", f);
+	quick_text_add(f, "[Interface]\n");
 	if (rtnl_addr_list(q->rt, q->ifindex, AF_UNSPEC, addr_cb, f))
 		return -1;
 	put_dns(q, f);
 	if (q->mtu && !rtnl_link_get_mtu(q->rt, q->ifindex, &mtu))
-		fprintf(f, "MTU = %u\n", mtu);
+		quick_text_add(f, "MTU = %u\n", mtu);
 	if (q->table_str)
-		fprintf(f, "Table = %s\n", q->table_str);
+		quick_text_add(f, "Table = %s\n", q->table_str);
 	if (q->save_config)
-		fputs("SaveConfig = true\n", f);
+		quick_text_add(f, "SaveConfig = true\n");
 	put_hooks(f, "PreUp", &q->pre_up);
 	put_hooks(f, "PostUp", &q->post_up);
 	put_hooks(f, "PreDown", &q->pre_down);
@@ -101,31 +100,19 @@ static int quick_keys(struct quick *q, FILE *f)
 }
 
 /* The file's text: our keys in place of showconf's "[Interface]\n", one final newline. */
-static char *compose(struct quick *q, const char *showconf)
+static int compose(struct quick *q, struct quick_text *out, const char *showconf)
 {
-	char *text = NULL;
-	size_t len = 0, n;
-	FILE *f = open_memstream(&text, &len);
+	size_t n;
 
-	if (!f)
-		return NULL;
-	if (quick_keys(q, f)) {
-		fclose(f);
-		free(text);
-		return NULL;
-	}
+	if (quick_keys(q, out))
+		return -1;
 	if (!strncmp(showconf, "[Interface]\n", 12))
 		showconf += 12;
 	n = strlen(showconf);
 	while (n && showconf[n - 1] == '\n')
 		n--;
-	fwrite(showconf, 1, n, f);
-	fputc('\n', f);
-	if (fclose(f)) {
-		free(text);
-		return NULL;
-	}
-	return text;
+	quick_text_add(out, "%.*s\n", (int)n, showconf);
+	return out->failed ? -1 : 0;
 }
 
 /* CONFIG_FILE.tmp (0600), synced, renamed over CONFIG_FILE. */
@@ -156,20 +143,18 @@ static int write_atomic(struct quick *q, const char *text)
 
 int quick_save_config(struct quick *q)
 {
+	struct quick_text showconf = {0}, text = {0};
 	struct wgdevice *dev = NULL;
-	char *showconf = NULL, *text = NULL;
 	int ret = -1;
 
 	quick_echo("wg showconf %s", q->iface);
 	if (quick_link_read(q, &dev))
 		return -1;
-	showconf = quick_showconf(dev);
-	if (showconf)
-		text = compose(q, showconf);
-	if (text)
-		ret = write_atomic(q, text);
-	secret_free_str(text);
-	secret_free_str(showconf);
+	quick_showconf(&showconf, dev);
+	if (!showconf.failed && !compose(q, &text, showconf.s))
+		ret = write_atomic(q, text.s);
+	quick_text_free(&text);
+	quick_text_free(&showconf);
 	model_device_free(dev);
 	return ret;
 }
