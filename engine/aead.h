@@ -3,7 +3,8 @@
  * The transport AEAD seam: ChaCha20-Poly1305 (RFC 8439) with WireGuard's
  * nonce, 4 zero bytes then the 64-bit little-endian counter, no associated
  * data. Everything that encrypts or decrypts transport data goes through here
- * so the implementation can be swapped at build time.
+ * so the implementation can be swapped: libsodium always, OpenSSL's EVP when
+ * libcrypto.so.3 loads (WG_ENGINE_AEAD=sodium keeps libsodium).
  */
 #ifndef ENGINE_AEAD_H
 #define ENGINE_AEAD_H
@@ -14,6 +15,9 @@
 
 #define AEAD_KEY_LEN 32
 #define AEAD_TAG_LEN 16
+
+/* "openssl" when libcrypto's EVP is in use, else "libsodium". */
+const char *aead_backend(void);
 
 /* One packet of a batch: in place, len grows by the tag when sealed. */
 struct aead_item {

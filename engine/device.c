@@ -92,6 +92,8 @@ struct device *device_new(struct tun *tun, struct uapi_server *uapi)
 	udp_init(&dev->udp);
 	dev->udp_stale[0] = dev->udp_stale[1] = -1;
 	atomic_init(&dev->mtu, (unsigned int)tun_mtu(tun));
+	dev->wake_backlog =
+	    getenv("WG_ENGINE_WAKE") ? (unsigned int)atoi(getenv("WG_ENGINE_WAKE")) : 8;
 	ret = noise_init();
 	if (!ret)
 		ret = init_locks(dev);
@@ -180,7 +182,7 @@ void device_batch_queue(struct device *dev, struct batch *b, struct queue_fifo *
 		device_batch_release(dev, b);
 		return;
 	}
-	if (queue_ring_push(&dev->crypt, b))
+	if (queue_ring_push_lazy(&dev->crypt, b, dev->wake_backlog))
 		return;
 	/* Already in the FIFO: leave it there empty and done so order is kept. */
 	atomic_fetch_add(&dev->stats.tx_queue_full, b->n);
@@ -195,7 +197,7 @@ void device_batch_queue(struct device *dev, struct batch *b, struct queue_fifo *
 
 int device_send_to(struct device *dev, const union wgendpoint *ep, void *buf, size_t len)
 {
-	struct iovec iov = { buf, len };
+	struct iovec iov = {buf, len};
 
 	return device_send_iov(dev, ep, &iov, 1);
 }
@@ -223,6 +225,8 @@ struct peer *device_peer_by_dst(struct device *dev, const uint8_t *pkt, size_t l
 	return peer;
 }
 
+static void crypt_help(struct device *dev);
+
 /* Splits one TUN read into segments and hands them to their peer. */
 static void tun_packet(struct device *dev, uint8_t *buf, size_t len)
 {
@@ -236,7 +240,8 @@ static void tun_packet(struct device *dev, uint8_t *buf, size_t len)
 	int n = tun_gso_count(h, pkt, plen);
 	struct peer *peer;
 
-	if (n <= 0 || n > TUN_MAX_SEGS || !queue_pool_get(&dev->elems, (void **)e, (unsigned int)n)) {
+	if (n <= 0 || n > TUN_MAX_SEGS ||
+	    !queue_pool_get(&dev->elems, (void **)e, (unsigned int)n)) {
 		atomic_fetch_add(n > 0 ? &dev->stats.tx_no_buffer : &dev->stats.rx_bad_inner, 1);
 		return;
 	}
@@ -264,7 +269,7 @@ static void *tun_thread(void *arg)
 {
 	struct device *dev = arg;
 	uint8_t *buf = malloc(TUN_READ_MAX);
-	struct pollfd p = { .fd = dev->tun->fd, .events = POLLIN };
+	struct pollfd p = {.fd = dev->tun->fd, .events = POLLIN};
 
 	while (buf && !device_is_stopping(dev)) {
 		if (poll(&p, 1, 200) <= 0)
@@ -278,6 +283,7 @@ static void *tun_thread(void *arg)
 		}
 		if (r > 0)
 			tun_packet(dev, buf, (size_t)r);
+		crypt_help(dev);
 	}
 	free(buf);
 	return NULL;
@@ -303,8 +309,8 @@ static void udp_poll_once(struct device *dev, struct udp_rx *rx)
 	if (dev->udp_stale[0] >= 0 || dev->udp_stale[1] >= 0)
 		close_stale(dev);
 	pthread_rwlock_rdlock(&dev->udp_lock);
-	p[0] = (struct pollfd){ .fd = dev->udp.fd4, .events = POLLIN };
-	p[1] = (struct pollfd){ .fd = dev->udp.fd6, .events = POLLIN };
+	p[0] = (struct pollfd){.fd = dev->udp.fd4, .events = POLLIN};
+	p[1] = (struct pollfd){.fd = dev->udp.fd6, .events = POLLIN};
 	pthread_rwlock_unlock(&dev->udp_lock);
 	if (poll(p, 2, 200) <= 0)
 		return;
@@ -315,6 +321,7 @@ static void udp_poll_once(struct device *dev, struct udp_rx *rx)
 		if (n > 0)
 			receive_datagrams(dev, rx, (unsigned int)n);
 	}
+	crypt_help(dev);
 }
 
 static void *udp_thread(void *arg)
@@ -331,17 +338,34 @@ static void *udp_thread(void *arg)
 	return NULL;
 }
 
+static void crypt_batch(struct batch *b)
+{
+	if (b->dir == BATCH_SEND)
+		send_crypt_batch(b);
+	else
+		receive_crypt_batch(b);
+}
+
+/*
+ * The reader threads take queued batches themselves until the ring is empty:
+ * on a busy 2-core machine a hand-off to a worker costs a wake-up and a
+ * context switch per batch, so workers are only woken for a backlog.
+ */
+static void crypt_help(struct device *dev)
+{
+	struct batch *b;
+
+	while ((b = queue_ring_trypop(&dev->crypt)))
+		crypt_batch(b);
+}
+
 static void *worker_thread(void *arg)
 {
 	struct device *dev = arg;
 	struct batch *b;
 
-	while ((b = queue_ring_pop(&dev->crypt))) {
-		if (b->dir == BATCH_SEND)
-			send_crypt_batch(b);
-		else
-			receive_crypt_batch(b);
-	}
+	while ((b = queue_ring_pop(&dev->crypt)))
+		crypt_batch(b);
 	return NULL;
 }
 
@@ -554,7 +578,7 @@ struct set_plan {
 	struct peer **fresh; /* per peer of the change: a new peer to add, or NULL */
 	struct peer **kick;  /* peers to send a keepalive once the lock is dropped */
 	unsigned int n, n_kick;
-	struct udp udp;	     /* new sockets when the port changes */
+	struct udp udp; /* new sockets when the port changes */
 	bool rebind;
 };
 
@@ -573,10 +597,10 @@ static int validate(const struct wgdevice *c)
 	const struct wgallowedip *a;
 	const struct wgpeer *p;
 
-	for_each_wgpeer(c, p) {
+	for_each_wgpeer (c, p) {
 		if (!(p->flags & WGPEER_HAS_PUBLIC_KEY))
 			return -EINVAL;
-		for_each_wgallowedip(p, a) {
+		for_each_wgallowedip (p, a) {
 			if ((a->family != AF_INET && a->family != AF_INET6) ||
 			    a->cidr > (a->family == AF_INET ? 32 : 128))
 				return -EINVAL;
@@ -615,7 +639,7 @@ static int plan_set(struct device *dev, const struct wgdevice *c, struct set_pla
 	unsigned int i = 0;
 	int ret = validate(c);
 
-	for_each_wgpeer(c, p)
+	for_each_wgpeer (c, p)
 		++plan->n;
 	plan->fresh = calloc(plan->n + 1, sizeof(*plan->fresh));
 	plan->kick = calloc(plan->n + 1, sizeof(*plan->kick));
@@ -629,9 +653,9 @@ static int plan_set(struct device *dev, const struct wgdevice *c, struct set_pla
 	for (p = c->first_peer; !ret && p; p = p->next_peer, ++i) {
 		if (!needs_fresh(dev, c, plan, p))
 			continue;
-		plan->fresh[i] = peer_new(dev, p->public_key,
-					  p->flags & WGPEER_HAS_PRESHARED_KEY ? p->preshared_key :
-										NULL);
+		plan->fresh[i] =
+		    peer_new(dev, p->public_key,
+			     p->flags & WGPEER_HAS_PRESHARED_KEY ? p->preshared_key : NULL);
 		if (!plan->fresh[i])
 			ret = -ENOMEM;
 	}
@@ -702,7 +726,7 @@ static void commit_allowedips(struct device *dev, struct peer *peer, const struc
 
 	if (c->flags & WGPEER_REPLACE_ALLOWEDIPS)
 		allowedips_remove_by_peer(&dev->aips, peer);
-	for_each_wgallowedip(c, a) {
+	for_each_wgallowedip (c, a) {
 		if (a->flags & WGALLOWEDIP_REMOVE_ME)
 			allowedips_remove(&dev->aips, a->family, &a->ip4, a->cidr, peer);
 		else if (allowedips_insert(&dev->aips, a->family, &a->ip4, a->cidr, peer) < 0)
@@ -736,9 +760,8 @@ static void commit_peer(struct device *dev, const struct wgpeer *c, struct peer 
 	commit_allowedips(dev, peer, c);
 	if (c->flags & WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL) {
 		pthread_mutex_lock(&peer->lock);
-		act = timers_set_persistent_keepalive(&peer->timers,
-						      c->persistent_keepalive_interval,
-						      clock_now_ns());
+		act = timers_set_persistent_keepalive(
+		    &peer->timers, c->persistent_keepalive_interval, clock_now_ns());
 		pthread_mutex_unlock(&peer->lock);
 	}
 	if (act)
@@ -771,7 +794,7 @@ static void commit_set(struct device *dev, const struct wgdevice *c, struct set_
 
 int device_uapi_set(struct device *dev, const struct wgdevice *change)
 {
-	struct set_plan plan = { 0 };
+	struct set_plan plan = {0};
 	int ret;
 
 	udp_init(&plan.udp);

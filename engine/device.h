@@ -37,9 +37,8 @@ struct uapi_server;
 /* Why packets were dropped; read by tests and the log. */
 struct device_stats {
 	atomic_ulong rx_bad_size, rx_bad_type, rx_unknown_index, rx_bad_auth, rx_replay,
-		rx_bad_inner, rx_bad_source, rx_handshake_dropped, rx_handshake_bad,
-		rx_cookie_sent, tx_no_peer, tx_no_buffer, tx_queue_full, tx_staged_drop,
-		handshakes_done;
+	    rx_bad_inner, rx_bad_source, rx_handshake_dropped, rx_handshake_bad, rx_cookie_sent,
+	    tx_no_peer, tx_no_buffer, tx_queue_full, tx_staged_drop, handshakes_done;
 };
 
 /* A handshake message waiting for the handshake thread. */
@@ -61,6 +60,7 @@ struct device {
 	struct ratelimiter *rl;
 	uint32_t fwmark;
 	atomic_uint mtu;
+	unsigned int wake_backlog; /* wake a worker only beyond this many queued batches */
 	atomic_uint_fast64_t last_under_load; /* clock_now_ns */
 
 	pthread_rwlock_t udp_lock;
@@ -93,7 +93,7 @@ struct uapi_server *device_uapi(struct device *dev);
 int device_uapi_get(struct device *dev, struct wgdevice **out) __attribute__((warn_unused_result));
 /* Applies a parsed UAPI set atomically: all of it, or nothing and -errno. */
 int device_uapi_set(struct device *dev, const struct wgdevice *change)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* Sends bytes to ep on the device's sockets (handshake messages). 0 or -errno. */
 int device_send_to(struct device *dev, const union wgendpoint *ep, void *buf, size_t len);

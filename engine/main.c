@@ -33,7 +33,8 @@ static void usage(FILE *f, const char *prog)
 static void version(void)
 {
 	printf("wg-engine v%s\n\nUserspace WireGuard daemon for Linux.\n"
-	       "Information available at https://www.wireguard.com.\n", WG_VERSION);
+	       "Information available at https://www.wireguard.com.\n",
+	       WG_VERSION);
 }
 
 /* Interface names as the kernel accepts them. */
@@ -153,7 +154,7 @@ static void *uapi_thread(void *arg)
 /* Waits for a signal or for the device to ask to stop. */
 static void wait_for_stop(struct device *dev, const sigset_t *set)
 {
-	struct timespec tick = { 0, 250 * 1000 * 1000 };
+	struct timespec tick = {0, 250 * 1000 * 1000};
 
 	while (!device_is_stopping(dev)) {
 		int sig = sigtimedwait(set, NULL, &tick);
@@ -195,9 +196,9 @@ static int run(struct tun *tun, struct uapi_server *uapi)
 
 int main(int argc, char *argv[])
 {
-	struct options o = { 0 };
-	struct uapi_server uapi = { .fd = -1 };
-	struct tun tun = { .fd = -1 };
+	struct options o = {0};
+	struct uapi_server uapi = {.fd = -1};
+	struct tun tun = {.fd = -1};
 	const char *fg = getenv("WG_PROCESS_FOREGROUND");
 	int ret = parse_args(&o, argc, argv);
 
@@ -218,7 +219,8 @@ int main(int argc, char *argv[])
 	}
 	ret = open_uapi(&uapi, tun.name);
 	if (ret < 0) {
-		fprintf(stderr, "Unable to create UAPI socket for %s: %s\n", tun.name, strerror(-ret));
+		fprintf(stderr, "Unable to create UAPI socket for %s: %s\n", tun.name,
+			strerror(-ret));
 		tun_close(&tun);
 		return 1;
 	}

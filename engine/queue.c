@@ -86,7 +86,7 @@ void queue_ring_free(struct queue_ring *r)
 	pthread_cond_destroy(&r->nonempty);
 }
 
-bool queue_ring_push(struct queue_ring *r, void *b)
+bool queue_ring_push_lazy(struct queue_ring *r, void *b, unsigned int backlog)
 {
 	bool ok;
 
@@ -95,10 +95,30 @@ bool queue_ring_push(struct queue_ring *r, void *b)
 	if (ok) {
 		r->slot[(r->head + r->len) % r->cap] = b;
 		++r->len;
-		pthread_cond_signal(&r->nonempty);
+		if (r->len > backlog)
+			pthread_cond_signal(&r->nonempty);
 	}
 	pthread_mutex_unlock(&r->lock);
 	return ok;
+}
+
+bool queue_ring_push(struct queue_ring *r, void *b)
+{
+	return queue_ring_push_lazy(r, b, 0);
+}
+
+void *queue_ring_trypop(struct queue_ring *r)
+{
+	void *b = NULL;
+
+	pthread_mutex_lock(&r->lock);
+	if (r->len) {
+		b = r->slot[r->head];
+		r->head = (r->head + 1) % r->cap;
+		--r->len;
+	}
+	pthread_mutex_unlock(&r->lock);
+	return b;
 }
 
 void *queue_ring_pop(struct queue_ring *r)

@@ -46,14 +46,14 @@ struct batch {
 	atomic_bool done;
 	unsigned int n;
 	struct noise_keypair *kp; /* a reference, dropped when the batch is released */
-	union wgendpoint src; /* receive: where every packet came from */
+	union wgendpoint src;	  /* receive: where every packet came from */
 	struct elem *e[BATCH_MAX];
 };
 
 /* A fixed set of equal objects on a free list. */
 struct queue_pool {
 	pthread_mutex_t lock;
-	void *free;	/* singly linked through the object's first pointer */
+	void *free; /* singly linked through the object's first pointer */
 	void *mem;
 	unsigned int count, avail;
 	size_t size;
@@ -76,7 +76,7 @@ struct queue_fifo {
 };
 
 int queue_pool_init(struct queue_pool *p, size_t size, unsigned int count)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 void queue_pool_free(struct queue_pool *p);
 /* Takes n objects into out; returns how many it got (all or none). */
 unsigned int queue_pool_get(struct queue_pool *p, void **out, unsigned int n);
@@ -86,6 +86,13 @@ int queue_ring_init(struct queue_ring *r, unsigned int cap) __attribute__((warn_
 void queue_ring_free(struct queue_ring *r);
 /* false when full or closed (the caller drops). */
 bool queue_ring_push(struct queue_ring *r, void *b);
+/*
+ * As queue_ring_push, but wakes a waiting consumer only once more than
+ * backlog items are queued: the producer means to take the rest itself.
+ */
+bool queue_ring_push_lazy(struct queue_ring *r, void *b, unsigned int backlog);
+/* The oldest item, or NULL at once when empty. */
+void *queue_ring_trypop(struct queue_ring *r);
 /* Blocks until a batch arrives; NULL once closed and empty. */
 void *queue_ring_pop(struct queue_ring *r);
 unsigned int queue_ring_len(struct queue_ring *r);

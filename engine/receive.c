@@ -72,8 +72,7 @@ static bool same_src(const union wgendpoint *a, const union wgendpoint *b)
 	       !memcmp(&a->addr6.sin6_addr, &b->addr6.sin6_addr, 16);
 }
 
-static void rx_data(struct rx_ctx *c, const uint8_t *msg, uint32_t len,
-		    const union wgendpoint *src)
+static void rx_data(struct rx_ctx *c, const uint8_t *msg, uint32_t len, const union wgendpoint *src)
 {
 	struct device *dev = c->dev;
 	uint32_t idx = get_le32(msg + 4);
@@ -84,8 +83,8 @@ static void rx_data(struct rx_ctx *c, const uint8_t *msg, uint32_t len,
 		atomic_fetch_add(&dev->stats.rx_bad_size, 1);
 		return;
 	}
-	if (c->b && (c->b->kp->entry.index != idx || c->b->n == BATCH_MAX ||
-		     !same_src(&c->b->src, src)))
+	if (c->b &&
+	    (c->b->kp->entry.index != idx || c->b->n == BATCH_MAX || !same_src(&c->b->src, src)))
 		ctx_flush(c);
 	if (!c->b && !ctx_start(c, idx, src)) {
 		atomic_fetch_add(&dev->stats.rx_unknown_index, 1);
@@ -135,8 +134,7 @@ static void rx_handshake(struct device *dev, const uint8_t *msg, uint32_t len,
 	}
 }
 
-static void rx_one(struct rx_ctx *c, const uint8_t *msg, uint32_t len,
-		   const union wgendpoint *src)
+static void rx_one(struct rx_ctx *c, const uint8_t *msg, uint32_t len, const union wgendpoint *src)
 {
 	uint32_t type = len >= 4 ? get_le32(msg) : 0;
 
@@ -145,16 +143,16 @@ static void rx_one(struct rx_ctx *c, const uint8_t *msg, uint32_t len,
 	} else if (handshake_size_ok(type, len)) {
 		rx_handshake(c->dev, msg, len, src);
 	} else {
-		atomic_fetch_add(type >= MESSAGE_HANDSHAKE_INITIATION && type <= MESSAGE_DATA ?
-					 &c->dev->stats.rx_bad_size :
-					 &c->dev->stats.rx_bad_type,
+		atomic_fetch_add(type >= MESSAGE_HANDSHAKE_INITIATION && type <= MESSAGE_DATA
+				     ? &c->dev->stats.rx_bad_size
+				     : &c->dev->stats.rx_bad_type,
 				 1);
 	}
 }
 
 void receive_datagrams(struct device *dev, struct udp_rx *rx, unsigned int n)
 {
-	struct rx_ctx c = { .dev = dev };
+	struct rx_ctx c = {.dev = dev};
 
 	for (unsigned int i = 0; i < n; ++i) {
 		uint32_t seg = rx[i].gso ? rx[i].gso : rx[i].len;
@@ -212,8 +210,8 @@ struct rx_out {
 };
 
 /* Marks key confirmation, timers and roaming for a batch with ok authenticated packets. */
-static void rx_authenticated(struct peer *peer, struct batch *b, unsigned int data,
-			     uint64_t bytes, struct rx_out *out)
+static void rx_authenticated(struct peer *peer, struct batch *b, unsigned int data, uint64_t bytes,
+			     struct rx_out *out)
 {
 	uint64_t now = clock_now_ns();
 
@@ -248,7 +246,8 @@ static void rx_check_batch(struct peer *peer, struct batch *b, struct rx_out *ou
 		uint32_t len;
 
 		if (!e->ok || !noise_keypair_check_counter(b->kp, e->counter)) {
-			atomic_fetch_add(e->ok ? &dev->stats.rx_replay : &dev->stats.rx_bad_auth, 1);
+			atomic_fetch_add(e->ok ? &dev->stats.rx_replay : &dev->stats.rx_bad_auth,
+					 1);
 			continue;
 		}
 		++good;

@@ -42,7 +42,7 @@ struct l34 {
 
 static int tun_open_flags(struct tun *tun, const char *name, short flags)
 {
-	struct ifreq ifr = { 0 };
+	struct ifreq ifr = {0};
 	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 
 	if (fd < 0)
@@ -90,7 +90,7 @@ int tun_create(struct tun *tun, const char *name)
 
 int tun_from_fd(struct tun *tun, int fd)
 {
-	struct ifreq ifr = { 0 };
+	struct ifreq ifr = {0};
 
 	memset(tun, 0, sizeof(*tun));
 	if (ioctl(fd, TUNGETIFF, &ifr) < 0)
@@ -126,7 +126,7 @@ bool tun_is_alive(const struct tun *tun)
 
 int tun_mtu(const struct tun *tun)
 {
-	struct ifreq ifr = { 0 };
+	struct ifreq ifr = {0};
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	int mtu = 1420;
 
@@ -175,7 +175,7 @@ uint16_t tun_csum_fold(uint32_t sum)
 /* The pseudo-header sum of a TCP or UDP segment of l4len bytes. */
 static uint32_t pseudo_sum(const uint8_t *pkt, const struct l34 *l, unsigned int l4len)
 {
-	uint8_t tail[8] = { 0 };
+	uint8_t tail[8] = {0};
 	uint32_t sum;
 
 	if (l->v6) {
@@ -364,8 +364,8 @@ static bool gro_follows(const uint8_t *a, uint32_t alen, const uint8_t *b, uint3
 
 	if (la->v6 != lb->v6 || la->hdrlen != lb->hdrlen || (ta[13] & TCP_PSH) || pb > pa)
 		return false;
-	if (la->v6 ? memcmp(a + 8, b + 8, 32) || a[7] != b[7] || memcmp(a, b, 4) :
-		     memcmp(a + 12, b + 12, 8) || a[1] != b[1] || a[8] != b[8])
+	if (la->v6 ? memcmp(a + 8, b + 8, 32) || a[7] != b[7] || memcmp(a, b, 4)
+		   : memcmp(a + 12, b + 12, 8) || a[1] != b[1] || a[8] != b[8])
 		return false;
 	if (memcmp(ta, tb, 4) || memcmp(ta + 8, tb + 8, 4) || memcmp(ta + 14, tb + 14, 2))
 		return false;
@@ -376,8 +376,8 @@ static bool gro_follows(const uint8_t *a, uint32_t alen, const uint8_t *b, uint3
 
 static int write_plain(struct tun *tun, uint8_t *pkt, uint32_t len)
 {
-	struct virtio_net_hdr h = { .flags = VIRTIO_NET_HDR_F_DATA_VALID };
-	struct iovec iov[2] = { { &h, sizeof(h) }, { pkt, len } };
+	struct virtio_net_hdr h = {.flags = VIRTIO_NET_HDR_F_DATA_VALID};
+	struct iovec iov[2] = {{&h, sizeof(h)}, {pkt, len}};
 	ssize_t r = tun->vnet ? writev(tun->fd, iov, 2) : write(tun->fd, pkt, len);
 
 	return r < 0 ? -errno : 0;
@@ -387,7 +387,7 @@ static int write_plain(struct tun *tun, uint8_t *pkt, uint32_t len)
 static int write_run(struct tun *tun, uint8_t *const pkts[], const uint32_t lens[], unsigned int n,
 		     const struct l34 *l)
 {
-	struct virtio_net_hdr h = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM };
+	struct virtio_net_hdr h = {.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM};
 	struct iovec iov[GRO_MAX_SEGS + 2];
 	uint8_t hdr[128];
 	unsigned int total = 0;
@@ -406,15 +406,15 @@ static int write_run(struct tun *tun, uint8_t *const pkts[], const uint32_t lens
 		put16(hdr + 2, l->hdrlen + total);
 		ip4_fix_csum(hdr, l->l3len);
 	}
-	c = (uint16_t) ~tun_csum_fold(pseudo_sum(hdr, l, l->l4len + total));
+	c = (uint16_t)~tun_csum_fold(pseudo_sum(hdr, l, l->l4len + total));
 	memcpy(hdr + l->l3len + 16, &c, 2);
 	h.gso_type = l->v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
 	h.hdr_len = (uint16_t)l->hdrlen;
 	h.gso_size = (uint16_t)(lens[0] - l->hdrlen);
 	h.csum_start = (uint16_t)l->l3len;
 	h.csum_offset = 16;
-	iov[0] = (struct iovec){ &h, sizeof(h) };
-	iov[1] = (struct iovec){ hdr, l->hdrlen };
+	iov[0] = (struct iovec){&h, sizeof(h)};
+	iov[1] = (struct iovec){hdr, l->hdrlen};
 	return writev(tun->fd, iov, (int)n + 2) < 0 ? -errno : 0;
 }
 

@@ -21,7 +21,7 @@
 
 struct tun {
 	int fd;
-	bool vnet;	/* each packet starts with a struct virtio_net_hdr */
+	bool vnet; /* each packet starts with a struct virtio_net_hdr */
 	char name[IFNAMSIZ];
 	int ifindex;
 };

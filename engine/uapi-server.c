@@ -57,7 +57,7 @@ static int clear_stale(const struct sockaddr_un *sun)
 
 int uapi_server_listen(struct uapi_server *s, const char *iface)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	mode_t old;
 	int ret = path_for(s, iface);
 
@@ -189,7 +189,7 @@ static void spawn_conn(struct device *dev, int fd)
 		close(fd);
 		return;
 	}
-	*c = (struct conn){ dev, fd };
+	*c = (struct conn){dev, fd};
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&t, &attr, conn_main, c)) {
@@ -201,7 +201,7 @@ static void spawn_conn(struct device *dev, int fd)
 
 void uapi_server_run(struct uapi_server *s, struct device *dev)
 {
-	struct pollfd p = { .fd = s->fd, .events = POLLIN };
+	struct pollfd p = {.fd = s->fd, .events = POLLIN};
 
 	while (!device_is_stopping(dev)) {
 		if (!uapi_server_is_alive(s)) {

@@ -21,10 +21,10 @@ struct uapi_server {
 
 /* Creates the directory (0755) and the listening socket. 0 or -errno. */
 int uapi_server_listen(struct uapi_server *s, const char *iface)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Adopts an inherited listening socket (WG_UAPI_FD). */
 int uapi_server_adopt(struct uapi_server *s, int fd, const char *iface)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Serves connections until the device stops; run on its own thread. */
 void uapi_server_run(struct uapi_server *s, struct device *dev);
 /* True while the socket file we created is still there. */

@@ -37,16 +37,16 @@ static void sock_tune(int fd, uint32_t fwmark)
 /* A socket of family bound to port; returns the fd or -errno. */
 static int sock_bind(int family, uint16_t port, uint32_t fwmark)
 {
-	union wgendpoint a = { 0 };
+	union wgendpoint a = {0};
 	int one = 1, fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return -errno;
 	if (family == AF_INET6) {
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-		a.addr6 = (struct sockaddr_in6){ .sin6_family = AF_INET6, .sin6_port = htons(port) };
+		a.addr6 = (struct sockaddr_in6){.sin6_family = AF_INET6, .sin6_port = htons(port)};
 	} else {
-		a.addr4 = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(port) };
+		a.addr4 = (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons(port)};
 	}
 	sock_tune(fd, fwmark);
 	if (bind(fd, &a.addr, family == AF_INET6 ? sizeof(a.addr6) : sizeof(a.addr4)) < 0) {
@@ -112,7 +112,7 @@ void udp_close(struct udp *u)
 
 int udp_set_fwmark(struct udp *u, uint32_t fwmark)
 {
-	int fds[2] = { u->fd4, u->fd6 };
+	int fds[2] = {u->fd4, u->fd6};
 
 	for (int i = 0; i < 2; ++i) {
 		if (fds[i] >= 0 && setsockopt(fds[i], SOL_SOCKET, SO_MARK, &fwmark, sizeof(fwmark)))
@@ -146,13 +146,13 @@ int udp_recv_batch(int fd, struct udp_rx *rx, unsigned int n)
 	if (n > UDP_RX_BATCH)
 		n = UDP_RX_BATCH;
 	for (unsigned int i = 0; i < n; ++i) {
-		iov[i] = (struct iovec){ rx[i].buf, UDP_RX_BUF };
-		mm[i].msg_hdr = (struct msghdr){ .msg_name = &rx[i].src,
-						 .msg_namelen = sizeof(rx[i].src),
-						 .msg_iov = &iov[i],
-						 .msg_iovlen = 1,
-						 .msg_control = ctl[i],
-						 .msg_controllen = sizeof(ctl[i]) };
+		iov[i] = (struct iovec){rx[i].buf, UDP_RX_BUF};
+		mm[i].msg_hdr = (struct msghdr){.msg_name = &rx[i].src,
+						.msg_namelen = sizeof(rx[i].src),
+						.msg_iov = &iov[i],
+						.msg_iovlen = 1,
+						.msg_control = ctl[i],
+						.msg_controllen = sizeof(ctl[i])};
 	}
 	got = recvmmsg(fd, mm, n, MSG_DONTWAIT, NULL);
 	if (got < 0)
@@ -167,12 +167,12 @@ int udp_recv_batch(int fd, struct udp_rx *rx, unsigned int n)
 static int send_one(int fd, const union wgendpoint *ep, struct iovec *iov, unsigned int n,
 		    uint16_t gso)
 {
-	char ctl[CMSG_SPACE(sizeof(uint16_t))] = { 0 };
-	struct msghdr mh = { .msg_name = (void *)ep,
-			     .msg_namelen = ep->addr.sa_family == AF_INET6 ? sizeof(ep->addr6) :
-									     sizeof(ep->addr4),
-			     .msg_iov = iov,
-			     .msg_iovlen = n };
+	char ctl[CMSG_SPACE(sizeof(uint16_t))] = {0};
+	struct msghdr mh = {.msg_name = (void *)ep,
+			    .msg_namelen = ep->addr.sa_family == AF_INET6 ? sizeof(ep->addr6)
+									  : sizeof(ep->addr4),
+			    .msg_iov = iov,
+			    .msg_iovlen = n};
 	struct cmsghdr *c;
 
 	if (gso) {

@@ -104,7 +104,7 @@ static size_t make_packet(uint8_t *buf, const char *src, const char *dst, unsign
 /* Reads one packet from fd within ms; its length or -1. */
 static ssize_t read_packet(int fd, uint8_t *buf, size_t cap, int ms)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 
 	if (poll(&p, 1, ms) <= 0)
 		return -1;
@@ -134,7 +134,7 @@ static bool deliver(struct side *from, struct side *to, const char *src, const c
 static struct timespec last_handshake(struct device *dev)
 {
 	struct wgdevice *m = NULL;
-	struct timespec ts = { 0, 0 };
+	struct timespec ts = {0, 0};
 
 	if (device_uapi_get(dev, &m) == 0 && m->first_peer)
 		ts = m->first_peer->last_handshake_time;
@@ -154,8 +154,8 @@ static bool wait_handshakes(struct device *dev, unsigned long want)
 
 static void send_garbage(uint16_t port)
 {
-	static const size_t sizes[] = { 0, 1, 3, 4, 31, 32, 47, 147, 148, 149, 91, 92, 63, 64, 2100 };
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port) };
+	static const size_t sizes[] = {0, 1, 3, 4, 31, 32, 47, 147, 148, 149, 91, 92, 63, 64, 2100};
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(port)};
 	uint8_t buf[2100];
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
@@ -201,9 +201,10 @@ static void test_uapi_malformed(struct side *b)
 	r = uapi_exchange(b->dev, "set=1\nprivate_key=zz\n\n");
 	is_str(r, "errno=-22\n\n", "a bad private key is refused with EINVAL");
 	free(r);
-	r = uapi_exchange(b->dev, "set=1\nlisten_port=1\nfwmark=7\npublic_key="
-				  "0101010101010101010101010101010101010101010101010101010101010101\n"
-				  "allowed_ip=10.0.0.0/33\n\n");
+	r = uapi_exchange(b->dev,
+			  "set=1\nlisten_port=1\nfwmark=7\npublic_key="
+			  "0101010101010101010101010101010101010101010101010101010101010101\n"
+			  "allowed_ip=10.0.0.0/33\n\n");
 	ok(r && strcmp(r, "errno=0\n\n") != 0, "a bad allowed IP fails the whole set");
 	free(r);
 	r = uapi_exchange(b->dev, "bogus=1\n\n");
@@ -266,7 +267,7 @@ static void test_traffic(struct side *a, struct side *b)
 
 int main(void)
 {
-	struct side a = { 0 }, b = { 0 };
+	struct side a = {0}, b = {0};
 	unsigned long before;
 
 	if (sodium_init() < 0)
