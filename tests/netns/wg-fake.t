@@ -19,6 +19,15 @@ W=$(mktemp -d /tmp/wgt-XXXXXX)
 export W
 at_exit 'kill $(jobs -p); [ -n "${WGT_KEEP:-}" ] || rm -rf "$W"'
 
+# Nothing to show yet: the private socket folder is empty.
+same "wg with no devices"
+same "show all with no devices" show all
+same "show interfaces with no devices" show interfaces
+same "show all dump with no devices" show all dump
+mkdir -p "$W/refbin" && ln -sf "$REF_WG" "$W/refbin/wg"
+json_both "$W/empty-json"
+is "$(cat "$W/empty-json.ours")" "$(cat "$W/empty-json.ref")" "show all json with no devices is wg-json's"
+
 hex() { "$REF_WG" pubkey <<<"$1" >/dev/null && perl -MMIME::Base64 -e 'print unpack("H*", decode_base64($ARGV[0]))' "$1"; }
 newkey() { hex "$("$REF_WG" genkey)"; }
 ZERO=0000000000000000000000000000000000000000000000000000000000000000
