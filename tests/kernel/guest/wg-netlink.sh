@@ -10,6 +10,7 @@ FIELDS=(public-key private-key listen-port fwmark peers preshared-keys endpoints
 	latest-handshakes persistent-keepalive transfer)
 VIEWS=("showconf kvm0" "show kvm0" "show kvm0 dump" "show all dump" "show" "show interfaces"
 	"show all endpoints")
+MAIN_VIEWS=("${VIEWS[@]:0:4}")
 for f in "${FIELDS[@]}"; do VIEWS+=("show kvm0 $f"); done
 
 # Both devices hold the same state: Debian's wg reads each.
@@ -31,14 +32,17 @@ for v; do
 	echo "exit status $?" >>"$dir/$n"
 done
 VIEWS
-# Every view of kvma printed by our wg, against Debian's wg on the same device:
-# one check per view when DETAIL=1, else one for all.
+# Views of kvma printed by our wg, against Debian's wg on the same device: all
+# of them with one check each when DETAIL=1, all with one check when FULL=1,
+# else the four whole-device views (the single fields are projections of them).
 same_views() { # same_views STAGE
 	local v n=0 diffs=0
+	local -a views=("${MAIN_VIEWS[@]}")
+	[ "${DETAIL:-0}${FULL:-0}" = 00 ] || views=("${VIEWS[@]}")
 	rm -rf /tmp/v
-	A bash /tmp/views.sh "$OUR_WG" /tmp/v/o "${VIEWS[@]}"
-	A bash /tmp/views.sh "$REF_WG" /tmp/v/r "${VIEWS[@]}"
-	for v in "${VIEWS[@]}"; do
+	A bash /tmp/views.sh "$OUR_WG" /tmp/v/o "${views[@]}"
+	A bash /tmp/views.sh "$REF_WG" /tmp/v/r "${views[@]}"
+	for v in "${views[@]}"; do
 		n=$((n + 1))
 		if [ "${DETAIL:-0}" = 1 ]; then
 			is_file /tmp/v/o/$n /tmp/v/r/$n "$1: our \`wg $v' prints as Debian's"
@@ -47,7 +51,7 @@ same_views() { # same_views STAGE
 			[ $diffs -le 3 ] && { echo "# wg $v:"; diff -u /tmp/v/r/$n /tmp/v/o/$n | sed '1,2d; s/^/#   /' | head -15; }
 		fi
 	done
-	[ "${DETAIL:-0}" = 1 ] || ok $diffs "$1: our wg prints all ${#VIEWS[@]} views as Debian's ($diffs differ)"
+	[ "${DETAIL:-0}" = 1 ] || ok $diffs "$1: our wg prints ${#views[@]} views as Debian's ($diffs differ)"
 	rm -rf /tmp/v
 }
 # One step: our wg on kvma and Debian's on kvmb with the same arguments, the
@@ -66,8 +70,10 @@ step() { # step STAGE ARGS...
 	# A broken fixture would make both fail alike; that is no pass.
 	[ "$rrc" = "${EXPECT:-0}" ] || ok 1 "$stage: Debian's wg exits ${EXPECT:-0} here (it exited $rrc)"
 	t1=$(up)
-	same_state "$stage"
-	same_views "$stage"
+	if [ "${EXPECT:-0}" = 0 ]; then
+		same_state "$stage"
+		same_views "$stage"
+	fi
 	t2=$(up)
 	note "$stage: both wg $1 in $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s, checks in $(awk -v a="$t1" -v b="$t2" 'BEGIN { print b - a }') s"
 }
@@ -79,12 +85,12 @@ done
 
 DETAIL=1 step "setconf" setconf kvm0 /data/base.conf
 step "addconf" addconf kvm0 /data/add.conf
-step "syncconf" syncconf kvm0 /data/sync.conf
+FULL=1 step "syncconf" syncconf kvm0 /data/sync.conf
 step "set port+fwmark" set kvm0 listen-port 51999 fwmark off
 step "set endpoint+keepalive+ips" set kvm0 peer "${P[4]}" endpoint 198.51.100.7:1234 \
 	persistent-keepalive 15 allowed-ips 10.4.0.0/16,fd04::/32,10.44.0.0/16
 step "set clear psk+ips" set kvm0 peer "${P[6]}" preshared-key /dev/null allowed-ips ""
-step "set two peers" set kvm0 peer "${P[4]}" persistent-keepalive off peer "${P[7]}" \
+FULL=1 step "set two peers" set kvm0 peer "${P[4]}" persistent-keepalive off peer "${P[7]}" \
 	allowed-ips 10.7.0.0/24 preshared-key /data/psk
 step "set remove" set kvm0 peer "${P[6]}" remove
 step "set key+fwmark" set kvm0 private-key /data/k2 fwmark 0xffffffff
