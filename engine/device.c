@@ -147,6 +147,9 @@ bool device_is_under_load(struct device *dev)
 	       atomic_load(&dev->last_under_load);
 }
 
+/* Set on the TUN and UDP reader threads, which seal and open their own batches. */
+static __thread bool is_reader;
+
 struct batch *device_batch_new(struct device *dev, struct peer *peer, struct noise_keypair *kp,
 			       enum batch_dir dir)
 {
@@ -182,7 +185,8 @@ void device_batch_queue(struct device *dev, struct batch *b, struct queue_fifo *
 		device_batch_release(dev, b);
 		return;
 	}
-	if (queue_ring_push_lazy(&dev->crypt, b, dev->wake_backlog))
+	/* Only the reader threads help with crypto; everyone else wakes a worker. */
+	if (queue_ring_push_lazy(&dev->crypt, b, is_reader ? dev->wake_backlog : 0))
 		return;
 	/* Already in the FIFO: leave it there empty and done so order is kept. */
 	atomic_fetch_add(&dev->stats.tx_queue_full, b->n);
@@ -330,6 +334,7 @@ static void *udp_thread(void *arg)
 	struct udp_rx rx[UDP_RX_BATCH];
 	uint8_t *mem = malloc((size_t)UDP_RX_BUF * UDP_RX_BATCH);
 
+	is_reader = true;
 	for (int i = 0; mem && i < UDP_RX_BATCH; ++i)
 		rx[i].buf = mem + (size_t)i * UDP_RX_BUF;
 	while (mem && !device_is_stopping(dev))
