@@ -68,7 +68,7 @@ int quick_dns_check(struct quick *q, bool quiet)
 }
 
 /* "resolvectl dns|domain IFACE WORD..." */
-static int resolvectl(const struct quick *q, const char *verb, const struct quick_strv *words)
+static int resolvectl(struct quick *q, const char *verb, const struct quick_strv *words)
 {
 	const char **argv = calloc(words->n + 4, sizeof(*argv));
 	size_t i;
@@ -87,6 +87,8 @@ static int resolvectl(const struct quick *q, const char *verb, const struct quic
 	fputc('\n', stderr);
 	ret = quick_run(argv, NULL, 0, NULL);
 	free(argv);
+	if (ret)
+		q->status = ret > 0 ? ret : 1;
 	return ret ? -1 : 0;
 }
 
@@ -135,8 +137,10 @@ int quick_dns_set(struct quick *q)
 	quick_echo("resolvconf -a %s -m 0 -x", name);
 	ret = quick_run(argv, text, 0, NULL);
 	free(text);
-	if (ret)
+	if (ret) {
+		q->status = ret > 0 ? ret : 1;
 		return -1;
+	}
 	q->have_set_dns = true;
 	return 0;
 }

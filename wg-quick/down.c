@@ -11,14 +11,14 @@
 #include "ipc.h"
 #include "quick.h"
 
-void quick_del_if(struct quick *q)
+int quick_del_if(struct quick *q)
 {
 	if (q->have_set_dns)
 		quick_dns_unset(q);
 	if (q->have_set_firewall)
 		quick_firewall_remove(q);
 	quick_routes_del_rules(q);
-	quick_link_del(q);
+	return quick_link_del(q);
 }
 
 /* 1 when iface is among the WireGuard interfaces lib/ipc lists. */
@@ -47,17 +47,19 @@ int quick_check_wireguard(struct quick *q)
 
 int quick_down(struct quick *q)
 {
+	int status;
+
 	if (quick_check_wireguard(q))
 		return 1;
 	quick_dns_check(q, true);
 	if (quick_hooks_run(q, &q->pre_down))
-		return 1;
+		return q->status;
 	if (q->save_config && quick_save_config(q))
 		return 1;
-	quick_del_if(q);
+	status = quick_del_if(q);
 	quick_dns_unset(q);
 	quick_firewall_remove(q);
 	if (quick_hooks_run(q, &q->post_down))
-		return 1;
-	return 0;
+		return q->status;
+	return status;
 }

@@ -124,11 +124,13 @@ static int firewall_apply(struct quick *q, const struct rules *r, int family)
 		ret = quick_run(ipt, r->restore.s, 0, NULL);
 	}
 	free(have_nft);
-	if (ret)
-		quick_err(
-		    q,
-		    "Unable to install the firewall rules of the default route (install nftables or iptables)");
-	return ret ? -1 : 0;
+	if (!ret)
+		return 0;
+	q->status = ret > 0 ? ret : 1;
+	quick_err(
+	    q,
+	    "Unable to install the firewall rules of the default route (install nftables or iptables)");
+	return -1;
 }
 
 int quick_firewall_add(struct quick *q, int family, uint32_t table)

@@ -36,7 +36,7 @@ static char *hook_expand(const char *hook, const char *iface)
 	return out;
 }
 
-int quick_hooks_run(const struct quick *q, const struct quick_strv *hooks)
+int quick_hooks_run(struct quick *q, const struct quick_strv *hooks)
 {
 	size_t i;
 	int ret;
@@ -50,8 +50,10 @@ int quick_hooks_run(const struct quick *q, const struct quick_strv *hooks)
 		quick_echo("%s", cmd);
 		ret = quick_run(argv, NULL, 0, NULL);
 		free(cmd);
-		if (ret)
+		if (ret) {
+			q->status = ret > 0 ? ret : 1;
 			return -1;
+		}
 	}
 	return 0;
 }

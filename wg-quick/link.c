@@ -28,6 +28,7 @@ static int link_userspace(struct quick *q)
 	const char *impl = getenv("WG_QUICK_USERSPACE_IMPLEMENTATION");
 	const char *argv[3];
 	char *path;
+	int ret;
 
 	if (!impl || !*impl)
 		impl = "wg-engine";
@@ -46,12 +47,11 @@ static int link_userspace(struct quick *q)
 	argv[0] = path;
 	argv[1] = q->iface;
 	argv[2] = NULL;
-	if (quick_run(argv, NULL, 0, NULL)) {
-		free(path);
-		return -1;
-	}
+	ret = quick_run(argv, NULL, 0, NULL);
 	free(path);
-	return 0;
+	if (ret)
+		q->status = ret > 0 ? ret : 1;
+	return ret ? -1 : 0;
 }
 
 int quick_link_add(struct quick *q)
@@ -75,7 +75,7 @@ int quick_link_add(struct quick *q)
 	return 0;
 }
 
-void quick_link_del(struct quick *q)
+int quick_link_del(struct quick *q)
 {
 	char cmd[128];
 	int ret;
@@ -83,10 +83,14 @@ void quick_link_del(struct quick *q)
 	rtnl_cmd_link_del(cmd, sizeof(cmd), q->iface);
 	quick_echo("%s", cmd);
 	ret = rtnl_link_del(q->rt, q->iface);
-	if (ret == -ENODEV)
-		fprintf(stderr, "Cannot find device \"%s\"\n", q->iface);
-	else if (ret)
+	if (!ret)
+		return 0;
+	if (ret != -ENODEV) {
 		quick_rtnl_error(q, ret);
+		return 2;
+	}
+	fprintf(stderr, "Cannot find device \"%s\"\n", q->iface);
+	return 1;
 }
 
 int quick_link_set_config(struct quick *q)

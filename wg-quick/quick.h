@@ -64,6 +64,7 @@ struct quick {
 	uint32_t fwmark;
 	enum quick_dns_via dns_via;
 	bool have_set_dns, have_set_firewall;
+	int status; /* what the script would exit with: the failed command's status */
 };
 
 /* util.c */
@@ -77,8 +78,11 @@ void quick_text_free(struct quick_text *t);
 void quick_echo(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "PROGRAM: " and the message to stderr. */
 void quick_err(const struct quick *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Prints the kernel's refusal as ip(8) does: "Error: ...." or "RTNETLINK answers: ...". */
-void quick_rtnl_error(const struct quick *q, int err);
+/*
+ * Prints the kernel's refusal as ip(8) does ("Error: ...." or "RTNETLINK
+ * answers: ...") and notes ip's exit status, 2.
+ */
+void quick_rtnl_error(struct quick *q, int err);
 /* An executable's full path from PATH, or NULL (free it). */
 char *quick_which(const char *name);
 
@@ -93,12 +97,13 @@ int quick_run(const char *const argv[], const char *input, int input_fd, char **
 /* conf.c: 0, or 1 after printing "FILE:LINE: reason" (or the script's message). */
 int quick_conf_load(struct quick *q, const char *arg, bool parse_wg);
 
-/* hooks.c: runs each hook through bash with %i replaced; 0 or -1. */
-int quick_hooks_run(const struct quick *q, const struct quick_strv *hooks);
+/* hooks.c: runs each hook through bash with %i replaced; 0, or -1 with q->status set. */
+int quick_hooks_run(struct quick *q, const struct quick_strv *hooks);
 
 /* link.c */
 int quick_link_add(struct quick *q);
-void quick_link_del(struct quick *q);
+/* Returns ip(8)'s exit status for the same step: 0, 1 (no such device) or 2. */
+int quick_link_del(struct quick *q);
 int quick_link_set_config(struct quick *q);
 int quick_link_set_mtu_up(struct quick *q);
 int quick_link_read(struct quick *q, struct wgdevice **dev);
@@ -123,8 +128,8 @@ void quick_dns_unset(struct quick *q);
 const char *quick_dns_iface(const struct quick *q, char *buf, size_t len);
 
 /* up.c, down.c, save.c, strip.c */
-/* Undoes what up did (DNS, firewall, policy rules) and deletes the link. */
-void quick_del_if(struct quick *q);
+/* Undoes what up did (DNS, firewall, policy rules) and deletes the link; ip's status. */
+int quick_del_if(struct quick *q);
 /* 0 when iface is a WireGuard interface, else 1 after the script's message. */
 int quick_check_wireguard(struct quick *q);
 int quick_up(struct quick *q);

@@ -314,8 +314,16 @@ void quick_routes_del_rules(struct quick *q)
 {
 	struct wgdevice *dev = NULL;
 
-	if (q->table != QUICK_TABLE_AUTO || ipc_get_device(&dev, q->iface))
+	int ret;
+
+	if (q->table != QUICK_TABLE_AUTO)
 		return;
+	/* As `wg show IFACE fwmark` in the script, which complains when it cannot. */
+	ret = ipc_get_device(&dev, q->iface);
+	if (ret) {
+		fprintf(stderr, "Unable to access interface: %s\n", strerror(-ret));
+		return;
+	}
 	if (dev->fwmark && quick_routes_has_default(dev)) {
 		rules_del(q, AF_INET, dev->fwmark, false);
 		rules_del(q, AF_INET, RTNL_TABLE_MAIN, true);

@@ -47,7 +47,7 @@ static int up_steps(struct quick *q)
 int quick_up(struct quick *q)
 {
 	uint32_t ifindex;
-	int ret;
+	int ret, status;
 
 	if (!rtnl_link_index(q->rt, q->iface, &ifindex)) {
 		quick_err(q, "`%s' already exists", q->iface);
@@ -57,10 +57,11 @@ int quick_up(struct quick *q)
 		return 1;
 	catch_signals(true);
 	ret = up_steps(q);
-	if (ret)
-		quick_del_if(q);
+	/* The script's trap runs under `set -e`: a failing cleanup step sets the status. */
+	if (ret && (status = quick_del_if(q)))
+		q->status = status;
 	catch_signals(false);
 	if (interrupted)
 		raise(interrupted);
-	return ret ? 1 : 0;
+	return ret ? (q->status ? q->status : 1) : 0;
 }

@@ -103,7 +103,7 @@ char *quick_which(const char *name)
 	return NULL;
 }
 
-void quick_rtnl_error(const struct quick *q, int err)
+void quick_rtnl_error(struct quick *q, int err)
 {
 	const char *msg = q->rt ? rtnl_errmsg(q->rt) : "";
 	size_t len = strlen(msg);
@@ -112,6 +112,7 @@ void quick_rtnl_error(const struct quick *q, int err)
 		fprintf(stderr, "Error: %s%s\n", msg, msg[len - 1] == '.' ? "" : ".");
 	else
 		fprintf(stderr, "RTNETLINK answers: %s\n", strerror(-err));
+	q->status = 2;
 }
 
 /* Grows t to hold `more` bytes besides its NUL; old buffers are wiped, not just freed. */

@@ -205,6 +205,35 @@ PublicKey = $K_PEER2
 AllowedIPs = 10.91.0.0/24
 Endpoint = 198.51.100.9:51820"
 
+twin "Table = main (a name)" "[Interface]
+PrivateKey = $K_SELF
+ListenPort = 52020
+Address = 10.50.0.2/24
+Table = main
+
+[Peer]
+PublicKey = $K_PEER1
+AllowedIPs = 10.81.0.0/16, 10.50.0.0/24"
+
+twin "a failing PreUp (nothing to undo but the attempt)" "[Interface]
+PrivateKey = $K_SELF
+ListenPort = 52021
+PreUp = echo pre %i; exit 3
+
+[Peer]
+PublicKey = $K_PEER1
+AllowedIPs = 10.82.0.0/16"
+
+twin "a default route that already exists (Table = main with 0.0.0.0/0)" "[Interface]
+PrivateKey = $K_SELF
+ListenPort = 52022
+Address = 10.50.0.2/24
+Table = main
+
+[Peer]
+PublicKey = $K_PEER1
+AllowedIPs = 0.0.0.0/0"
+
 # Table 51820 already used: both take the next free one.
 BUSY_TABLE=1
 twin "default route when table 51820 is busy" "[Interface]
