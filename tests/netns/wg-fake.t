@@ -91,6 +91,16 @@ done
 
 views_run "$W/v" "${names[@]}"
 views_check "$W/v" fake
+# `show IFACE json` is that device's part of `show all json`.
+for i in "${names[@]}"; do
+	perl -MJSON::PP -e '
+		my ($one, $all) = map { local $/; open(my $f, "-|", $_) or die; decode_json(<$f>) } @ARGV[1, 2];
+		my $c = JSON::PP->new->canonical;
+		exit($c->encode($one) eq $c->encode({ $ARGV[0] => $all->{$ARGV[0]} }) ? 0 : 1)' \
+		"$i" "$OUR_WG show $i json" "$OUR_WG show all json" 2>/dev/null
+	ok $? "show $i json is valid JSON and matches show all json"
+done
+
 # On a terminal (auto colour mode), through script(1)'s pseudo-terminal.
 if command -v script >/dev/null; then
 	for ((i = 0; i < 3; i++)); do
