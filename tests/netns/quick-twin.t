@@ -274,6 +274,16 @@ done
 is "$(out o final)" "$(out d final)" "SaveConfig: file written by down"
 is "$(stat -c %a "$DIR/wqo$case_no.conf")" 600 "SaveConfig: file mode 0600"
 
+# An interface that exists but is not WireGuard's: up and down refuse, as Debian's.
+ns_setup ${T}xo && ns_setup ${T}xd
+printf '[Interface]\nPrivateKey = %s\n' "$K_SELF" >"$DIR/wqdum0.conf"
+chmod 600 "$DIR/wqdum0.conf"
+for verb in up down save; do
+	o=$(ip netns exec ${T}xo "$OUR_QUICK" $verb "$DIR/wqdum0.conf" 2>&1; echo "rc=$?")
+	d=$(ip netns exec ${T}xd "$REF_QUICK" $verb "$DIR/wqdum0.conf" 2>&1; echo "rc=$?")
+	is "$o" "$d" "$verb on an existing non-WireGuard link: the script's message and status"
+done
+
 # strip needs no namespace: the same text as Debian's.
 case_no=$((case_no + 1))
 printf '%s\n' "[Interface]
