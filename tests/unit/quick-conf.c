@@ -54,12 +54,10 @@ static int load(struct quick *q, const char *path, bool parse_wg, char *err, siz
 	return ret;
 }
 
-static void test_good(const char *priv, const char *pub)
+/* A config using every wg-quick key, spelled as the script tolerates. */
+static const char *good_conf(const char *priv, const char *pub)
 {
-	static char text[1024], err[512];
-	char *want;
-	struct quick q;
-	const char *path;
+	static char text[1024];
 
 	snprintf(text, sizeof(text),
 		 "[Interface]\n"
@@ -77,7 +75,16 @@ static void test_good(const char *priv, const char *pub)
 		 "PublicKey = %s\n"
 		 "AllowedIPs = 10.0.0.0/24\n",
 		 priv, pub);
-	path = write_conf("wqu0.conf", text);
+	return write_conf("wqu0.conf", text);
+}
+
+static void test_good(const char *priv, const char *pub)
+{
+	static char err[512];
+	const char *path = good_conf(priv, pub);
+	struct quick q;
+	char *want;
+
 	if (!is_int(load(&q, path, true, err, sizeof(err)), 0, "a good config loads"))
 		diag(err);
 	is_str(q.iface, "wqu0", "interface name from the file name");
