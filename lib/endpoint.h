@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * host:port endpoints. IPv6 goes in brackets ("[fd00::1]:51820", with an
- * optional %scope); names are resolved with getaddrinfo, retried like
- * wireguard-tools (WG_ENDPOINT_RESOLUTION_RETRIES, default 15, or "infinity").
+ * optional %scope); names are resolved with getaddrinfo, and failures that may
+ * pass are retried like wireguard-tools (WG_ENDPOINT_RESOLUTION_RETRIES,
+ * default 15, or "infinity"), announcing each retry on stderr.
  */
 #ifndef WG_ENDPOINT_H
 #define WG_ENDPOINT_H
@@ -20,7 +21,10 @@
 bool endpoint_parse(union wgendpoint *out, const char *s);
 /* The same, writing the diagnostic (no newline) into msg instead of stderr. */
 bool endpoint_parse_msg(union wgendpoint *out, const char *s, char *msg, size_t len);
-/* Numeric host and port only: never touches DNS, never sleeps, silent. */
+/*
+ * The UAPI form, as wireguard-go takes it: a dotted-quad IPv4 or a bracketed
+ * IPv6 (with %scope) and a decimal port. Never touches DNS, never sleeps, silent.
+ */
 bool endpoint_parse_numeric(union wgendpoint *out, const char *s);
 /* As `wg show` prints it; "(none)" when the family is 0. */
 void endpoint_print(char *buf, size_t len, const union wgendpoint *ep);
