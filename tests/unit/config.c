@@ -81,22 +81,28 @@ static bool has_ref(void)
 	return access(REF_WG, X_OK) == 0;
 }
 
-/* The first line Debian's wg prints for `wg setconf` of the same file. */
-static const char *ref_setconf_error(const char *path)
+/* The first line a shell command prints (stdout and stderr). */
+static const char *first_output_line(const char *cmd)
 {
 	static char line[1024];
-	char cmd[512];
-	FILE *p;
+	FILE *p = popen(cmd, "r");
 
-	snprintf(cmd, sizeof(cmd), REF_WG " setconf lcnone0 %s 2>&1", path);
 	line[0] = '\0';
-	p = popen(cmd, "r");
 	if (p) {
 		if (!fgets(line, sizeof(line), p))
 			line[0] = '\0';
 		pclose(p);
 	}
 	return line;
+}
+
+/* The first line Debian's wg prints for `wg setconf` of the same file. */
+static const char *ref_setconf_error(const char *path)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), REF_WG " setconf lcnone0 %s 2>&1", path);
+	return first_output_line(cmd);
 }
 
 static const struct bad_case {
@@ -333,23 +339,14 @@ static struct wgdevice *run_cmd(const char **argv, int argc, const char **err)
 /* The first line of `wg set lcnone0 ARGS...` from Debian's wg. */
 static const char *ref_set_error(const char **argv, int argc)
 {
-	static char line[1024];
 	char cmd[2048];
 	size_t n = (size_t)snprintf(cmd, sizeof(cmd), REF_WG " set lcnone0");
-	FILE *p;
 	int i;
 
 	for (i = 0; i < argc && n < sizeof(cmd); ++i)
 		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n, " '%s'", argv[i]);
 	snprintf(cmd + n, sizeof(cmd) - n, " 2>&1");
-	line[0] = '\0';
-	p = popen(cmd, "r");
-	if (p) {
-		if (!fgets(line, sizeof(line), p))
-			line[0] = '\0';
-		pclose(p);
-	}
-	return line;
+	return first_output_line(cmd);
 }
 
 static void check_cmd_error(const char **argv, int argc, const char *want)
