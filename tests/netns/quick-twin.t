@@ -26,6 +26,12 @@ exit 0
 STUB
 chmod +x "$DIR/bin/resolvconf"
 export PATH="$DIR/bin:$PATH" WG_QUICK_USERSPACE_IMPLEMENTATION=$REF_GO
+# A PATH without nft, for the iptables-restore fallback: /usr/sbin minus nft.
+mkdir "$DIR/sbin"
+for f in /usr/sbin/*; do
+	[ "${f##*/}" = nft ] || ln -s "$f" "$DIR/sbin/"
+done
+NONFT=0
 
 K_SELF=$($REF_WG genkey)
 K_PEER1=$($REF_WG genkey | $REF_WG pubkey)
@@ -69,8 +75,14 @@ state() { # NS IFACE
 		echo "## rules"
 		ip -n "$1" -4 rule show
 		ip -n "$1" -6 rule show
-		echo "## nft"
-		ip netns exec "$1" nft list ruleset
+		# iptables-nft keeps its (empty) base chains after down, with Debian's too.
+		if [ "${3:-}" != nosysctl ] || [ $NONFT = 0 ]; then
+			echo "## nft"
+			ip netns exec "$1" nft list ruleset 2>/dev/null
+			echo "## iptables"
+			ip netns exec "$1" iptables-save 2>&1 | grep -v '^#'
+			ip netns exec "$1" ip6tables-save 2>&1 | grep -v '^#'
+		fi
 		# Left at 1 by down, as Debian's does: not part of the "as before" check.
 		[ "${3:-}" = nosysctl ] || ip netns exec "$1" sysctl -n net.ipv4.conf.all.src_valid_mark
 		echo "## wg"
@@ -81,9 +93,10 @@ state() { # NS IFACE
 
 # run SIDE VERB : runs our (o) or Debian's (d) wg-quick in that side's namespace.
 run() {
-	local ns=$T$1$case_no iface=wq$1$case_no prog=$OUR_QUICK
+	local ns=$T$1$case_no iface=wq$1$case_no prog=$OUR_QUICK path=$PATH
 	[ "$1" = d ] && prog=$REF_QUICK
-	WQ_STUB_LOG=$DIR/$iface.stub ip netns exec "$ns" "$prog" "$2" "$DIR/$iface.conf" \
+	[ $NONFT = 1 ] && path=$DIR/bin:$DIR/sbin:/usr/bin:/bin
+	PATH=$path WQ_STUB_LOG=$DIR/$iface.stub ip netns exec "$ns" "$prog" "$2" "$DIR/$iface.conf" \
 		>"$DIR/$iface.$2.out" 2>"$DIR/$iface.$2.err"
 	echo $? >"$DIR/$iface.$2.rc"
 }
@@ -233,6 +246,19 @@ Table = main
 [Peer]
 PublicKey = $K_PEER1
 AllowedIPs = 0.0.0.0/0"
+
+# Without nft: the same rules through iptables-restore, removed through -save/-restore.
+NONFT=1
+twin "full tunnel without nft (iptables-restore)" "[Interface]
+PrivateKey = $K_SELF
+ListenPort = 52023
+Address = 10.50.0.2/32, fd50::2/128
+
+[Peer]
+PublicKey = $K_PEER1
+AllowedIPs = 0.0.0.0/0, ::/0
+Endpoint = 198.51.100.7:51820"
+NONFT=0
 
 # Table 51820 already used: both take the next free one.
 BUSY_TABLE=1
