@@ -49,6 +49,39 @@ if ip netns add wqmsn 2>/dev/null; then
 	check "reload: down" ip netns exec wqmsn "$OUR_QUICK" down "$DIR/wqms0.conf"
 fi
 
+# ---- DNS through systemd-resolved where resolvconf is missing: in a private
+# mount namespace, a tmpfs on /run/systemd holds resolved's socket path, and a
+# stub resolvectl records what it is asked.
+mkdir "$DIR/rbin"
+cat >"$DIR/rbin/resolvectl" <<'STUB'
+#!/bin/bash
+echo "resolvectl $*" >>"$WQ_STUB_LOG"
+STUB
+chmod +x "$DIR/rbin/resolvectl"
+if [ -d /run/systemd ] && ip netns add wqmsr 2>/dev/null; then
+	tap_netns+=(wqmsr)
+	printf '[Interface]\nPrivateKey = %s\nListenPort = 51851\nAddress = 10.86.0.1/24\nDNS = 10.86.0.53, fd86::53, example.com, corp.example\n\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.86.0.2/32\n' \
+		"$($REF_WG genkey)" "$($REF_WG genkey | $REF_WG pubkey)" >"$DIR/wqmsr0.conf"
+	chmod 600 "$DIR/wqmsr0.conf"
+	resolved() { # VERB
+		WQ_STUB_LOG=$DIR/resolvectl.log WG_QUICK_USERSPACE_IMPLEMENTATION=$REF_GO \
+			PATH=$DIR/rbin:/usr/sbin:/usr/bin:/sbin:/bin ip netns exec wqmsr unshare -m bash -c \
+			'mount -t tmpfs none /run/systemd && mkdir /run/systemd/resolve &&
+			 : >/run/systemd/resolve/io.systemd.Resolve && exec "$@"' resolved "$OUR_QUICK" "$1" "$DIR/wqmsr0.conf"
+	}
+	resolved up >/dev/null 2>"$DIR/r.err"
+	ok $? "resolved: up without resolvconf"
+	is "$(grep resolvectl "$DIR/r.err")" "[#] resolvectl dns wqmsr0 10.86.0.53 fd86::53
+[#] resolvectl domain wqmsr0 example.com corp.example" "resolved: up echoes resolvectl dns and domain"
+	resolved down >/dev/null 2>"$DIR/r.err"
+	ok $? "resolved: down"
+	is "$(cat "$DIR/resolvectl.log")" "resolvectl dns wqmsr0 10.86.0.53 fd86::53
+resolvectl domain wqmsr0 example.com corp.example
+resolvectl revert wqmsr0" "resolved: servers and domains set per link, reverted on down"
+	[ ! -e /run/systemd/resolve/io.systemd.Resolve ] || [ -S /run/systemd/resolve/io.systemd.Resolve ]
+	ok $? "resolved: the host's /run/systemd untouched"
+fi
+
 # ---- bash completion
 comp() { # WORDS... : the candidates for the last word
 	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _wg_quick; printf "%s\n" "${COMPREPLY[@]}"' \
