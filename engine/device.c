@@ -18,16 +18,31 @@
 #include "receive.h"
 #include "send.h"
 
-static struct noise_remote *lookup_remote(void *ctx, const uint8_t *pub)
+/* Public keys are uniformly random, so their first bytes make a fine hash. */
+static struct peer **hash_bucket(struct device *dev, const uint8_t *pub)
 {
-	struct device *dev = ctx;
+	uint32_t h;
 
-	/* Caller holds dev->cfg_lock (read): the handshake thread takes it. */
-	for (struct peer *p = dev->peers; p; p = p->next) {
+	memcpy(&h, pub, sizeof(h));
+	return &dev->peer_hash[h % DEVICE_PEER_HASH];
+}
+
+/* Caller holds dev->cfg_lock. */
+static struct peer *find_peer(struct device *dev, const uint8_t *pub)
+{
+	for (struct peer *p = *hash_bucket(dev, pub); p; p = p->hash_next) {
 		if (!sodium_memcmp(p->public_key, pub, NOISE_PUBLIC_KEY_LEN))
-			return &p->noise;
+			return p;
 	}
 	return NULL;
+}
+
+static struct noise_remote *lookup_remote(void *ctx, const uint8_t *pub)
+{
+	/* Caller holds dev->cfg_lock (read): the handshake thread takes it. */
+	struct peer *p = find_peer(ctx, pub);
+
+	return p ? &p->noise : NULL;
 }
 
 static int init_locks(struct device *dev)
@@ -475,7 +490,8 @@ int device_start(struct device *dev)
 		ret = spawn(dev, udp_thread);
 	for (int i = 0; !ret && i < DEVICE_WORKERS; ++i)
 		ret = spawn(dev, worker_thread);
-	if (!ret)
+	/* Handshakes are DH-bound: one thread per core, like the crypto workers. */
+	for (int i = 0; !ret && i < DEVICE_WORKERS; ++i)
 		ret = spawn(dev, handshake_thread);
 	if (!ret)
 		ret = spawn(dev, timer_thread);
@@ -491,6 +507,10 @@ static void remove_peer(struct device *dev, struct peer *peer)
 		pp = &(*pp)->next;
 	if (*pp)
 		*pp = peer->next;
+	for (pp = hash_bucket(dev, peer->public_key); *pp && *pp != peer;)
+		pp = &(*pp)->hash_next;
+	if (*pp)
+		*pp = peer->hash_next;
 	--dev->n_peers;
 	allowedips_remove_by_peer(&dev->aips, peer);
 	peer_kill(peer);
@@ -586,16 +606,6 @@ struct set_plan {
 	struct udp udp; /* new sockets when the port changes */
 	bool rebind;
 };
-
-/* Caller holds dev->cfg_lock. */
-static struct peer *find_peer(struct device *dev, const uint8_t *pub)
-{
-	for (struct peer *p = dev->peers; p; p = p->next) {
-		if (!sodium_memcmp(p->public_key, pub, WG_KEY_LEN))
-			return p;
-	}
-	return NULL;
-}
 
 static int validate(const struct wgdevice *c)
 {
@@ -720,6 +730,9 @@ static void link_peer(struct device *dev, struct peer *peer)
 
 	while (*pp)
 		pp = &(*pp)->next;
+	*pp = peer;
+	pp = hash_bucket(dev, peer->public_key);
+	peer->hash_next = *pp;
 	*pp = peer;
 	++dev->n_peers;
 }

@@ -33,6 +33,7 @@ struct uapi_server;
 #define DEVICE_ELEMS 8192
 #define DEVICE_BATCHES 1024
 #define DEVICE_HANDSHAKE_QUEUE 4096 /* MAX_QUEUED_INCOMING_HANDSHAKES */
+#define DEVICE_PEER_HASH 1024
 
 /* Why packets were dropped; read by tests and the log. */
 struct device_stats {
@@ -51,7 +52,8 @@ struct hs_msg {
 
 struct device {
 	pthread_rwlock_t cfg_lock;
-	struct peer *peers; /* caller holds cfg_lock */
+	struct peer *peers;			  /* caller holds cfg_lock */
+	struct peer *peer_hash[DEVICE_PEER_HASH]; /* by public key; caller holds cfg_lock */
 	unsigned int n_peers;
 	struct allowedips aips; /* caller holds cfg_lock */
 	struct noise_local noise;

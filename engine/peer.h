@@ -27,7 +27,8 @@ struct device;
 
 struct peer {
 	struct device *dev;
-	struct peer *next; /* the device's list; caller holds dev->cfg_lock */
+	struct peer *next;	/* the device's list; caller holds dev->cfg_lock */
+	struct peer *hash_next; /* the device's hash chain; caller holds dev->cfg_lock */
 	atomic_uint refs;
 	atomic_bool is_dead;
 	uint8_t public_key[NOISE_PUBLIC_KEY_LEN];
