@@ -82,6 +82,31 @@ resolvectl revert wqmsr0" "resolved: servers and domains set per link, reverted 
 	ok $? "resolved: the host's /run/systemd untouched"
 fi
 
+# ---- A bare interface name means /etc/wireguard/NAME.conf: a private tmpfs
+# over /etc/wireguard (in a mount namespace) holds the config, for ours and
+# Debian's alike.
+if [ -d /etc/wireguard ]; then
+	bare() { # NS PROGRAM VERB NAME
+		WG_QUICK_USERSPACE_IMPLEMENTATION=$REF_GO ip netns exec "$1" unshare -m bash -c \
+			'mount -t tmpfs -o mode=0700 none /etc/wireguard || exit
+			 [ ! -e "$1" ] || install -m 600 "$1" /etc/wireguard/
+			 shift; "$@"; echo "rc=$?"' bare "$DIR/$4.conf" "$2" "$3" "$4" 2>&1 |
+			sed -e "s/$4/IF/g" -e '/[│┌└]/d'
+	}
+	for n in wqmsbo wqmsbd; do
+		ip netns add $n && tap_netns+=($n)
+		printf '[Interface]\nPrivateKey = %s\nListenPort = 51852\nAddress = 10.87.0.1/24\n' \
+			"$($REF_WG genkey)" >"$DIR/${n}0.conf"
+	done
+	is "$(bare wqmsbo "$OUR_QUICK" up wqmsbo0)" "$(bare wqmsbd "$REF_QUICK" up wqmsbd0)" \
+		"bare name: up reads /etc/wireguard/NAME.conf as Debian's"
+	is "$(ip -n wqmsbo -4 -o addr show dev wqmsbo0 | awk '{print $4}')" 10.87.0.1/24 "bare name: configured"
+	is "$(bare wqmsbo "$OUR_QUICK" down wqmsbo0)" "$(bare wqmsbd "$REF_QUICK" down wqmsbd0)" \
+		"bare name: down"
+	is "$(bare wqmsbo "$OUR_QUICK" up wqmsnone)" "$(bare wqmsbd "$REF_QUICK" up wqmsnone)" \
+		"bare name: a missing /etc/wireguard/NAME.conf"
+fi
+
 # ---- bash completion
 comp() { # WORDS... : the candidates for the last word
 	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _wg_quick; printf "%s\n" "${COMPREPLY[@]}"' \
