@@ -52,7 +52,7 @@ ip -n "$VM_NS" link set "$IF" up
 listen() { # listen PORT BIND FILE : a background receiver; its pid in lpid
 	local fam=4
 	[[ $2 == *:* ]] && fam=6
-	in_ns timeout 400 socat -u "TCP$fam-LISTEN:$1,bind=$2,reuseaddr" "OPEN:$3,creat,trunc" &
+	in_ns timeout 400 socat -T 15 -u "TCP$fam-LISTEN:$1,bind=$2,reuseaddr" "OPEN:$3,creat,trunc" &
 	lpid=$!
 	for _ in $(seq 50); do
 		in_ns ss -Htln "sport = :$1" | grep -q . && return 0
@@ -62,7 +62,7 @@ listen() { # listen PORT BIND FILE : a background receiver; its pid in lpid
 send() { # send FILE HOST PORT
 	local t0 rc
 	t0=$(date +%s.%N)
-	in_ns timeout 90 socat -u "FILE:$1" "TCP:$2:$3" 2>&1 | sed "s/^/#   /"
+	in_ns timeout 120 socat -T 15 -u "FILE:$1" "TCP:$2:$3" 2>&1 | sed "s/^/#   /"
 	rc=${PIPESTATUS[0]}
 	echo "# sent $MB MB to $2 in $(vm_since "$t0") s"
 	return $rc

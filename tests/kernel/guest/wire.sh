@@ -14,7 +14,7 @@ setup() { # setup [ENDPOINT] : a fresh kvm0 whose only peer is the engine
 listen() { # listen PORT BIND FILE : a background receiver; its pid in lpid
 	local fam=4
 	[[ $2 == *:* ]] && fam=6
-	timeout 400 socat -u "TCP$fam-LISTEN:$1,bind=$2,reuseaddr" "OPEN:$3,creat,trunc" &
+	timeout 400 socat -T 15 -u "TCP$fam-LISTEN:$1,bind=$2,reuseaddr" "OPEN:$3,creat,trunc" &
 	lpid=$!
 	for _ in $(seq 50); do
 		ss -Htln "sport = :$1" | grep -q . && return 0
@@ -37,7 +37,7 @@ received() { # received PID FILE WANT_SHA DESCRIPTION : the sender is done; give
 send() { # send FILE HOST:PORT
 	local t0 rc
 	t0=$(cut -d' ' -f1 /proc/uptime)
-	timeout 90 socat -u "FILE:$1" "TCP:$2" 2>&1 | sed "s/^/#   /"
+	timeout 120 socat -T 15 -u "FILE:$1" "TCP:$2" 2>&1 | sed "s/^/#   /"
 	rc=${PIPESTATUS[0]}
 	echo "# sent $MB MB to $2 in $(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { print b - a }') s (guest clock)"
 	return $rc
