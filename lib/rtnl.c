@@ -361,9 +361,12 @@ static void route_parse_metrics(const struct nlattr *nest, struct rtnl_route *r)
 
 	mnl_attr_for_each_nested(attr, nest)
 	{
-		if (mnl_attr_get_type(attr) == RTAX_MTU &&
-		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) != 0)
+			continue;
+		if (mnl_attr_get_type(attr) == RTAX_MTU)
 			r->mtu = mnl_attr_get_u32(attr);
+		else if (mnl_attr_get_type(attr) == RTAX_LOCK)
+			r->mtu_locked = !!(mnl_attr_get_u32(attr) & (1U << RTAX_MTU));
 	}
 }
 
@@ -484,21 +487,17 @@ static int route_get_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int rtnl_route_get(struct rtnl *rt, int family, const void *addr, uint32_t *oif, uint32_t *mtu)
+int rtnl_route_get(struct rtnl *rt, int family, const void *addr, struct rtnl_route *route)
 {
 	char buf[512];
 	struct nlmsghdr *nlh = msg_start(buf, RTM_GETROUTE, 0);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	struct rtnl_route r = {0};
-	int ret;
 
 	rtm->rtm_family = (uint8_t)family;
 	rtm->rtm_dst_len = (uint8_t)(addr_len(family) * 8);
 	mnl_attr_put(nlh, RTA_DST, addr_len(family), addr);
-	ret = talk(rt, nlh, route_get_cb, &r);
-	*oif = r.oif;
-	*mtu = r.mtu;
-	return ret;
+	memset(route, 0, sizeof(*route));
+	return talk(rt, nlh, route_get_cb, route);
 }
 
 /* ---------------------------------------------------------------- rules */

@@ -31,9 +31,10 @@ struct rtnl_prefix {
 struct rtnl_route {
 	struct rtnl_prefix dst;
 	uint32_t table;
-	uint32_t oif; /* 0 when none */
-	uint32_t mtu; /* RTAX_MTU, 0 when none */
-	uint8_t type; /* RTN_* */
+	uint32_t oif;	 /* 0 when none */
+	uint32_t mtu;	 /* RTAX_MTU, 0 when none */
+	bool mtu_locked; /* `mtu lock N` */
+	uint8_t type;	 /* RTN_* */
 	uint8_t protocol;
 };
 
@@ -89,8 +90,8 @@ int rtnl_route_exists_match(struct rtnl *rt, const struct rtnl_prefix *dst, uint
 /* 1 when the table holds any route of the family, else 0. */
 int rtnl_route_table_used(struct rtnl *rt, int family, uint32_t table)
     __attribute__((warn_unused_result));
-/* As `ip route get ADDR`: the output device and the route's MTU (0 if none). */
-int rtnl_route_get(struct rtnl *rt, int family, const void *addr, uint32_t *oif, uint32_t *mtu)
+/* As `ip route get ADDR`: the answer, of which oif, mtu and mtu_locked are set. */
+int rtnl_route_get(struct rtnl *rt, int family, const void *addr, struct rtnl_route *route)
     __attribute__((warn_unused_result));
 
 /* Rules. */

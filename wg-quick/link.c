@@ -119,9 +119,16 @@ int quick_link_read(struct quick *q, struct wgdevice **dev)
 }
 
 /* The MTU of a route (its own, else its device's); 0 when unknown. */
-static uint32_t route_mtu(struct quick *q, uint32_t oif, uint32_t mtu)
+/*
+ * The MTU of a route: its own, else its device's; 0 when unknown. A locked
+ * MTU counts as none, since the script's /mtu ([0-9]+)/ does not match
+ * iproute2's "mtu lock N" and so falls back to the device.
+ */
+static uint32_t route_mtu(struct quick *q, const struct rtnl_route *r)
 {
-	if (!mtu && oif && rtnl_link_get_mtu(q->rt, oif, &mtu))
+	uint32_t mtu = r->mtu_locked ? 0 : r->mtu;
+
+	if (!mtu && r->oif && rtnl_link_get_mtu(q->rt, r->oif, &mtu))
 		mtu = 0;
 	return mtu;
 }
@@ -130,9 +137,10 @@ static uint32_t route_mtu(struct quick *q, uint32_t oif, uint32_t mtu)
 static uint32_t endpoints_mtu(struct quick *q, const struct wgdevice *dev)
 {
 	const struct wgpeer *peer;
-	uint32_t best = 0, oif, mtu;
+	struct rtnl_route r;
+	uint32_t best = 0, mtu;
 	const void *addr;
-	int ret;
+	int ret, status = q->status;
 
 	for_each_wgpeer (dev, peer) {
 		const union wgendpoint *ep = &peer->endpoint;
@@ -143,13 +151,14 @@ static uint32_t endpoints_mtu(struct quick *q, const struct wgdevice *dev)
 			addr = &ep->addr6.sin6_addr;
 		else
 			continue;
-		ret = rtnl_route_get(q->rt, ep->addr.sa_family, addr, &oif, &mtu);
+		ret = rtnl_route_get(q->rt, ep->addr.sa_family, addr, &r);
 		if (ret) {
 			/* The script lets `ip route get` complain and goes on. */
 			quick_rtnl_error(q, ret);
+			q->status = status;
 			continue;
 		}
-		mtu = route_mtu(q, oif, mtu);
+		mtu = route_mtu(q, &r);
 		if (mtu > best)
 			best = mtu;
 	}
@@ -173,7 +182,7 @@ static uint32_t default_mtu(struct quick *q)
 
 	if (rtnl_route_list(q->rt, AF_INET, default_route_cb, &r) != 1)
 		return 0;
-	return route_mtu(q, r.oif, r.mtu);
+	return route_mtu(q, &r);
 }
 
 int quick_link_set_mtu_up(struct quick *q)

@@ -50,8 +50,9 @@ ns_setup() { # NS
 		ip -n "$1" link set wqdum1 up &&
 		ip -n "$1" link set wqdum0 mtu 1450 up &&
 		ip -n "$1" addr add 198.51.100.1/24 dev wqdum0 &&
-		ip -n "$1" route add default via 198.51.100.254 dev wqdum0 &&
+		ip -n "$1" route add default via 198.51.100.254 dev wqdum0 mtu 1440 &&
 		ip -n "$1" route add 203.0.113.0/24 dev wqdum0 mtu 1300 &&
+		ip -n "$1" route add 203.0.114.0/24 dev wqdum0 mtu lock 1200 &&
 		if [ $BUSY_TABLE = 1 ]; then
 			ip -n "$1" route add 10.99.0.0/24 dev wqdum0 table 51820
 		fi
@@ -246,6 +247,16 @@ Table = main
 [Peer]
 PublicKey = $K_PEER1
 AllowedIPs = 0.0.0.0/0"
+
+twin "automatic MTU from a route with a locked MTU" "[Interface]
+PrivateKey = $K_SELF
+ListenPort = 52024
+Address = 10.50.0.2/32
+
+[Peer]
+PublicKey = $K_PEER1
+AllowedIPs = 10.92.0.0/24
+Endpoint = 203.0.114.9:51820"
 
 # Without nft: the same rules through iptables-restore, removed through -save/-restore.
 NONFT=1

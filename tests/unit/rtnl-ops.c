@@ -128,7 +128,7 @@ static void test_links(struct rtnl *rt, uint32_t lo)
 static void test_routes(struct rtnl *rt, uint32_t lo)
 {
 	struct rtnl_prefix r, inside, outside, dflt;
-	uint32_t oif = 0, mtu = 0;
+	struct rtnl_route got;
 	struct in_addr dst;
 
 	rtnl_prefix_parse(&r, "10.124.0.0/16");
@@ -145,10 +145,10 @@ static void test_routes(struct rtnl *rt, uint32_t lo)
 	is_int(rtnl_route_table_used(rt, AF_INET6, 51820), 0, "not for IPv6");
 	is_int(rtnl_route_add(rt, &dflt, lo, 51820), -EEXIST, "the same route again: -EEXIST");
 	inet_pton(AF_INET, "10.124.9.9", &dst);
-	is_int(rtnl_route_get(rt, AF_INET, &dst, &oif, &mtu), 0, "route lookup");
-	is_int(oif, lo, "goes out lo");
+	is_int(rtnl_route_get(rt, AF_INET, &dst, &got), 0, "route lookup");
+	is_int(got.oif, lo, "goes out lo");
 	inet_pton(AF_INET, "192.0.2.1", &dst);
-	ok(rtnl_route_get(rt, AF_INET, &dst, &oif, &mtu) < 0, "no route: an error");
+	ok(rtnl_route_get(rt, AF_INET, &dst, &got) < 0, "no route: an error");
 }
 
 static void test_rules(struct rtnl *rt)
