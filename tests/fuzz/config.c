@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target for lib/config: the input is a wg(8) configuration file,
- * fed line by line as `wg setconf` does; a parsed model is then walked in
- * full so that a half-linked peer or allowed IP shows up under ASan.
+ * fed line by line as `wg setconf` does, then the same bytes as `wg set`
+ * arguments; a parsed model is walked in full so that a half-linked peer or
+ * allowed IP shows up under ASan.
  */
 #include "config.h"
 
@@ -50,6 +51,29 @@ static void walk(const struct wgdevice *dev)
 	}
 }
 
+/*
+ * The same bytes as `wg set` arguments, split at NUL. Key files are left out:
+ * a path like /dev/stdin would make the fuzzer wait.
+ */
+static void fuzz_cmd(char *text, size_t size)
+{
+	const char *argv[64];
+	struct wgdevice *dev;
+	size_t at = 0;
+	int argc = 0;
+
+	while (at < size && argc < 64) {
+		argv[argc] = text + at;
+		if (strstr(argv[argc], "-key"))
+			return;
+		at += strlen(argv[argc++]) + 1;
+	}
+	dev = config_read_cmd(argv, argc);
+	if (dev)
+		walk(dev);
+	model_device_free(dev);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct config_ctx ctx;
@@ -70,6 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (dev)
 		walk(dev);
 	model_device_free(dev);
+	memcpy(text, data, size);
+	fuzz_cmd(text, size);
 	free(text);
 	return 0;
 }
