@@ -258,6 +258,17 @@ PublicKey = $K_PEER1
 AllowedIPs = 10.92.0.0/24
 Endpoint = 203.0.114.9:51820"
 
+twin "IPv6-only full tunnel, DNS search domains only" "[Interface]
+PrivateKey = $K_SELF
+ListenPort = 52025
+Address = fd50::2/128
+DNS = example.com
+
+[Peer]
+PublicKey = $K_PEER1
+AllowedIPs = ::/0, fd51::/64
+Endpoint = [fd00::9]:51820"
+
 # Without nft: the same rules through iptables-restore, removed through -save/-restore.
 NONFT=1
 twin "full tunnel without nft (iptables-restore)" "[Interface]
