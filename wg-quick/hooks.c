@@ -36,6 +36,12 @@ static char *hook_expand(const char *hook, const char *iface)
 	return out;
 }
 
+/*
+ * The script evaluates hooks in a subshell of itself, so they run under its
+ * `set -e -o pipefail` and extglob, and see its INTERFACE and CONFIG_FILE.
+ */
+static const char hook_prelude[] = "INTERFACE=$1 CONFIG_FILE=$2; shift 2; eval \"$1\"";
+
 int quick_hooks_run(struct quick *q, const struct quick_strv *hooks)
 {
 	size_t i;
@@ -43,7 +49,9 @@ int quick_hooks_run(struct quick *q, const struct quick_strv *hooks)
 
 	for (i = 0; i < hooks->n; i++) {
 		char *cmd = hook_expand(hooks->v[i], q->iface);
-		const char *argv[] = {"bash", "-c", cmd, NULL};
+		const char *argv[] = {"bash",	      "-e", "-o",	  "pipefail", "-O",
+				      "extglob",      "-c", hook_prelude, "wg-quick", q->iface,
+				      q->config_file, cmd,  NULL};
 
 		if (!cmd)
 			return -1;

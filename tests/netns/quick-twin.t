@@ -146,6 +146,7 @@ ListenPort = 51820
 Address = 10.50.0.1/24, fd50::1/64
 PreUp = echo pre-up %i
 PostUp = echo post-up %i; echo again %i
+PostUp = echo iface=\$INTERFACE file=\$CONFIG_FILE; shopt extglob | tr '\\t' ' '
 PreDown = echo pre-down %i
 PostDown = echo post-down %i
 
@@ -268,6 +269,16 @@ DNS = example.com
 PublicKey = $K_PEER1
 AllowedIPs = ::/0, fd51::/64
 Endpoint = [fd00::9]:51820"
+
+twin "a hook runs under the script's set -e" "[Interface]
+PrivateKey = $K_SELF
+ListenPort = 52026
+Address = 10.50.0.2/24
+PostUp = false; echo not reached
+
+[Peer]
+PublicKey = $K_PEER1
+AllowedIPs = 10.83.0.0/16"
 
 # Without nft: the same rules through iptables-restore, removed through -save/-restore.
 NONFT=1
