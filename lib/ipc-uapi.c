@@ -9,6 +9,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,14 +280,67 @@ int ipc_uapi_read_errno(FILE *f)
 	return ret;
 }
 
+/*
+ * After a write failed because the server hung up (it answers a failed set
+ * before it has read all of it, then closes), its "errno=" answer may still
+ * wait in the socket: read it from the fd, past stdio's spoiled stream.
+ */
+static int errno_after_hangup(FILE *f)
+{
+	char buf[256];
+	size_t len = 0;
+	ssize_t n;
+	FILE *mem;
+	int ret;
+
+	while (len < sizeof(buf) - 1 && (n = read(fileno(f), buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	if (!len)
+		return -EPIPE;
+	mem = fmemopen(buf, len, "r");
+	if (!mem)
+		return -EPIPE;
+	ret = ipc_uapi_read_errno(mem);
+	fclose(mem);
+	return ret == -EPROTO ? -EPIPE : ret;
+}
+
+/*
+ * SIGPIPE is held back while we write, so a server that hangs up makes the
+ * write fail with EPIPE instead of killing the process; a SIGPIPE this raised
+ * is taken off the pending set before the old mask returns.
+ */
+static int write_set(FILE *f, const struct wgdevice *dev)
+{
+	sigset_t pipe, old, pending;
+	struct timespec zero = {0};
+	bool was_pending;
+	int ret;
+
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	sigpending(&pending);
+	was_pending = sigismember(&pending, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe, &old);
+	ret = uapi_write_set(f, dev);
+	if (!ret && fflush(f))
+		ret = -errno;
+	sigpending(&pending);
+	if (!was_pending && sigismember(&pending, SIGPIPE))
+		sigtimedwait(&pipe, NULL, &zero);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
 int ipc_uapi_set_stream(FILE *f, const struct wgdevice *dev)
 {
-	int ret = uapi_write_set(f, dev);
+	int ret = write_set(f, dev), answer;
 
-	if (ret < 0)
-		return ret;
-	if (fflush(f))
-		return -errno;
+	if (ret < 0) {
+		/* The server's reason beats ours (EPIPE, or EIO from stdio). */
+		answer = errno_after_hangup(f);
+		return answer == -EPIPE ? ret : answer;
+	}
 	return ipc_uapi_read_errno(f);
 }
 

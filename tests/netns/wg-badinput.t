@@ -96,6 +96,19 @@ printf '%s trailing\n' "$PRIV" >"$W/trailing.key"
 same "set private-key of a file with trailing garbage" set "$D" private-key "$W/trailing.key"
 is "$(state)" "$before" "and the device is unchanged"
 
+# A big setconf that a second device refuses at its first line (the device
+# above holds the port): wireguard-go answers and hangs up while we still
+# write. Debian's wg dies of SIGPIPE without a word; ours says why.
+go_start "${T}n" "${T}e" || skip_all "wireguard-go did not start"
+perl -MMIME::Base64 -e 'print "[Interface]\nListenPort = 51820\n";
+	printf "[Peer]\nPublicKey = %s\nAllowedIPs = 10.%d.%d.0/24\n",
+		encode_base64(pack("N8", $_, 1, 2, 3, 4, 5, 6, 7), ""), $_ >> 8, $_ & 255 for 0 .. 3999' \
+	>"$W/busy.conf"
+ours setconf "${T}e" "$W/busy.conf" >"$W/out" 2>&1
+is "$?:$(cat "$W/out")" "1:Unable to modify interface: Address already in use" \
+	"a refused big setconf reports why instead of dying of SIGPIPE"
+is "$(state)" "$before" "and the device holding the port is unchanged"
+
 # Beyond wireguard-tools 1.0.20210914: allowed-ips +A adds without replacing;
 # -B needs a server that can remove one (wireguard-go 0.0.20220316 cannot).
 check "set allowed-ips +prefix" ours set "$D" peer "$P1" allowed-ips +10.2.0.0/16,+fd00:2::/64

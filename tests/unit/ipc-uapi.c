@@ -201,6 +201,60 @@ static void test_set_stream(const char *answer, int want, const char *what)
 	model_device_free(dev);
 }
 
+/* A server that refuses a set after its first line and hangs up. */
+static void *hangup_serve(void *arg)
+{
+	struct fake *f = arg;
+	char buf[64];
+
+	if (read(f->fd, buf, sizeof(buf)) <= 0)
+		perror("read");
+	if (write(f->fd, f->answer, strlen(f->answer)) < 0)
+		perror("write");
+	shutdown(f->fd, SHUT_RDWR);
+	close(f->fd);
+	return NULL;
+}
+
+/*
+ * A set too big for the socket buffers, refused early: the client must not
+ * die of SIGPIPE but report the server's errno, and leave no SIGPIPE behind.
+ */
+static void test_set_hangup(void)
+{
+	struct wgdevice *dev = model_device_new();
+	struct fake f = {.answer = "errno=-98\n\n"};
+	struct wgallowedip *aip;
+	struct wgpeer *peer;
+	sigset_t pending;
+	pthread_t t;
+	FILE *s;
+	int sv[2], i;
+
+	for (i = 0; i < 4000; ++i) {
+		peer = model_peer_append(dev);
+		peer->flags = WGPEER_HAS_PUBLIC_KEY;
+		peer->public_key[0] = (uint8_t)i;
+		peer->public_key[1] = (uint8_t)(i >> 8);
+		aip = model_allowedip_append(peer);
+		aip->family = AF_INET;
+		aip->cidr = 32;
+	}
+	signal(SIGPIPE, SIG_DFL);
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	f.fd = sv[1];
+	pthread_create(&t, NULL, hangup_serve, &f);
+	s = fdopen(sv[0], "r+");
+	is_int(ipc_uapi_set_stream(s, dev), -98,
+	       "a set refused mid-way reports the server's errno");
+	fclose(s);
+	pthread_join(t, NULL);
+	sigpending(&pending);
+	ok(!sigismember(&pending, SIGPIPE), "and no SIGPIPE is left pending");
+	signal(SIGPIPE, SIG_IGN);
+	model_device_free(dev);
+}
+
 static int listen_at(const char *path)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
@@ -322,6 +376,7 @@ int main(void)
 	test_read_errno();
 	test_set_stream("errno=0\n\n", 0, "a set answered errno=0 succeeds");
 	test_set_stream("errno=98\n\n", -98, "a set answered errno=98 gives -98");
+	test_set_hangup();
 	ipc_uapi_override_dir(dir);
 	test_list(dir);
 	test_get_by_name(dir);
