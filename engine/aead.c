@@ -34,6 +34,16 @@ static bool use_evp;
 static pthread_once_t evp_once = PTHREAD_ONCE_INIT;
 static pthread_key_t ctx_key;
 
+/*
+ * A thread's two EVP contexts (sealing and opening) and the key each holds:
+ * re-keying only when the key changes halves EVP's per-packet overhead.
+ */
+struct evp_pair {
+	EVP_CIPHER_CTX *ctx[2];
+	uint8_t key[2][AEAD_KEY_LEN];
+	bool keyed[2];
+};
+
 static void *sym(void *h, const char *name, bool *ok)
 {
 	void *p = dlsym(h, name);
@@ -42,9 +52,14 @@ static void *sym(void *h, const char *name, bool *ok)
 	return p;
 }
 
-static void ctx_destroy(void *ctx)
+static void pair_destroy(void *arg)
 {
-	evp.ctx_free(ctx); /* EVP_CIPHER_CTX_free cleanses the key schedule */
+	struct evp_pair *p = arg;
+
+	for (int i = 0; i < 2; ++i)
+		evp.ctx_free(p->ctx[i]); /* EVP_CIPHER_CTX_free cleanses the key schedule */
+	sodium_memzero(p, sizeof(*p));
+	free(p);
 }
 
 static void evp_load(void)
@@ -68,28 +83,47 @@ static void evp_load(void)
 	*(void **)&evp.dec_init = sym(h, "EVP_DecryptInit_ex", &ok);
 	*(void **)&evp.dec_update = sym(h, "EVP_DecryptUpdate", &ok);
 	*(void **)&evp.dec_final = sym(h, "EVP_DecryptFinal_ex", &ok);
-	use_evp = ok && evp.chacha() && pthread_key_create(&ctx_key, ctx_destroy) == 0;
+	use_evp = ok && evp.chacha() && pthread_key_create(&ctx_key, pair_destroy) == 0;
 }
 
-/* This thread's EVP context, or NULL when EVP is not in use. */
-static EVP_CIPHER_CTX *evp_ctx(void)
+static struct evp_pair *pair_new(void)
 {
-	EVP_CIPHER_CTX *ctx;
+	struct evp_pair *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->ctx[0] = evp.ctx_new();
+	p->ctx[1] = evp.ctx_new();
+	if (!p->ctx[0] || !p->ctx[1] ||
+	    evp.enc_init(p->ctx[0], evp.chacha(), NULL, NULL, NULL) != 1 ||
+	    evp.dec_init(p->ctx[1], evp.chacha(), NULL, NULL, NULL) != 1 ||
+	    pthread_setspecific(ctx_key, p)) {
+		pair_destroy(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* This thread's EVP contexts, or NULL when EVP is not in use. */
+static struct evp_pair *evp_ctx(void)
+{
+	struct evp_pair *p;
 
 	pthread_once(&evp_once, evp_load);
 	if (!use_evp)
 		return NULL;
-	ctx = pthread_getspecific(ctx_key);
-	if (ctx)
-		return ctx;
-	ctx = evp.ctx_new();
-	if (!ctx || evp.enc_init(ctx, evp.chacha(), NULL, NULL, NULL) != 1 ||
-	    pthread_setspecific(ctx_key, ctx)) {
-		if (ctx)
-			evp.ctx_free(ctx);
+	p = pthread_getspecific(ctx_key);
+	return p ? p : pair_new();
+}
+
+/* The key to pass to an Init call: NULL when the context already holds it. */
+static const uint8_t *key_for(struct evp_pair *p, int dir, const uint8_t *key)
+{
+	if (p->keyed[dir] && !memcmp(p->key[dir], key, AEAD_KEY_LEN))
 		return NULL;
-	}
-	return ctx;
+	memcpy(p->key[dir], key, AEAD_KEY_LEN);
+	p->keyed[dir] = true;
+	return key;
 }
 
 const char *aead_backend(void)
@@ -104,26 +138,28 @@ static void nonce_make(uint8_t nonce[12], uint64_t counter)
 		nonce[4 + i] = (uint8_t)(counter >> (8 * i));
 }
 
-static bool evp_seal(EVP_CIPHER_CTX *ctx, uint8_t *dst, const uint8_t *src, size_t len,
+static bool evp_seal(struct evp_pair *p, uint8_t *dst, const uint8_t *src, size_t len,
 		     const uint8_t nonce[12], const uint8_t *key)
 {
+	EVP_CIPHER_CTX *ctx = p->ctx[0];
 	int out = 0, fin = 0;
 
-	if (evp.enc_init(ctx, NULL, NULL, key, nonce) != 1 ||
+	if (evp.enc_init(ctx, NULL, NULL, key_for(p, 0, key), nonce) != 1 ||
 	    (len && evp.enc_update(ctx, dst, &out, src, (int)len) != 1) ||
 	    evp.enc_final(ctx, dst + out, &fin) != 1)
 		return false;
 	return evp.ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, AEAD_TAG_LEN, dst + len) == 1;
 }
 
-static bool evp_open(EVP_CIPHER_CTX *ctx, uint8_t *dst, const uint8_t *src, size_t len,
+static bool evp_open(struct evp_pair *p, uint8_t *dst, const uint8_t *src, size_t len,
 		     const uint8_t nonce[12], const uint8_t *key)
 {
+	EVP_CIPHER_CTX *ctx = p->ctx[1];
 	uint8_t tag[AEAD_TAG_LEN];
 	int out = 0, fin = 0, mlen = (int)(len - AEAD_TAG_LEN);
 
 	memcpy(tag, src + mlen, AEAD_TAG_LEN);
-	if (evp.dec_init(ctx, NULL, NULL, key, nonce) != 1 ||
+	if (evp.dec_init(ctx, NULL, NULL, key_for(p, 1, key), nonce) != 1 ||
 	    (mlen && evp.dec_update(ctx, dst, &out, src, mlen) != 1) ||
 	    evp.ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, AEAD_TAG_LEN, tag) != 1)
 		return false;
@@ -133,7 +169,7 @@ static bool evp_open(EVP_CIPHER_CTX *ctx, uint8_t *dst, const uint8_t *src, size
 void aead_seal(uint8_t *dst, const uint8_t *src, size_t len, uint64_t counter,
 	       const uint8_t key[AEAD_KEY_LEN])
 {
-	EVP_CIPHER_CTX *ctx = evp_ctx();
+	struct evp_pair *ctx = evp_ctx();
 	uint8_t nonce[12];
 	unsigned long long clen;
 
@@ -146,7 +182,7 @@ void aead_seal(uint8_t *dst, const uint8_t *src, size_t len, uint64_t counter,
 bool aead_open(uint8_t *dst, const uint8_t *src, size_t len, uint64_t counter,
 	       const uint8_t key[AEAD_KEY_LEN])
 {
-	EVP_CIPHER_CTX *ctx = evp_ctx();
+	struct evp_pair *ctx = evp_ctx();
 	uint8_t nonce[12];
 	unsigned long long mlen;
 

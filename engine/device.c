@@ -164,6 +164,9 @@ bool device_is_under_load(struct device *dev)
 
 /* Set on the TUN and UDP reader threads, which seal and open their own batches. */
 static __thread bool is_reader;
+/* A reader's own batches of this pass, sealed or opened by it in crypt_help. */
+static __thread struct batch *mine[DEVICE_INLINE_MAX];
+static __thread unsigned int n_mine;
 
 struct batch *device_batch_new(struct device *dev, struct peer *peer, struct noise_keypair *kp,
 			       enum batch_dir dir)
@@ -200,8 +203,12 @@ void device_batch_queue(struct device *dev, struct batch *b, struct queue_fifo *
 		device_batch_release(dev, b);
 		return;
 	}
-	/* Only the reader threads help with crypto; everyone else wakes a worker. */
-	if (queue_ring_push_lazy(&dev->crypt, b, is_reader ? dev->wake_backlog : 0))
+	/* A reader keeps the first few batches of each pass; the rest go to the workers. */
+	if (is_reader && n_mine < dev->wake_backlog && n_mine < DEVICE_INLINE_MAX) {
+		mine[n_mine++] = b;
+		return;
+	}
+	if (queue_ring_push(&dev->crypt, b))
 		return;
 	/* Already in the FIFO: leave it there empty and done so order is kept. */
 	atomic_fetch_add(&dev->stats.tx_queue_full, b->n);
@@ -375,6 +382,9 @@ static void crypt_help(struct device *dev)
 {
 	struct batch *b;
 
+	for (unsigned int i = 0; i < n_mine; ++i)
+		crypt_batch(mine[i]);
+	n_mine = 0;
 	while ((b = queue_ring_trypop(&dev->crypt)))
 		crypt_batch(b);
 }

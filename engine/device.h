@@ -34,6 +34,7 @@ struct uapi_server;
 #define DEVICE_BATCHES 1024
 #define DEVICE_HANDSHAKE_QUEUE 4096 /* MAX_QUEUED_INCOMING_HANDSHAKES */
 #define DEVICE_PEER_HASH 1024
+#define DEVICE_INLINE_MAX 64
 
 /* Why packets were dropped; read by tests and the log. */
 struct device_stats {

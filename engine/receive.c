@@ -16,11 +16,15 @@
 #include "send.h"
 
 #define FLUSH_MAX_BATCHES 16
+#define RX_CACHE 32
 
 /* The batch being filled while one recvmmsg result is classified. */
 struct rx_ctx {
 	struct device *dev;
 	struct batch *b;
+	/* Elems taken from the pool in bulk: one lock round trip per RX_CACHE packets. */
+	struct elem *cache[RX_CACHE];
+	unsigned int n_cache;
 };
 
 static uint32_t get_le32(const uint8_t *p)
@@ -90,10 +94,14 @@ static void rx_data(struct rx_ctx *c, const uint8_t *msg, uint32_t len, const un
 		atomic_fetch_add(&dev->stats.rx_unknown_index, 1);
 		return;
 	}
-	if (!queue_pool_get(&dev->elems, (void **)&e, 1)) {
+	if (!c->n_cache)
+		c->n_cache = queue_pool_get(&dev->elems, (void **)c->cache, RX_CACHE)
+				 ?: queue_pool_get(&dev->elems, (void **)c->cache, 1);
+	if (!c->n_cache) {
 		atomic_fetch_add(&dev->stats.tx_no_buffer, 1);
 		return;
 	}
+	e = c->cache[--c->n_cache];
 	memcpy(e->buf, msg, len);
 	memcpy(&ctr, msg + 8, 8);
 	e->counter = le64toh(ctr);
@@ -168,6 +176,8 @@ void receive_datagrams(struct device *dev, struct udp_rx *rx, unsigned int n)
 		}
 	}
 	ctx_flush(&c);
+	if (c.n_cache)
+		queue_pool_put(&dev->elems, (void **)c.cache, c.n_cache);
 }
 
 void receive_crypt_batch(struct batch *b)

@@ -139,21 +139,37 @@ int tun_mtu(const struct tun *tun)
 	return mtu;
 }
 
+/* Sums 8-byte words into a 128-bit accumulator: the carries stay in its top half. */
+static uint64_t csum_words(const uint8_t *buf, size_t n8)
+{
+	unsigned __int128 acc = 0;
+	uint64_t w[4];
+
+	for (; n8 >= 4; n8 -= 4, buf += 32) {
+		memcpy(w, buf, 32);
+		acc += (unsigned __int128)w[0] + w[1] + w[2] + w[3];
+	}
+	for (; n8; --n8, buf += 8) {
+		memcpy(w, buf, 8);
+		acc += w[0];
+	}
+	acc = (acc & UINT64_MAX) + (acc >> 64);
+	return (uint64_t)acc + (uint64_t)(acc >> 64);
+}
+
 uint32_t tun_csum_add(uint32_t sum, const uint8_t *buf, size_t len)
 {
-	uint64_t acc = sum;
-	uint32_t w32;
+	uint64_t acc = sum, part = csum_words(buf, len / 8);
 	uint16_t w16 = 0;
 
-	for (; len >= 4; buf += 4, len -= 4) {
-		memcpy(&w32, buf, 4);
-		acc += w32;
-	}
-	if (len >= 2) {
+	/* Fold the 64-bit word sum to 32 bits (end-around carry), then add the tail. */
+	part = (part & 0xffffffff) + (part >> 32);
+	acc += (part & 0xffffffff) + (part >> 32);
+	buf += len & ~(size_t)7;
+	len &= 7;
+	for (; len >= 2; buf += 2, len -= 2) {
 		memcpy(&w16, buf, 2);
 		acc += w16;
-		buf += 2;
-		len -= 2;
 	}
 	if (len) {
 		w16 = 0;
