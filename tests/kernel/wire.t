@@ -48,6 +48,10 @@ check "Debian's wg configures the engine" hwg set "$IF" private-key "$dir/kh" li
 ip -n "$VM_NS" addr add 10.98.0.1/24 dev "$IF"
 ip -n "$VM_NS" addr add fd98::1/64 dev "$IF" nodad
 ip -n "$VM_NS" link set "$IF" up
+# Without wg-quick nobody sets the MTU: the engine must start at wireguard-go's
+# 1420, or full-size packets outgrow the 1500-byte path once wrapped.
+is "$(ip -n "$VM_NS" -o link show "$IF" | grep -o 'mtu [0-9]*')" "mtu 1420" \
+	"the engine's interface starts with MTU 1420, as wireguard-go's does"
 
 listen() { # listen PORT BIND FILE : a background receiver; its pid in lpid
 	local fam=4
