@@ -171,6 +171,38 @@ static struct nlmsghdr *msg_start(char *buf, uint16_t type, uint16_t flags)
 	return nlh;
 }
 
+/* What a dump hands each parsed object to; the first non-zero answer is kept. */
+struct list_ctx {
+	union {
+		rtnl_addr_fn addr;
+		rtnl_route_fn route;
+		rtnl_rule_fn rule;
+	} fn;
+	void *arg;
+	uint32_t ifindex; /* addresses: only this interface's */
+	int ret;
+};
+
+/*
+ * Dumps one kind of object of a family (every header starts with its family
+ * byte). Callbacks never stop a dump early: its tail would answer the next
+ * request.
+ */
+static int dump(struct rtnl *rt, uint16_t type, size_t hdrlen, int family, mnl_cb_t cb,
+		struct list_ctx *ctx)
+{
+	char buf[512];
+	struct nlmsghdr *nlh = msg_start(buf, type, NLM_F_DUMP);
+	uint8_t *hdr = mnl_nlmsg_put_extra_header(nlh, hdrlen);
+	int ret;
+
+	hdr[0] = (uint8_t)family;
+	if (type == RTM_GETADDR)
+		((struct ifaddrmsg *)hdr)->ifa_index = ctx->ifindex;
+	ret = talk(rt, nlh, cb, ctx);
+	return ret ? ret : ctx->ret;
+}
+
 /* ---------------------------------------------------------------- links */
 
 int rtnl_link_add(struct rtnl *rt, const char *name, const char *kind)
@@ -270,16 +302,9 @@ int rtnl_addr_add(struct rtnl *rt, uint32_t ifindex, const struct rtnl_prefix *a
 	return talk(rt, nlh, NULL, NULL);
 }
 
-struct addr_list_ctx {
-	uint32_t ifindex;
-	rtnl_addr_fn fn;
-	void *arg;
-	int ret;
-};
-
 static int addr_list_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct addr_list_ctx *ctx = data;
+	struct list_ctx *ctx = data;
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *attr, *local = NULL, *address = NULL;
 	struct rtnl_prefix p = {.family = ifa->ifa_family, .len = ifa->ifa_prefixlen};
@@ -298,31 +323,21 @@ static int addr_list_cb(const struct nlmsghdr *nlh, void *data)
 	if (!local || mnl_attr_get_payload_len(local) != addr_len(p.family))
 		return MNL_CB_OK;
 	memcpy(&p.ip6, mnl_attr_get_payload(local), addr_len(p.family));
-	ctx->ret = ctx->fn(&p, ctx->arg);
+	ctx->ret = ctx->fn.addr(&p, ctx->arg);
 	return MNL_CB_OK;
-}
-
-static int addr_dump(struct rtnl *rt, struct addr_list_ctx *ctx, int family)
-{
-	char buf[512];
-	struct nlmsghdr *nlh = msg_start(buf, RTM_GETADDR, NLM_F_DUMP);
-	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-
-	ifa->ifa_family = (uint8_t)family;
-	ifa->ifa_index = ctx->ifindex;
-	return talk(rt, nlh, addr_list_cb, ctx);
 }
 
 int rtnl_addr_list(struct rtnl *rt, uint32_t ifindex, int family, rtnl_addr_fn fn, void *arg)
 {
-	struct addr_list_ctx ctx = {.ifindex = ifindex, .fn = fn, .arg = arg};
+	struct list_ctx ctx = {.fn.addr = fn, .arg = arg, .ifindex = ifindex};
+	const size_t len = sizeof(struct ifaddrmsg);
 	int ret = 0;
 
 	if (family == AF_UNSPEC || family == AF_INET)
-		ret = addr_dump(rt, &ctx, AF_INET);
-	if (!ret && !ctx.ret && (family == AF_UNSPEC || family == AF_INET6))
-		ret = addr_dump(rt, &ctx, AF_INET6);
-	return ret ? ret : ctx.ret;
+		ret = dump(rt, RTM_GETADDR, len, AF_INET, addr_list_cb, &ctx);
+	if (!ret && (family == AF_UNSPEC || family == AF_INET6))
+		ret = dump(rt, RTM_GETADDR, len, AF_INET6, addr_list_cb, &ctx);
+	return ret;
 }
 
 /* --------------------------------------------------------------- routes */
@@ -404,34 +419,21 @@ static bool route_parse(const struct nlmsghdr *nlh, struct rtnl_route *r, bool c
 	return true;
 }
 
-struct route_list_ctx {
-	rtnl_route_fn fn;
-	void *arg;
-	int ret;
-};
-
 static int route_list_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct route_list_ctx *ctx = data;
+	struct list_ctx *ctx = data;
 	struct rtnl_route r;
 
-	/* Never stop a dump early: its tail would answer the next request. */
 	if (!ctx->ret && route_parse(nlh, &r, false))
-		ctx->ret = ctx->fn(&r, ctx->arg);
+		ctx->ret = ctx->fn.route(&r, ctx->arg);
 	return MNL_CB_OK;
 }
 
 int rtnl_route_list(struct rtnl *rt, int family, rtnl_route_fn fn, void *arg)
 {
-	struct route_list_ctx ctx = {.fn = fn, .arg = arg};
-	char buf[512];
-	struct nlmsghdr *nlh = msg_start(buf, RTM_GETROUTE, NLM_F_DUMP);
-	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	int ret;
+	struct list_ctx ctx = {.fn.route = fn, .arg = arg};
 
-	rtm->rtm_family = (uint8_t)family;
-	ret = talk(rt, nlh, route_list_cb, &ctx);
-	return ret ? ret : ctx.ret;
+	return dump(rt, RTM_GETROUTE, sizeof(struct rtmsg), family, route_list_cb, &ctx);
 }
 
 /* True when p lies inside the first `bits` bits of net. */
@@ -568,35 +570,23 @@ static void rule_parse(const struct nlmsghdr *nlh, struct rtnl_rule *r)
 	}
 }
 
-struct rule_list_ctx {
-	rtnl_rule_fn fn;
-	void *arg;
-	int ret;
-};
-
 static int rule_list_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct rule_list_ctx *ctx = data;
+	struct list_ctx *ctx = data;
 	struct rtnl_rule r;
 
 	if (ctx->ret)
 		return MNL_CB_OK;
 	rule_parse(nlh, &r);
-	ctx->ret = ctx->fn(&r, ctx->arg);
+	ctx->ret = ctx->fn.rule(&r, ctx->arg);
 	return MNL_CB_OK;
 }
 
 int rtnl_rule_list(struct rtnl *rt, int family, rtnl_rule_fn fn, void *arg)
 {
-	struct rule_list_ctx ctx = {.fn = fn, .arg = arg};
-	char buf[512];
-	struct nlmsghdr *nlh = msg_start(buf, RTM_GETRULE, NLM_F_DUMP);
-	struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
-	int ret;
+	struct list_ctx ctx = {.fn.rule = fn, .arg = arg};
 
-	frh->family = (uint8_t)family;
-	ret = talk(rt, nlh, rule_list_cb, &ctx);
-	return ret ? ret : ctx.ret;
+	return dump(rt, RTM_GETRULE, sizeof(struct fib_rule_hdr), family, rule_list_cb, &ctx);
 }
 
 /* -------------------------------------------------- parsing and printing */
