@@ -307,10 +307,11 @@ static int errno_after_hangup(FILE *f)
 
 /*
  * SIGPIPE is held back while we write, so a server that hangs up makes the
- * write fail with EPIPE instead of killing the process; a SIGPIPE this raised
- * is taken off the pending set before the old mask returns.
+ * write fail with EPIPE instead of killing the process. A SIGPIPE this raised
+ * is taken off the pending set before the old mask returns, and tells the
+ * caller the server is gone (so reading its answer cannot block).
  */
-static int write_set(FILE *f, const struct wgdevice *dev)
+static int write_set(FILE *f, const struct wgdevice *dev, bool *hung_up)
 {
 	sigset_t pipe, old, pending;
 	struct timespec zero = {0};
@@ -326,7 +327,8 @@ static int write_set(FILE *f, const struct wgdevice *dev)
 	if (!ret && fflush(f))
 		ret = -errno;
 	sigpending(&pending);
-	if (!was_pending && sigismember(&pending, SIGPIPE))
+	*hung_up = !was_pending && sigismember(&pending, SIGPIPE);
+	if (*hung_up)
 		sigtimedwait(&pipe, NULL, &zero);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return ret;
@@ -334,13 +336,16 @@ static int write_set(FILE *f, const struct wgdevice *dev)
 
 int ipc_uapi_set_stream(FILE *f, const struct wgdevice *dev)
 {
-	int ret = write_set(f, dev), answer;
+	bool hung_up;
+	int ret = write_set(f, dev, &hung_up), answer;
 
-	if (ret < 0) {
+	if (ret < 0 && hung_up) {
 		/* The server's reason beats ours (EPIPE, or EIO from stdio). */
 		answer = errno_after_hangup(f);
 		return answer == -EPIPE ? ret : answer;
 	}
+	if (ret < 0)
+		return ret;
 	return ipc_uapi_read_errno(f);
 }
 
