@@ -108,6 +108,24 @@ is "$(printf 'bogus=1\n\n' | uapi $NA $IA)" "" "unknown operation: no reply"
 after=$(printf 'get=1\n\n' | uapi $NA $IA | grep -v -e _bytes= -e last_handshake)
 is "$after" "$(echo "$before" | grep -v -e _bytes= -e last_handshake)" "nothing changed"
 
+# fwmark, a new listen port, a port that is taken, and port 0 picking one.
+ip netns exec $NA $REF_WG set $IA fwmark 0x42
+sleep 0.5
+is "$(ip netns exec $NA ss -uaneH "sport = :51820" 2>/dev/null | grep -c 'fwmark:0x42')" "2" "fwmark is SO_MARK on both sockets"
+ip netns exec $NA $REF_WG set $IA listen-port 51830
+ip netns exec $NB $REF_WG set $IB peer "$PA" endpoint 192.168.77.1:51830
+check "traffic after a listen-port change" png $NB 10.9.0.1
+is "$(ip netns exec $NA ss -uanH "sport = :51830" 2>/dev/null | wc -l)" "2" "the new port is bound (v4 and v6)"
+ip netns exec $NB socat -u UDP-RECV:51999 /dev/null &
+sleep 0.3
+is "$(printf 'set=1\nlisten_port=51999\n\n' | uapi $NB $IB)" "errno=-98" "a port in use: errno=-98"
+is "$(ip netns exec $NB $REF_WG show $IB listen-port)" "51821" "and the port did not change"
+ip netns exec $NA $REF_WG set $IA listen-port 0
+port=$(ip netns exec $NA $REF_WG show $IA listen-port)
+check "listen-port 0 picks a free port ($port)" test "$port" -gt 0 -a "$port" != 51830
+ip netns exec $NB $REF_WG set $IB peer "$PA" endpoint 192.168.77.1:$port
+check "traffic on the picked port" png $NB 10.9.0.1
+
 # The same config in ours and in wireguard-go: `wg show dump` must agree.
 check "wireguard-go starts in C" ip netns exec $NC $REF_GO $IC
 at_exit "rm -f $SOCK/$IC.sock"
