@@ -36,16 +36,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_DATAGRAM 65535
 
 enum op {
-	OP_RAW,		   /* the bytes as a datagram */
-	OP_FIXED,	   /* the bytes with receiver index and MACs made right */
-	OP_SEALED,	   /* le64 counter + plaintext, sealed by them as a data message */
-	OP_THEM_INITIATE,  /* them: a genuine initiation to us (we answer, they begin a session) */
-	OP_US_INITIATE,	   /* us: an initiation to them; they answer into `response' */
-	OP_DELIVER,	   /* their last response (again) to us */
-	OP_CLOCK,	   /* le32 milliseconds forward */
-	OP_LOAD,	   /* toggles under load */
-	OP_CLEAR,	   /* our timers' ZERO_KEYS, or only the handshake */
-	OP_PATCH,	   /* a genuine initiation or response with bytes overwritten, MACs redone */
+	OP_RAW,		  /* the bytes as a datagram */
+	OP_FIXED,	  /* the bytes with receiver index and MACs made right */
+	OP_SEALED,	  /* le64 counter + plaintext, sealed by them as a data message */
+	OP_THEM_INITIATE, /* them: a genuine initiation to us (we answer, they begin a session) */
+	OP_US_INITIATE,	  /* us: an initiation to them; they answer into `response' */
+	OP_DELIVER,	  /* their last response (again) to us */
+	OP_CLOCK,	  /* le32 milliseconds forward */
+	OP_LOAD,	  /* toggles under load */
+	OP_CLEAR,	  /* our timers' ZERO_KEYS, or only the handshake */
+	OP_PATCH,	  /* a genuine initiation or response with bytes overwritten, MACs redone */
 	OP_COUNT,
 };
 
@@ -324,8 +324,8 @@ static void rx_data(const uint8_t *msg, uint32_t len)
 
 static void rx_cookie(const struct message_handshake_cookie *msg)
 {
-	struct index_entry *e = index_lookup(us.t, le32toh(msg->receiver_index),
-					     INDEX_HANDSHAKE | INDEX_KEYPAIR);
+	struct index_entry *e =
+	    index_lookup(us.t, le32toh(msg->receiver_index), INDEX_HANDSHAKE | INDEX_KEYPAIR);
 
 	if (!e)
 		return;
