@@ -66,7 +66,7 @@ listen() { # listen PORT BIND FILE : a background receiver; its pid in lpid
 send() { # send FILE HOST PORT
 	local t0 rc
 	t0=$(date +%s.%N)
-	in_ns timeout 120 socat -T 15 -u "FILE:$1" "TCP:$2:$3" 2>&1 | sed "s/^/#   /"
+	in_ns timeout 60 socat -T 15 -u "FILE:$1" "TCP:$2:$3" 2>&1 | sed "s/^/#   /"
 	rc=${PIPESTATUS[0]}
 	echo "# sent $MB MB to $2 in $(vm_since "$t0") s"
 	return $rc

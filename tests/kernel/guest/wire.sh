@@ -37,7 +37,7 @@ received() { # received PID FILE WANT_SHA DESCRIPTION : the sender is done; give
 send() { # send FILE HOST:PORT
 	local t0 rc
 	t0=$(cut -d' ' -f1 /proc/uptime)
-	timeout 120 socat -T 15 -u "FILE:$1" "TCP:$2" 2>&1 | sed "s/^/#   /"
+	timeout 60 socat -T 15 -u "FILE:$1" "TCP:$2" 2>&1 | sed "s/^/#   /"
 	rc=${PIPESTATUS[0]}
 	echo "# sent $MB MB to $2 in $(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { print b - a }') s (guest clock)"
 	return $rc
