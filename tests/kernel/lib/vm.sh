@@ -99,9 +99,12 @@ vm_prepare() {
 			sed 's/^/# /' "$KVM_DIR/mkinitramfs.log"
 			exit 1
 		fi
-		find "$KVM_DIR" -maxdepth 1 -name 'initramfs-*.cpio.gz' ! -name "${VM_INITRAMFS##*/}" -delete
 		echo "# initramfs built in $(vm_since "$t0") s: ${VM_INITRAMFS##*/}"
 	fi
+	# Others' images go once unused for a while: a concurrent run may be
+	# about to boot one (each run touches its own under the lock).
+	touch "$VM_INITRAMFS"
+	find "$KVM_DIR" -maxdepth 1 -name 'initramfs-*.cpio.gz' -mmin +20 -delete
 	vm_pick_accel
 	flock -u 9
 	exec 9>&-
@@ -189,7 +192,8 @@ vm_start() { # vm_start GUEST_SCRIPT
 	fi
 	(cd "$s" && find . -mindepth 1 | cpio -o -H newc -R 0:0 --quiet >"$vm_run_dir/run.cpio")
 	# The small uncompressed archive first: one appended after the gzip one is ignored.
-	cat "$vm_run_dir/run.cpio" "$VM_INITRAMFS" >"$vm_run_dir/initrd"
+	cat "$vm_run_dir/run.cpio" "$VM_INITRAMFS" >"$vm_run_dir/initrd" ||
+		{ echo "Bail out! cannot assemble the initrd from $VM_INITRAMFS"; exit 1; }
 	append="console=ttyS0 quiet panic=-1 kvmwg.share=1"
 	local -a net=(-nic none) ns=()
 	if [ "$VM_NET" = 1 ]; then
@@ -200,6 +204,16 @@ vm_start() { # vm_start GUEST_SCRIPT
 	fi
 	vm_t0=$(date +%s.%N)
 	vm_ready=
+	if [ "${VM_INTERACTIVE:-0}" = 1 ]; then
+		# For people: the guest's console on this terminal (Ctrl-A X quits).
+		# shellcheck disable=SC2046
+		"${ns[@]}" timeout --foreground "$VM_TIMEOUT" "$VM_QEMU" -nodefaults -no-user-config \
+			-no-reboot $(vm_accel_args) -smp 2 -m 1024 -display none -serial mon:stdio \
+			-serial "file:$vm_run_dir/out.log" -kernel "$VM_KERNEL" -initrd "$vm_run_dir/initrd" \
+			-append "$append" "${net[@]}" \
+			-virtfs "local,path=$vm_run_dir/share,mount_tag=host,security_model=none,id=host0"
+		return
+	fi
 	# shellcheck disable=SC2046
 	"${ns[@]}" timeout "$VM_TIMEOUT" "$VM_QEMU" -nodefaults -no-user-config -no-reboot \
 		$(vm_accel_args) -smp 2 -m 1024 -display none -monitor none \
