@@ -5,6 +5,7 @@
  * (UAPI get and set, applied atomically) is the second half.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,25 +292,38 @@ static bool fd_gone(int err)
 	return err == EBADFD || err == EBADF || err == EIO || err == ENXIO || err == ENODEV;
 }
 
+/* Waits for the TUN device to be readable; false once it is gone. */
+static bool tun_wait(struct device *dev)
+{
+	struct pollfd p = {.fd = dev->tun->fd, .events = POLLIN};
+
+	crypt_help(dev);
+	if (poll(&p, 1, 200) > 0 && (p.revents & (POLLERR | POLLHUP | POLLNVAL)))
+		return false;
+	return true;
+}
+
 static void *tun_thread(void *arg)
 {
 	struct device *dev = arg;
 	uint8_t *buf = malloc(TUN_READ_MAX);
-	struct pollfd p = {.fd = dev->tun->fd, .events = POLLIN};
+	ssize_t r;
 
+	is_reader = true;
+	/* Read until empty, poll only then: a busy tunnel costs no poll per packet. */
+	fcntl(dev->tun->fd, F_SETFL, fcntl(dev->tun->fd, F_GETFL) | O_NONBLOCK);
 	while (buf && !device_is_stopping(dev)) {
-		if (poll(&p, 1, 200) <= 0)
-			continue;
-		ssize_t r = read(dev->tun->fd, buf, TUN_READ_MAX);
-
-		if ((r < 0 && fd_gone(errno)) || r == 0 || (p.revents & (POLLERR | POLLHUP))) {
-			log_info("TUN device %s is gone, shutting down", dev->tun->name);
-			device_request_stop(dev);
-			break;
-		}
-		if (r > 0)
+		r = read(dev->tun->fd, buf, TUN_READ_MAX);
+		if (r > 0) {
 			tun_packet(dev, buf, (size_t)r);
-		crypt_help(dev);
+			crypt_help(dev);
+			continue;
+		}
+		if (r < 0 && !fd_gone(errno) && tun_wait(dev))
+			continue;
+		log_info("TUN device %s is gone, shutting down", dev->tun->name);
+		device_request_stop(dev);
+		break;
 	}
 	free(buf);
 	return NULL;
@@ -330,24 +344,29 @@ static void close_stale(struct device *dev)
 static void udp_poll_once(struct device *dev, struct udp_rx *rx)
 {
 	struct pollfd p[2];
+	bool stale;
 	int n;
 
-	if (dev->udp_stale[0] >= 0 || dev->udp_stale[1] >= 0)
-		close_stale(dev);
 	pthread_rwlock_rdlock(&dev->udp_lock);
 	p[0] = (struct pollfd){.fd = dev->udp.fd4, .events = POLLIN};
 	p[1] = (struct pollfd){.fd = dev->udp.fd6, .events = POLLIN};
+	stale = dev->udp_stale[0] >= 0 || dev->udp_stale[1] >= 0;
 	pthread_rwlock_unlock(&dev->udp_lock);
+	if (stale)
+		close_stale(dev);
 	if (poll(p, 2, 200) <= 0)
 		return;
 	for (int i = 0; i < 2; ++i) {
 		if (!(p[i].revents & POLLIN))
 			continue;
-		n = udp_recv_batch(p[i].fd, rx, UDP_RX_BATCH);
-		if (n > 0)
-			receive_datagrams(dev, rx, (unsigned int)n);
+		/* A full batch means more is waiting: read again before polling. */
+		do {
+			n = udp_recv_batch(p[i].fd, rx, UDP_RX_BATCH);
+			if (n > 0)
+				receive_datagrams(dev, rx, (unsigned int)n);
+			crypt_help(dev);
+		} while (n == UDP_RX_BATCH && !device_is_stopping(dev));
 	}
-	crypt_help(dev);
 }
 
 static void *udp_thread(void *arg)
