@@ -54,6 +54,36 @@ size_t term_strip(char *s, size_t len)
 	return out;
 }
 
+/* Skips the CSI sequence at S ("\x1b[" up to its first letter), as term_strip. */
+static const char *skip_csi(const char *s)
+{
+	s += 2;
+	while (*s && !isalpha((unsigned char)*s))
+		++s;
+	return *s ? s + 1 : s;
+}
+
+void term_puts(FILE *f, const char *s)
+{
+	size_t n;
+
+	if (term_color_enabled(f)) {
+		fputs(s, f);
+		return;
+	}
+	while (*s) {
+		n = strcspn(s, "\x1b");
+		fwrite(s, 1, n, f);
+		s += n;
+		if (!*s)
+			break;
+		if (s[1] == '[')
+			s = skip_csi(s);
+		else
+			putc(*s++, f);
+	}
+}
+
 int term_fprintf(FILE *f, const char *fmt, ...)
 {
 	char small[512], *buf = small;

@@ -32,6 +32,9 @@ void term_reset_mode(void);
  */
 size_t term_strip(char *s, size_t len);
 
+/* fputs to F, with escape sequences removed unless colour is on. */
+void term_puts(FILE *f, const char *s);
+
 /* printf to F, with escape sequences removed unless colour is on. */
 __attribute__((format(printf, 2, 3))) int term_fprintf(FILE *f, const char *fmt, ...);
 

@@ -34,28 +34,16 @@ static void out_char(char c)
 
 static void out_u64(uint64_t v)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	char buf[WG_UTOA_LEN];
 
-	*--p = '\0';
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	out_str(p);
+	out_str(wg_utoa(buf, v));
 }
 
-/* Dotted quad, as inet_ntop prints it, without inet_ntop's sprintf. */
 static void out_ip4(const struct in_addr *addr)
 {
-	const uint8_t *b = (const uint8_t *)&addr->s_addr;
+	char buf[INET_ADDRSTRLEN];
 
-	out_u64(b[0]);
-	out_char('.');
-	out_u64(b[1]);
-	out_char('.');
-	out_u64(b[2]);
-	out_char('.');
-	out_u64(b[3]);
+	out_str(wg_ip4(buf, addr));
 }
 
 static void print_key_or_none(const uint8_t key[WG_KEY_LEN], bool have)

@@ -8,10 +8,18 @@
 #define WG_WG_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
 #include "model.h"
 
 /* argv[0] of the wg process, for usage lines ("Usage: %s show ..."). */
 extern const char *wg_prog_name;
+
+#define WG_UTOA_LEN 24
+/* V in decimal, written at the end of BUF; returns where it starts. */
+const char *wg_utoa(char buf[WG_UTOA_LEN], uint64_t v);
+/* The dotted quad inet_ntop would print, into BUF (INET_ADDRSTRLEN bytes). */
+const char *wg_ip4(char buf[INET_ADDRSTRLEN], const struct in_addr *addr);
 
 int show_main(int argc, const char *argv[]);
 int showconf_main(int argc, const char *argv[]);

@@ -3,6 +3,7 @@
  * wg show's human formats: durations, byte counts and the order peers are
  * listed in, checked against what wireguard-tools prints for the same values.
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,8 +102,28 @@ static void test_sort(void)
 	model_device_free(dev);
 }
 
+static void test_numbers(void)
+{
+	static const uint64_t nums[] = {0, 9, 10, 255, 65535, 4294967296ULL, UINT64_MAX};
+	static const char *const ips[] = {"0.0.0.0", "10.0.0.1", "255.255.255.255", "192.0.2.10"};
+	char buf[WG_UTOA_LEN], want[32], ip[INET_ADDRSTRLEN], ref[INET_ADDRSTRLEN];
+	struct in_addr addr;
+	size_t i;
+
+	for (i = 0; i < sizeof(nums) / sizeof(nums[0]); ++i) {
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)nums[i]);
+		is_str(wg_utoa(buf, nums[i]), want, "wg_utoa(%s)", want);
+	}
+	for (i = 0; i < sizeof(ips) / sizeof(ips[0]); ++i) {
+		inet_pton(AF_INET, ips[i], &addr);
+		inet_ntop(AF_INET, &addr, ref, sizeof(ref));
+		is_str(wg_ip4(ip, &addr), ref, "wg_ip4 prints %s as inet_ntop", ips[i]);
+	}
+}
+
 int main(void)
 {
+	test_numbers();
 	test_duration();
 	test_bytes();
 	test_sort();

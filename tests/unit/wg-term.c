@@ -34,6 +34,47 @@ static const char *printed(const char *mode, char *buf, size_t len)
 	return buf;
 }
 
+/* What term_puts writes with WG_COLOR_MODE=MODE. */
+static const char *put(const char *mode, const char *s, char *buf, size_t len)
+{
+	FILE *f = tmpfile();
+	size_t n;
+
+	setenv("WG_COLOR_MODE", mode, 1);
+	term_reset_mode();
+	term_puts(f, s);
+	rewind(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static __attribute__((noinline)) void test_puts(void)
+{
+	static const char *const cases[] = {
+	    "\x1b[1mab\x1b[0mc",
+	    "\x1b[38;5;208mx",
+	    "a\x1b"
+	    "b",
+	    "a\x1b[12",
+	    "",
+	    "plain",
+	    "\x1b[0m\x1b[32m\x1b[1minterface\x1b[0m: ",
+	    "\x1b",
+	    "x\x1b[",
+	};
+	char got[256], want[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i) {
+		is_str(put("never", cases[i], got, sizeof(got)), strip(cases[i], want),
+		       "term_puts filters case %zu as term_strip does", i);
+		is_str(put("always", cases[i], got, sizeof(got)), cases[i],
+		       "term_puts keeps case %zu whole with colour", i);
+	}
+}
+
 int main(void)
 {
 	char buf[2048], big[1500];
@@ -68,5 +109,6 @@ int main(void)
 		is_int(n, sizeof(big) - 1, "long output is filtered whole");
 		ok(!strchr(buf, '\x1b'), "without escapes");
 	}
+	test_puts();
 	return tap_done();
 }
