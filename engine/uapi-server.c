@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sodium.h>
 #include "device.h"
 #include "log.h"
 #include "model.h"
@@ -159,13 +160,20 @@ void uapi_server_serve(struct device *dev, FILE *in, FILE *out)
 	}
 }
 
+/* stdio buffers of our own, so the keys that pass through them can be wiped. */
+struct conn_bufs {
+	char in[4096], out[4096];
+};
+
 static void *conn_main(void *arg)
 {
 	struct conn *c = arg;
+	struct conn_bufs *b = calloc(1, sizeof(*b));
 	int fd2 = dup(c->fd);
 	FILE *in = fdopen(c->fd, "r"), *out = fd2 >= 0 ? fdopen(fd2, "w") : NULL;
 
-	if (in && out)
+	if (b && in && out && !setvbuf(in, b->in, _IOFBF, sizeof(b->in)) &&
+	    !setvbuf(out, b->out, _IOFBF, sizeof(b->out)))
 		uapi_server_serve(c->dev, in, out);
 	if (in)
 		fclose(in);
@@ -175,6 +183,9 @@ static void *conn_main(void *arg)
 		fclose(out);
 	else if (fd2 >= 0)
 		close(fd2);
+	if (b)
+		sodium_memzero(b, sizeof(*b));
+	free(b);
 	free(c);
 	return NULL;
 }
