@@ -33,14 +33,20 @@ static void print_interface(const struct wgdevice *dev)
 static void print_allowedips(const struct wgpeer *peer)
 {
 	const struct wgallowedip *aip;
-	char buf[CIDR_STR_LEN];
+	char buf[CIDR_STR_LEN], num[WG_UTOA_LEN];
 
 	if (!peer->first_allowedip)
 		return;
-	printf("AllowedIPs = ");
+	fputs("AllowedIPs = ", stdout);
 	for_each_wgallowedip (peer, aip) {
-		cidr_print(buf, sizeof(buf), aip);
-		printf("%s%s", buf, aip->next_allowedip ? ", " : "\n");
+		if (aip->family == AF_INET)
+			wg_ip4(buf, &aip->ip4);
+		else
+			cidr_print_addr(buf, sizeof(buf), aip->family, &aip->ip6);
+		fputs(buf, stdout);
+		putchar('/');
+		fputs(wg_utoa(num, aip->cidr), stdout);
+		fputs(aip->next_allowedip ? ", " : "\n", stdout);
 	}
 }
 
