@@ -66,15 +66,15 @@ listen() { # listen PORT BIND FILE : a background receiver; its pid in lpid
 send() { # send FILE HOST PORT
 	local t0 rc
 	t0=$(date +%s.%N)
-	in_ns timeout 60 socat -T 15 -u "FILE:$1" "TCP:$2:$3" 2>&1 | sed "s/^/#   /"
+	in_ns timeout 30 socat -T 10 -u "FILE:$1" "TCP:$2:$3" 2>&1 | sed "s/^/#   /"
 	rc=${PIPESTATUS[0]}
 	echo "# sent $MB MB to $2 in $(vm_since "$t0") s"
 	return $rc
 }
 sha() { sha256sum <"$1" | cut -d' ' -f1; }
-received() { # received PID FILE WANT_SHA DESCRIPTION : the sender is done; give the receiver 30 s
+received() { # received PID FILE WANT_SHA DESCRIPTION : the sender is done; give the receiver 15 s
 	local i
-	for ((i = 0; i < 300; i++)); do
+	for ((i = 0; i < 150; i++)); do
 		kill -0 "$1" 2>/dev/null || break
 		sleep 0.1
 	done
