@@ -59,13 +59,13 @@ done_testing() {
 sync_post() { # sync_post NAME [CONTENT]
 	printf '%s\n' "${2-}" >"/host/g.$1.tmp" && mv "/host/g.$1.tmp" "/host/g.$1"
 }
-sync_wait() { # sync_wait NAME [SECONDS] : 0 once the host posted NAME
+sync_wait() { # sync_wait NAME [SECONDS] : 0 once the host posted NAME, else a failed check
 	local i n=$((${2:-60} * 10))
 	for ((i = 0; i < n; i++)); do
 		[ -e "/host/h.$1" ] && return 0
 		sleep 0.1
 	done
-	echo "# timed out waiting for the host's '$1'"
+	ok 1 "the host reached step '$1' within ${2:-60} s"
 	return 1
 }
 sync_read() { cat "/host/h.$1" 2>/dev/null; }

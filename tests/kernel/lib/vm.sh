@@ -244,7 +244,7 @@ vm_poll_ready() {
 vm_sync_post() { # vm_sync_post NAME [CONTENT]
 	printf '%s\n' "${2-}" >"$vm_run_dir/share/h.$1.tmp" && mv "$vm_run_dir/share/h.$1.tmp" "$vm_run_dir/share/h.$1"
 }
-vm_sync_wait() { # vm_sync_wait NAME [SECONDS] : 0 once the guest posted NAME
+vm_sync_wait() { # vm_sync_wait NAME [SECONDS] : 0 once the guest posted NAME, else a failed check
 	local i n=$((${2:-90} * 10))
 	for ((i = 0; i < n; i++)); do
 		[ -e "$vm_run_dir/share/g.$1" ] && return 0
@@ -253,7 +253,7 @@ vm_sync_wait() { # vm_sync_wait NAME [SECONDS] : 0 once the guest posted NAME
 		sleep 0.1
 	done
 	[ -e "$vm_run_dir/share/g.$1" ] && return 0
-	echo "# timed out waiting for the guest's '$1'"
+	ok 1 "the guest reached step '$1' within ${2:-90} s"
 	return 1
 }
 vm_sync_read() { cat "$vm_run_dir/share/g.$1" 2>/dev/null; }
