@@ -69,6 +69,10 @@ down() {
 check "round 1: ours and wireguard-go up, IPv4 outside" up 1 192.168.78.1 192.168.78.2
 check "ours initiates: IPv4 ping" png $NA 10.8.0.2
 check "IPv6 ping" png $NA fd08::2
+sleep 0.5
+ours=$(ip netns exec $NA $REF_WG show ${T}o1 transfer | cut -f2-)
+theirs=$(ip netns exec $NB $REF_WG show ${T}g1 transfer | awk -F'\t' '{print $3 "\t" $2}')
+is "$ours" "$theirs" "rx/tx bytes: ours mirror wireguard-go's"
 check "100 MB ours->wireguard-go, sha256 equal" transfer $NA $NB 10.8.0.2
 check "100 MB wireguard-go->ours, sha256 equal" transfer $NB $NA 10.8.0.1
 is "$(ip netns exec $NB $REF_WG show ${T}g1 latest-handshakes | cut -f2 | grep -c '^0$')" "0" \
