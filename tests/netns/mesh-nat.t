@@ -4,12 +4,13 @@
 # (private WAN addresses, masqueraded, nothing let in). Every LAN host pings
 # every other over IPv4 and IPv6: the NAT sites keep their paths to the public
 # sites open with keepalives, and reach each other through the relay (tokyo).
-MESH_WG_QUICK=${MESH_WG_QUICK:-/usr/bin/wg-quick}
-MESH_USERSPACE=${MESH_USERSPACE:-/usr/bin/wireguard-go}
 T=msh2
 P=msh2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/netns.sh"
+# Ours by default; MESH_WG_QUICK=/usr/bin/wg-quick MESH_USERSPACE=/usr/bin/wireguard-go runs the reference.
+MESH_WG_QUICK=${MESH_WG_QUICK:-$OUR_QUICK}
+MESH_USERSPACE=${MESH_USERSPACE:-$OUR_ENGINE}
 . "$here/../../examples/demo/topology.sh"
 
 need_netns

@@ -5,12 +5,13 @@
 # IPv6 LAN) planned by wg-mesh, brought up with wg-quick in network
 # namespaces, and every LAN host pinging every other over IPv4 and IPv6; then
 # the phone, a client via tokyo, pinging every LAN from outside.
-MESH_WG_QUICK=${MESH_WG_QUICK:-/usr/bin/wg-quick}
-MESH_USERSPACE=${MESH_USERSPACE:-/usr/bin/wireguard-go}
 T=msh1
 P=msh1
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/netns.sh"
+# Ours by default; MESH_WG_QUICK=/usr/bin/wg-quick MESH_USERSPACE=/usr/bin/wireguard-go runs the reference.
+MESH_WG_QUICK=${MESH_WG_QUICK:-$OUR_QUICK}
+MESH_USERSPACE=${MESH_USERSPACE:-$OUR_ENGINE}
 . "$here/../../examples/demo/topology.sh"
 
 need_netns
