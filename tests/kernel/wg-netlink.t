@@ -24,7 +24,7 @@ at_exit "rm -rf '$data'"
 for k in k1 k2; do $REF_WG genkey >"$data/$k"; done
 $REF_WG genpsk >"$data/psk"
 
-# Peer keys need not be points anyone holds: random bytes, 5,000 at a time.
+# Peer keys need not be points anyone holds: random bytes, thousands at a time.
 perl -MMIME::Base64 -e '
 	my ($dir, $k1, $k2) = @ARGV;
 	open(my $rnd, "<", "/dev/urandom") or die;
@@ -63,6 +63,11 @@ perl -MMIME::Base64 -e '
 		}
 		return $c;
 	};
+	# One peer whose 3,000 allowed IPs cannot fit one message either way.
+	my $wide = "[Interface]\nPrivateKey = $k1\nListenPort = 51823\n\n[Peer]\nPublicKey = $p[8]\nAllowedIPs = ";
+	$wide .= join(", ", map { $_ % 2 ? "10." . ($_ >> 8) . "." . ($_ & 255) . ".0/24" : sprintf("fd20::%x/128", $_) } 0 .. 2999);
+	$wide .= "\n\n[Peer]\nPublicKey = $p[9]\nAllowedIPs = 192.168.0.0/16\n";
+	out("wide.conf", $wide);
 	out("big.conf", $conf->(0, 4999, 0));
 	out("big2.conf", $conf->(500, 5499, 1));
 ' "$data" "$(cat "$data/k1")" "$(cat "$data/k2")" || { echo "Bail out! cannot generate the configs"; exit 1; }

@@ -125,5 +125,9 @@ DETAIL=1 step "5000 peers setconf" setconf kvm0 /data/big.conf
 is "$(A $REF_WG show kvm0 peers | wc -l) $(A $REF_WG show kvm0 allowed-ips | tr '\t ' '\n\n' | grep -c '/[0-9]*$')" \
 	"5000 20000" "5000 peers setconf: the kernel holds 5000 peers and 20000 allowed IPs"
 step "5000 peers syncconf" syncconf kvm0 /data/big2.conf
-note "5000-peer stages took $(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { print b - a }') s (guest clock)"
+# One peer with 3,000 allowed IPs: continued over set messages and dump parts.
+FULL=1 step "3000 allowed IPs on one peer" setconf kvm0 /data/wide.conf
+is "$(A $REF_WG show kvm0 allowed-ips | awk -v k="${P[8]}" '$1 == k { print NF - 1 }')" 3000 \
+	"3000 allowed IPs on one peer: the kernel holds all 3000"
+note "the large stages took $(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { print b - a }') s (guest clock)"
 done_testing
