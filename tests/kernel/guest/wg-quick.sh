@@ -44,7 +44,31 @@ PublicKey = $(echo "$ks" | $REF_WG pubkey)
 AllowedIPs = 0.0.0.0/0, ::/0
 Endpoint = 10.99.0.1:51820
 CONF
+# Custom table, MTU, fwmark, every hook, and SaveConfig (down writes the live
+# state back into the file).
+cat >/etc/wireguard/kvmq2.conf <<CONF
+[Interface]
+Address = 10.66.0.1/24, fd66::1/64
+ListenPort = 51866
+PrivateKey = $kx
+MTU = 1300
+Table = 1234
+FwMark = 0x4d2
+PreUp = echo "pre-up %i" >> /tmp/hook-%i
+PostUp = echo "post-up %i" >> /tmp/hook-%i
+PreDown = echo "pre-down %i" >> /tmp/hook-%i
+PostDown = echo "post-down %i" >> /tmp/hook-%i
+SaveConfig = true
+
+[Peer]
+PublicKey = $(echo "$ks" | $REF_WG pubkey)
+AllowedIPs = 10.67.0.0/16, fd67::/48
+Endpoint = [fd99::1]:51820
+PersistentKeepalive = 25
+CONF
 chmod 0600 /etc/wireguard/*.conf
+mkdir -p /tmp/pristine
+cp -p /etc/wireguard/*.conf /tmp/pristine/
 
 state() { # state IFACE : everything wg-quick may touch, without interface indexes
 	echo "== links"
@@ -74,6 +98,8 @@ state() { # state IFACE : everything wg-quick may touch, without interface index
 	fi
 	echo "== hook"
 	cat "/tmp/hook-$1" 2>&1
+	echo "== config file"
+	cat "/etc/wireguard/$1.conf"
 }
 # run TOOL ACTION IFACE OUT : the command's output, then its exit status.
 run() {
@@ -85,10 +111,11 @@ run() {
 	echo "exit status $?" >>"$4"
 }
 
-for ifc in kvmq0:server kvmq1:full-tunnel; do
+for ifc in kvmq0:server kvmq1:full-tunnel kvmq2:custom; do
 	name=${ifc#*:}
 	ifc=${ifc%:*}
 	rm -f "/tmp/hook-$ifc"
+	cp -p "/tmp/pristine/$ifc.conf" /etc/wireguard/
 	# Each up starts from src_valid_mark=0, so that setting it is seen.
 	sysctl -qw net.ipv4.conf.all.src_valid_mark=0
 	run ref up "$ifc" /tmp/ref.up
@@ -97,6 +124,10 @@ for ifc in kvmq0:server kvmq1:full-tunnel; do
 	state "$ifc" >/tmp/ref.downstate
 	grep -q '^exit status 0$' /tmp/ref.up && grep -q '^exit status 0$' /tmp/ref.down ||
 		{ ok 1 "$name: Debian's wg-quick works here (fixture)"; cat /tmp/ref.up /tmp/ref.down | sed 's/^/#   /'; }
+	if [ $ifc = kvmq2 ]; then
+		! cmp -s /etc/wireguard/kvmq2.conf /tmp/pristine/kvmq2.conf
+		ok $? "$name: Debian's wg-quick down rewrote the config file (SaveConfig, fixture)"
+	fi
 	if [ $ifc = kvmq1 ]; then
 		check "$name: Debian's wg-quick routes everything through table 51820 here (fixture)" \
 			grep -q 'default dev kvmq1 table 51820' /tmp/ref.upstate
@@ -104,6 +135,7 @@ for ifc in kvmq0:server kvmq1:full-tunnel; do
 			grep -q 'table ip wg-quick-kvmq1' /tmp/ref.upstate
 	fi
 	rm -f "/tmp/hook-$ifc"
+	cp -p "/tmp/pristine/$ifc.conf" /etc/wireguard/
 	sysctl -qw net.ipv4.conf.all.src_valid_mark=0
 
 	run ours up "$ifc" /tmp/our.up
