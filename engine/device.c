@@ -169,6 +169,11 @@ static __thread bool is_reader;
 static __thread struct batch *mine[DEVICE_INLINE_MAX];
 static __thread unsigned int n_mine;
 
+void device_mark_reader(void)
+{
+	is_reader = true;
+}
+
 struct batch *device_batch_new(struct device *dev, struct peer *peer, struct noise_keypair *kp,
 			       enum batch_dir dir)
 {
@@ -252,85 +257,8 @@ struct peer *device_peer_by_dst(struct device *dev, const uint8_t *pkt, size_t l
 	return peer;
 }
 
-static void crypt_help(struct device *dev);
-
-/* Splits one TUN read into segments and hands them to their peer. */
-static void tun_packet(struct device *dev, uint8_t *buf, size_t len)
-{
-	const struct virtio_net_hdr *h = dev->tun->vnet ? (const void *)buf : NULL;
-	uint8_t *pkt = buf + (h ? TUN_VNET_HDR_LEN : 0);
-	size_t plen = len - (h ? TUN_VNET_HDR_LEN : 0);
-	/* A 64 KiB burst at a small MSS has many segments: too big for the stack. */
-	static __thread uint8_t *outs[TUN_MAX_SEGS];
-	static __thread struct elem *e[TUN_MAX_SEGS];
-	static __thread uint32_t lens[TUN_MAX_SEGS];
-	int n = tun_gso_count(h, pkt, plen);
-	struct peer *peer;
-
-	if (n <= 0 || n > TUN_MAX_SEGS ||
-	    !queue_pool_get(&dev->elems, (void **)e, (unsigned int)n)) {
-		atomic_fetch_add(n > 0 ? &dev->stats.tx_no_buffer : &dev->stats.rx_bad_inner, 1);
-		return;
-	}
-	for (int i = 0; i < n; ++i)
-		outs[i] = e[i]->data = e[i]->buf + ELEM_HEADROOM;
-	n = tun_gso_split(h, pkt, plen, outs, ELEM_MAX_PAYLOAD, lens);
-	peer = n > 0 ? device_peer_by_dst(dev, outs[0], lens[0]) : NULL;
-	if (!peer) {
-		atomic_fetch_add(&dev->stats.tx_no_peer, 1);
-		queue_pool_put(&dev->elems, (void **)e, (unsigned int)tun_gso_count(h, pkt, plen));
-		return;
-	}
-	for (int i = 0; i < n; ++i)
-		e[i]->len = lens[i];
-	send_packets(peer, e, (unsigned int)n);
-	peer_put(peer);
-}
-
-static bool fd_gone(int err)
-{
-	return err == EBADFD || err == EBADF || err == EIO || err == ENXIO || err == ENODEV;
-}
-
-/* Waits for the TUN device to be readable; false once it is gone. */
-static bool tun_wait(struct device *dev)
-{
-	struct pollfd p = {.fd = dev->tun->fd, .events = POLLIN};
-
-	crypt_help(dev);
-	if (poll(&p, 1, 200) > 0 && (p.revents & (POLLERR | POLLHUP | POLLNVAL)))
-		return false;
-	return true;
-}
-
-static void *tun_thread(void *arg)
-{
-	struct device *dev = arg;
-	uint8_t *buf = malloc(TUN_READ_MAX);
-	ssize_t r;
-
-	is_reader = true;
-	/* Read until empty, poll only then: a busy tunnel costs no poll per packet. */
-	fcntl(dev->tun->fd, F_SETFL, fcntl(dev->tun->fd, F_GETFL) | O_NONBLOCK);
-	while (buf && !device_is_stopping(dev)) {
-		r = read(dev->tun->fd, buf, TUN_READ_MAX);
-		if (r > 0) {
-			tun_packet(dev, buf, (size_t)r);
-			crypt_help(dev);
-			continue;
-		}
-		if (r < 0 && !fd_gone(errno) && tun_wait(dev))
-			continue;
-		log_info("TUN device %s is gone, shutting down", dev->tun->name);
-		device_request_stop(dev);
-		break;
-	}
-	free(buf);
-	return NULL;
-}
-
 /* Closes sockets replaced by a listen-port change; the UDP thread's job. */
-static void close_stale(struct device *dev)
+void device_close_stale(struct device *dev)
 {
 	pthread_rwlock_wrlock(&dev->udp_lock);
 	for (int i = 0; i < 2; ++i) {
@@ -339,49 +267,6 @@ static void close_stale(struct device *dev)
 		dev->udp_stale[i] = -1;
 	}
 	pthread_rwlock_unlock(&dev->udp_lock);
-}
-
-static void udp_poll_once(struct device *dev, struct udp_rx *rx)
-{
-	struct pollfd p[2];
-	bool stale;
-	int n;
-
-	pthread_rwlock_rdlock(&dev->udp_lock);
-	p[0] = (struct pollfd){.fd = dev->udp.fd4, .events = POLLIN};
-	p[1] = (struct pollfd){.fd = dev->udp.fd6, .events = POLLIN};
-	stale = dev->udp_stale[0] >= 0 || dev->udp_stale[1] >= 0;
-	pthread_rwlock_unlock(&dev->udp_lock);
-	if (stale)
-		close_stale(dev);
-	if (poll(p, 2, 200) <= 0)
-		return;
-	for (int i = 0; i < 2; ++i) {
-		if (!(p[i].revents & POLLIN))
-			continue;
-		/* A full batch means more is waiting: read again before polling. */
-		do {
-			n = udp_recv_batch(p[i].fd, rx, UDP_RX_BATCH);
-			if (n > 0)
-				receive_datagrams(dev, rx, (unsigned int)n);
-			crypt_help(dev);
-		} while (n == UDP_RX_BATCH && !device_is_stopping(dev));
-	}
-}
-
-static void *udp_thread(void *arg)
-{
-	struct device *dev = arg;
-	struct udp_rx rx[UDP_RX_BATCH];
-	uint8_t *mem = malloc((size_t)UDP_RX_BUF * UDP_RX_BATCH);
-
-	is_reader = true;
-	for (int i = 0; mem && i < UDP_RX_BATCH; ++i)
-		rx[i].buf = mem + (size_t)i * UDP_RX_BUF;
-	while (mem && !device_is_stopping(dev))
-		udp_poll_once(dev, rx);
-	free(mem);
-	return NULL;
 }
 
 static void crypt_batch(struct batch *b)
@@ -397,7 +282,7 @@ static void crypt_batch(struct batch *b)
  * on a busy 2-core machine a hand-off to a worker costs a wake-up and a
  * context switch per batch, so workers are only woken for a backlog.
  */
-static void crypt_help(struct device *dev)
+void device_crypt_help(struct device *dev)
 {
 	struct batch *b;
 
@@ -514,9 +399,9 @@ int device_start(struct device *dev)
 
 	if (ret < 0)
 		return ret;
-	ret = spawn(dev, tun_thread);
+	ret = spawn(dev, send_tun_thread);
 	if (!ret)
-		ret = spawn(dev, udp_thread);
+		ret = spawn(dev, receive_udp_thread);
 	for (int i = 0; !ret && i < DEVICE_WORKERS; ++i)
 		ret = spawn(dev, worker_thread);
 	/* Handshakes are DH-bound: one thread per core, like the crypto workers. */
@@ -577,7 +462,7 @@ void device_free(struct device *dev)
 	if (dev->rl)
 		ratelimiter_free(dev->rl);
 	udp_close(&dev->udp);
-	close_stale(dev);
+	device_close_stale(dev);
 	queue_ring_free(&dev->crypt);
 	queue_ring_free(&dev->handshakes);
 	queue_pool_free(&dev->elems);

@@ -114,6 +114,12 @@ struct batch *device_batch_new(struct device *dev, struct peer *peer, struct noi
 void device_batch_release(struct device *dev, struct batch *b);
 /* Queues b on the peer's FIFO and the crypto ring; on a full queue it is dropped. */
 void device_batch_queue(struct device *dev, struct batch *b, struct queue_fifo *fifo);
+/* Marks the calling thread as a reader that seals and opens its own batches. */
+void device_mark_reader(void);
+/* A reader's part: seals or opens the batches it queued in this pass. */
+void device_crypt_help(struct device *dev);
+/* Closes sockets replaced by a listen-port change; the UDP thread calls it. */
+void device_close_stale(struct device *dev);
 /* The interface MTU, refreshed by the timer thread. */
 unsigned int device_mtu(struct device *dev);
 /* True when the handshake queue is at least 1/8 full. */

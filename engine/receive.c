@@ -4,6 +4,8 @@
  * per peer, the replay window, key confirmation, roaming and the check that
  * the inner source address is one the peer may use.
  */
+#include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <endian.h>
 #include <sodium.h>
@@ -469,4 +471,47 @@ void receive_handshake(struct device *dev, struct hs_msg *m)
 	else
 		rx_response(dev, m);
 	pthread_rwlock_unlock(&dev->cfg_lock);
+}
+
+static void udp_poll_once(struct device *dev, struct udp_rx *rx)
+{
+	struct pollfd p[2];
+	bool stale;
+	int n;
+
+	pthread_rwlock_rdlock(&dev->udp_lock);
+	p[0] = (struct pollfd){.fd = dev->udp.fd4, .events = POLLIN};
+	p[1] = (struct pollfd){.fd = dev->udp.fd6, .events = POLLIN};
+	stale = dev->udp_stale[0] >= 0 || dev->udp_stale[1] >= 0;
+	pthread_rwlock_unlock(&dev->udp_lock);
+	if (stale)
+		device_close_stale(dev);
+	if (poll(p, 2, 200) <= 0)
+		return;
+	for (int i = 0; i < 2; ++i) {
+		if (!(p[i].revents & POLLIN))
+			continue;
+		/* A full batch means more is waiting: read again before polling. */
+		do {
+			n = udp_recv_batch(p[i].fd, rx, UDP_RX_BATCH);
+			if (n > 0)
+				receive_datagrams(dev, rx, (unsigned int)n);
+			device_crypt_help(dev);
+		} while (n == UDP_RX_BATCH && !device_is_stopping(dev));
+	}
+}
+
+void *receive_udp_thread(void *arg)
+{
+	struct device *dev = arg;
+	struct udp_rx rx[UDP_RX_BATCH];
+	uint8_t *mem = malloc((size_t)UDP_RX_BUF * UDP_RX_BATCH);
+
+	device_mark_reader();
+	for (int i = 0; mem && i < UDP_RX_BATCH; ++i)
+		rx[i].buf = mem + (size_t)i * UDP_RX_BUF;
+	while (mem && !device_is_stopping(dev))
+		udp_poll_once(dev, rx);
+	free(mem);
+	return NULL;
 }

@@ -17,6 +17,8 @@ void receive_datagrams(struct device *dev, struct udp_rx *rx, unsigned int n);
 void receive_crypt_batch(struct batch *b);
 /* Delivers the peer's finished batches in order. */
 void receive_flush(struct peer *peer);
+/* The UDP reader thread (arg is the device): receives and classifies batches. */
+void *receive_udp_thread(void *arg);
 /* Processes one queued handshake message (initiation, response or cookie reply). */
 void receive_handshake(struct device *dev, struct hs_msg *m);
 

@@ -4,7 +4,12 @@
  * same order as batches enter its FIFO, so the receiver's replay window sees
  * them in order; equal-sized sealed packets leave as one UDP GSO train.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <endian.h>
 #include <sodium.h>
 #include "aead.h"
@@ -219,4 +224,79 @@ void send_flush(struct peer *peer)
 		device_batch_release(dev, b);
 	}
 	pthread_mutex_unlock(&peer->tx_flush_lock);
+}
+
+/* Splits one TUN read into segments and hands them to their peer. */
+static void tun_packet(struct device *dev, uint8_t *buf, size_t len)
+{
+	const struct virtio_net_hdr *h = dev->tun->vnet ? (const void *)buf : NULL;
+	uint8_t *pkt = buf + (h ? TUN_VNET_HDR_LEN : 0);
+	size_t plen = len - (h ? TUN_VNET_HDR_LEN : 0);
+	/* A 64 KiB burst at a small MSS has many segments: too big for the stack. */
+	static __thread uint8_t *outs[TUN_MAX_SEGS];
+	static __thread struct elem *e[TUN_MAX_SEGS];
+	static __thread uint32_t lens[TUN_MAX_SEGS];
+	int n = tun_gso_count(h, pkt, plen);
+	struct peer *peer;
+
+	if (n <= 0 || n > TUN_MAX_SEGS ||
+	    !queue_pool_get(&dev->elems, (void **)e, (unsigned int)n)) {
+		atomic_fetch_add(n > 0 ? &dev->stats.tx_no_buffer : &dev->stats.rx_bad_inner, 1);
+		return;
+	}
+	for (int i = 0; i < n; ++i)
+		outs[i] = e[i]->data = e[i]->buf + ELEM_HEADROOM;
+	n = tun_gso_split(h, pkt, plen, outs, ELEM_MAX_PAYLOAD, lens);
+	peer = n > 0 ? device_peer_by_dst(dev, outs[0], lens[0]) : NULL;
+	if (!peer) {
+		atomic_fetch_add(&dev->stats.tx_no_peer, 1);
+		queue_pool_put(&dev->elems, (void **)e, (unsigned int)tun_gso_count(h, pkt, plen));
+		return;
+	}
+	for (int i = 0; i < n; ++i)
+		e[i]->len = lens[i];
+	send_packets(peer, e, (unsigned int)n);
+	peer_put(peer);
+}
+
+static bool fd_gone(int err)
+{
+	return err == EBADFD || err == EBADF || err == EIO || err == ENXIO || err == ENODEV;
+}
+
+/* Waits for the TUN device to be readable; false once it is gone. */
+static bool tun_wait(struct device *dev)
+{
+	struct pollfd p = {.fd = dev->tun->fd, .events = POLLIN};
+
+	device_crypt_help(dev);
+	if (poll(&p, 1, 200) > 0 && (p.revents & (POLLERR | POLLHUP | POLLNVAL)))
+		return false;
+	return true;
+}
+
+void *send_tun_thread(void *arg)
+{
+	struct device *dev = arg;
+	uint8_t *buf = malloc(TUN_READ_MAX);
+	ssize_t r;
+
+	device_mark_reader();
+	/* Read until empty, poll only then: a busy tunnel costs no poll per packet. */
+	fcntl(dev->tun->fd, F_SETFL, fcntl(dev->tun->fd, F_GETFL) | O_NONBLOCK);
+	while (buf && !device_is_stopping(dev)) {
+		r = read(dev->tun->fd, buf, TUN_READ_MAX);
+		if (r > 0) {
+			tun_packet(dev, buf, (size_t)r);
+			device_crypt_help(dev);
+			continue;
+		}
+		if (r < 0 && !fd_gone(errno) && tun_wait(dev))
+			continue;
+		log_info("TUN device %s is gone, shutting down", dev->tun->name);
+		device_request_stop(dev);
+		break;
+	}
+	free(buf);
+	return NULL;
 }

@@ -31,5 +31,7 @@ void send_handshake_initiation(struct peer *peer, bool is_retry);
 void send_crypt_batch(struct batch *b);
 /* Transmits the peer's finished batches in order. */
 void send_flush(struct peer *peer);
+/* The TUN reader thread (arg is the device): reads, segments, routes and sends. */
+void *send_tun_thread(void *arg);
 
 #endif
