@@ -13,9 +13,11 @@ data=$(mktemp -d /tmp/kvmdata.XXXXXX)
 at_exit "rm -rf '$data'"
 head -c 100000 /dev/urandom >"$data/blob"
 VM_DATA=$data
+ours=$(cd "$WG_BUILD" && ls wg wg-quick wg-engine 2>/dev/null | tr '\n' ' ')
 VM_ENV="KVER=$VM_KVER
 BLOB_SHA=$(sha256sum <"$data/blob" | cut -d' ' -f1)
-OURS='$(cd "$WG_BUILD" && ls wg wg-quick wg-engine 2>/dev/null | tr '\n' ' ')'"
+OURS='$ours'
+OURS_SHA='$(cd "$WG_BUILD" && sha256sum $ours 2>/dev/null | tr '\n' ' ')'"
 vm_start "$(dirname "$0")/guest/harness.sh"
 vm_sync_wait hello 120 && is "$(vm_sync_read hello)" "$VM_KVER" "the guest posts through the share"
 vm_sync_post bye

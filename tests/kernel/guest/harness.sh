@@ -12,6 +12,8 @@ check "Debian's wg configures it over netlink" $REF_WG set kvm0 private-key <(ec
 is "$($REF_WG show kvm0 listen-port)" 51820 "Debian's wg reads the listen port back"
 is "$($REF_WG show kvm0 public-key)" "$(echo "$key" | $REF_WG pubkey)" "the kernel derived the public key"
 ip link del kvm0
+is "$(cd /wgkit/bin && sha256sum $OURS 2>/dev/null | tr '\n' ' ')" "$OURS_SHA" \
+	"the guest carries the current build of our binaries ($OURS)"
 for b in $OURS; do
 	out=$(/wgkit/bin/$b --help 2>&1)
 	case $out in
