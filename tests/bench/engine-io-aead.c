@@ -34,8 +34,8 @@ static void sodium_seal(uint8_t *dst, const uint8_t *src, size_t len, uint64_t c
 	crypto_aead_chacha20poly1305_ietf_encrypt(dst, &clen, src, len, NULL, 0, NULL, nonce, key);
 }
 
-/* Bytes per second one core seals with fn for secs seconds. */
-static double rate(seal_fn fn, uint8_t *buf, size_t size, double secs, const uint8_t *key)
+/* Bytes per second one core seals with fn in secs seconds: one window's worth. */
+static double window(seal_fn fn, uint8_t *buf, size_t size, double secs, const uint8_t *key)
 {
 	unsigned long long n = 0;
 	double t0 = now_s(), dt;
@@ -46,6 +46,21 @@ static double rate(seal_fn fn, uint8_t *buf, size_t size, double secs, const uin
 		dt = now_s() - t0;
 	} while (dt < secs);
 	return (double)n * (double)size / dt;
+}
+
+/*
+ * The best of five windows: on a machine shared with other work the best
+ * window is the one closest to what the core can do.
+ */
+static double rate(seal_fn fn, uint8_t *buf, size_t size, double secs, const uint8_t *key)
+{
+	double best = 0, r;
+
+	for (int i = 0; i < 5; ++i) {
+		r = window(fn, buf, size, secs / 5, key);
+		best = r > best ? r : best;
+	}
+	return best;
 }
 
 int main(int argc, char *argv[])
