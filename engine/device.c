@@ -561,6 +561,30 @@ static bool needs_fresh(struct device *dev, const struct wgdevice *c, struct set
 	return !planned_before(c, plan, p, p->public_key);
 }
 
+/*
+ * Opens the sockets for a new port. Sockets replaced just before may still
+ * hold the port we go back to: they are closed now, but the UDP thread's poll
+ * keeps them alive until it returns (200 ms at most), so a taken port is
+ * retried for a little longer than that.
+ */
+static int rebind(struct device *dev, const struct wgdevice *c, struct set_plan *plan)
+{
+	uint32_t mark = c->flags & WGDEVICE_HAS_FWMARK ? c->fwmark : dev->fwmark;
+	bool had_stale;
+	int ret;
+
+	pthread_rwlock_rdlock(&dev->udp_lock);
+	had_stale = dev->udp_stale[0] >= 0 || dev->udp_stale[1] >= 0;
+	pthread_rwlock_unlock(&dev->udp_lock);
+	device_close_stale(dev);
+	ret = udp_open(&plan->udp, c->listen_port, mark);
+	for (int i = 0; had_stale && ret == -EADDRINUSE && i < 6; ++i) {
+		usleep(50 * 1000);
+		ret = udp_open(&plan->udp, c->listen_port, mark);
+	}
+	return ret;
+}
+
 /* Caller holds dev->cfg_lock (write). Allocates everything; changes nothing. */
 static int plan_set(struct device *dev, const struct wgdevice *c, struct set_plan *plan)
 {
@@ -575,8 +599,7 @@ static int plan_set(struct device *dev, const struct wgdevice *c, struct set_pla
 	if (!ret && (!plan->fresh || !plan->kick))
 		ret = -ENOMEM;
 	if (!ret && (c->flags & WGDEVICE_HAS_LISTEN_PORT) && c->listen_port != dev->udp.port) {
-		ret = udp_open(&plan->udp, c->listen_port,
-			       c->flags & WGDEVICE_HAS_FWMARK ? c->fwmark : dev->fwmark);
+		ret = rebind(dev, c, plan);
 		plan->rebind = !ret;
 	}
 	for (p = c->first_peer; !ret && p; p = p->next_peer, ++i) {
