@@ -116,6 +116,8 @@ ip netns exec $NA $REF_WG set $IA listen-port 51830
 ip netns exec $NB $REF_WG set $IB peer "$PA" endpoint 192.168.77.1:51830
 check "traffic after a listen-port change" png $NB 10.9.0.1
 is "$(ip netns exec $NA ss -uanH "sport = :51830" 2>/dev/null | wc -l)" "2" "the new port is bound (v4 and v6)"
+check "back and forth between two ports at once" bash -c "ip netns exec $NA $REF_WG set $IA listen-port 51820 &&
+	ip netns exec $NA $REF_WG set $IA listen-port 51830"
 ip netns exec $NB socat -u UDP-RECV:51999 /dev/null &
 sleep 0.3
 is "$(printf 'set=1\nlisten_port=51999\n\n' | uapi $NB $IB)" "errno=-98" "a port in use: errno=-98"
