@@ -10,7 +10,8 @@
  * length and that many bytes (fewer at the end). Ops can send the bytes raw,
  * with MACs (and the receiver index) fixed up as the peer would make them,
  * sealed with the peer's session key so they reach the inner packet checks,
- * or run genuine handshakes, move the clock and switch "under load".
+ * or run genuine handshakes, move the clock and switch "under load" (both ends'
+ * checkers, so cookie replies go both ways).
  * Randomness is a fixed stream, reset for each input, so runs reproduce.
  */
 #include <stdio.h>
@@ -226,14 +227,30 @@ static void them_take_response(const struct message_handshake_response *msg)
 	(void)noise_begin_session(remote);
 }
 
-/* Them, receiving our initiation: their response waits in `response'. */
+static void us_receive(const uint8_t *data, size_t size);
+
+/*
+ * Them, receiving our initiation: under load they answer with a cookie reply
+ * (which we take as the device would), else their response waits in `response'.
+ */
 static void them_take_initiation(const struct message_handshake_initiation *msg)
 {
+	struct message_handshake_cookie reply;
 	struct noise_remote *remote;
 
-	if (cookie_checker_validate(&them.checker, msg, sizeof(*msg), (struct sockaddr *)&src,
-				    false, NULL) != COOKIE_ACCEPT ||
-	    noise_consume_initiation(&them.local, msg, &remote))
+	switch (cookie_checker_validate(&them.checker, msg, sizeof(*msg), (struct sockaddr *)&src,
+					under_load, them.rl)) {
+	case COOKIE_SEND_REPLY:
+		if (!cookie_reply_create(&them.checker, &reply, msg, sizeof(*msg),
+					 le32toh(msg->sender_index), (struct sockaddr *)&src))
+			us_receive((const uint8_t *)&reply, sizeof(reply));
+		return;
+	case COOKIE_ACCEPT:
+		break;
+	default:
+		return;
+	}
+	if (noise_consume_initiation(&them.local, msg, &remote))
 		return;
 	if (remote != &them.remote)
 		abort();
