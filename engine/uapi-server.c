@@ -64,7 +64,9 @@ int uapi_server_listen(struct uapi_server *s, const char *iface)
 
 	if (ret < 0)
 		return ret;
-	if (mkdir(RUNSTATEDIR "/wireguard", 0755) < 0 && errno != EEXIST)
+	if (mkdir(RUNSTATEDIR "/wireguard", 0755) == 0)
+		chmod(RUNSTATEDIR "/wireguard", 0755); /* whatever the umask */
+	else if (errno != EEXIST)
 		return -errno;
 	memcpy(sun.sun_path, s->path, sizeof(s->path));
 	ret = clear_stale(&sun);
