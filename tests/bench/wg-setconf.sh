@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Control-plane speed: `wg setconf` of 10,000 peers (each with an allowed IP,
 # every fourth with an endpoint, every tenth with a preshared key) into a
-# wireguard-go device, and `wg show IFACE dump` of the result, ours and
-# Debian's wg alternating in the same run. Prints medians and ours/ref ratios.
+# wireguard-go device, `wg show IFACE dump` of the result, and `wg syncconf`
+# of the same file (a read, the diff, a set), ours and Debian's wg alternating
+# in the same run. Prints medians and ours/ref ratios.
 # PEERS=N and REPS=N change the size and the number of repetitions.
 set -u
 if [ -z "${WGT_UNSHARED:-}" ]; then
@@ -58,6 +59,7 @@ for ((r = 0; r < REPS; r++)); do
 		[ "$who" == ref ] && bin=$REF
 		run setconf "$who" "$bin" setconf "$IF" "$W/peers.conf"
 		run dump "$who" "$bin" show "$IF" dump
+		run syncconf "$who" "$bin" syncconf "$IF" "$W/peers.conf"
 	done
 done
 [ "$("$OURS" show "$IF" peers | wc -l)" -eq "$PEERS" ] || echo "warning: the device does not hold $PEERS peers"
@@ -82,7 +84,7 @@ fi
 ratio() { awk -v o="$1" -v r="$2" 'BEGIN { if (r) printf "%.2f", o / r; else print "n/a" }'; }
 echo "wg $PEERS peers, median of $REPS runs (wall: what the user waits, wireguard-go included;"
 echo "cpu: user+sys of the wg process itself, the part wg's own code decides)"
-for what in setconf dump; do
+for what in setconf dump syncconf; do
 	for col in 1 2; do
 		o=$(cut -d' ' -f$col "$W/$what.ours" | median)
 		r=$(cut -d' ' -f$col "$W/$what.ref" | median)
