@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * UAPI sockets: find them, connect to them, and run one get or set per
- * connection. The text itself is lib/uapi's business; this file only owns the
- * socket files and the "errno=" answer to a set.
+ * connection. The text itself is lib/uapi's business; this file owns the
+ * socket files, the "errno=" answer to a set, and what happens when a server
+ * hangs up on a set it refused.
  */
 #include "ipc-uapi.h"
 
