@@ -73,12 +73,26 @@ static bool tun_offload(int fd)
 	return ioctl(fd, TUNSETOFFLOAD, base) == 0;
 }
 
-int tun_create(struct tun *tun, const char *name)
+/* Sets the interface MTU; 0 or -errno. */
+static int set_mtu(const struct tun *tun, int mtu)
 {
-	int ret;
+	struct ifreq ifr = {0};
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = 0;
 
-	memset(tun, 0, sizeof(*tun));
-	ret = tun_open_flags(tun, name, IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	if (s < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", tun->name);
+	ifr.ifr_mtu = mtu;
+	if (ioctl(s, SIOCSIFMTU, &ifr) < 0)
+		ret = -errno;
+	close(s);
+	return ret;
+}
+
+static int create_flags(struct tun *tun, const char *name)
+{
+	int ret = tun_open_flags(tun, name, IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+
 	if (ret == 0 && tun_offload(tun->fd)) {
 		tun->vnet = true;
 		return 0;
@@ -86,6 +100,18 @@ int tun_create(struct tun *tun, const char *name)
 	if (ret == 0)
 		close(tun->fd);
 	return tun_open_flags(tun, name, IFF_TUN | IFF_NO_PI);
+}
+
+int tun_create(struct tun *tun, const char *name)
+{
+	int ret;
+
+	memset(tun, 0, sizeof(*tun));
+	ret = create_flags(tun, name);
+	/* As wireguard-go: a new interface starts at 1420, room for the outer IPv6 and UDP. */
+	if (ret == 0)
+		set_mtu(tun, TUN_DEFAULT_MTU);
+	return ret;
 }
 
 int tun_from_fd(struct tun *tun, int fd)

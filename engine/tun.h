@@ -18,6 +18,7 @@
 #define TUN_VNET_HDR_LEN ((unsigned int)sizeof(struct virtio_net_hdr))
 #define TUN_READ_MAX (65536 + TUN_VNET_HDR_LEN)
 #define TUN_MAX_SEGS 256 /* 64 KiB at an MSS of 256 */
+#define TUN_DEFAULT_MTU 1420
 
 struct tun {
 	int fd;
