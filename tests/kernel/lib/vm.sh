@@ -102,9 +102,9 @@ vm_prepare() {
 		echo "# initramfs built in $(vm_since "$t0") s: ${VM_INITRAMFS##*/}"
 	fi
 	# Others' images go once unused for a while: a concurrent run may be
-	# about to boot one (each run touches its own under the lock).
+	# about to boot one within seconds (each run touches its own under the lock).
 	touch "$VM_INITRAMFS"
-	find "$KVM_DIR" -maxdepth 1 -name 'initramfs-*.cpio.gz' -mmin +20 -delete
+	find "$KVM_DIR" -maxdepth 1 -name 'initramfs-*.cpio.gz' -mmin +10 -delete
 	vm_pick_accel
 	flock -u 9
 	exec 9>&-
