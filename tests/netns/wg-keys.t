@@ -81,8 +81,9 @@ for args in "--help" "-h" "help" "nonsense" "show --help" "show -h" "show a b c"
 	# shellcheck disable=SC2086
 	same "wg $args" $args
 done
-is "$("$OUR_WG" --version)" "wgkit v0.1.0 - wg compatible with wireguard-tools v1.0.20210914" \
-	"--version names wgkit and the wireguard-tools version it matches"
+version=$(sed -n 's/^VERSION := //p' "$here/../../Makefile")
+is "$("$OUR_WG" --version)" "wgkit v$version - wg compatible with wireguard-tools v1.0.20210914" \
+	"--version names wgkit $version and the wireguard-tools version it matches"
 for v in -v version; do
 	is "$("$OUR_WG" $v)" "$("$OUR_WG" --version)" "$v is --version"
 done
