@@ -68,7 +68,8 @@ void diag_print(struct diag *d, FILE *out)
 {
 	size_t i;
 
-	qsort(d->entries, d->count, sizeof(*d->entries), entry_cmp);
+	if (d->count)
+		qsort(d->entries, d->count, sizeof(*d->entries), entry_cmp);
 	for (i = 0; i < d->count; ++i) {
 		const struct diag_entry *e = &d->entries[i];
 		const char *msg = e->msg ? e->msg : "out of memory";
