@@ -87,6 +87,23 @@ static bool parse_key_value(uint8_t key[WG_KEY_LEN], const char *value, char *ms
 	return false;
 }
 
+/*
+ * Debian's wg warns, on stderr and without a file:line prefix, when bits are
+ * set after the prefix length, quoting the address and the prefix as typed.
+ * A bare address is a full-length prefix, so it never warns.
+ */
+static void warn_host_bits(const struct wgallowedip *aip, const char *elem)
+{
+	struct wgallowedip masked = *aip;
+	const char *slash = strchr(elem, '/');
+
+	cidr_mask(&masked);
+	if (!slash || !memcmp(&masked.ip6, &aip->ip6, sizeof(aip->ip6)))
+		return;
+	fprintf(stderr, "Warning: AllowedIP has nonzero host part: %.*s/%s\n", (int)(slash - elem),
+		elem, slash + 1);
+}
+
 /* One list element; with signs allowed, "-" marks removal and "+" an addition. */
 static bool parse_allowedip(struct wgpeer *peer, const char *elem, bool signs, char *msg)
 {
@@ -100,6 +117,7 @@ static bool parse_allowedip(struct wgpeer *peer, const char *elem, bool signs, c
 	}
 	if (!cidr_parse_msg(&parsed, elem, msg, MSG_LEN))
 		return false;
+	warn_host_bits(&parsed, elem);
 	aip = model_allowedip_append(peer);
 	if (!aip) {
 		snprintf(msg, MSG_LEN, "calloc: %s", strerror(errno));

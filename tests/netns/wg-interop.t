@@ -153,14 +153,19 @@ step "set awkward addresses" set @IF@ peer "$P2" \
 	endpoint "[::ffff:192.0.2.5]:7"
 step "set v4 endpoint with port 0" set @IF@ peer "$P2" endpoint 192.0.2.6:0 allowed-ips 255.255.255.255/32
 # Debian's wg warns about host bits after the prefix (its patch, not upstream's
-# 1.0.20210914); lib/config does not yet, so this is a TODO, not a failure.
+# 1.0.20210914), on stderr, quoting each address and prefix as typed.
 ours set "$A" peer "$P2" allowed-ips 10.1.2.3/8,fd00::1/64 >"$W/hp.ours" 2>&1
 ref set "$B" peer "$P2" allowed-ips 10.1.2.3/8,fd00::1/64 >"$W/hp.ref" 2>&1
 [ -z "$C" ] || ours set "$C" peer "$P2" allowed-ips 10.1.2.3/8,fd00::1/64 >/dev/null 2>&1
-is_todo "lib/config.c: no nonzero-host-part warning" "$(cat "$W/hp.ours")" "$(cat "$W/hp.ref")" \
+is "$(cat "$W/hp.ours")" "$(cat "$W/hp.ref")" \
 	"set warns about host bits as the reference does"
 is "$(ours showconf "$A" | sort_blocks)" "$(ref showconf "$B" | sort_blocks)" \
 	"and both devices hold the masked prefixes"
+grep -qx "Warning: AllowedIP has nonzero host part: 10.1.2.3/8" "$W/hp.ref"
+ok $? "the reference does warn, so the comparison means something"
+printf '[Peer]\nPublicKey = %s\nAllowedIPs = 10.9.8.7 / 016, FD00:9::1/48,10.9.0.0/16\n' "$P3" \
+	>"$W/hp.conf"
+step "addconf warns about host bits as typed" addconf @IF@ "$W/hp.conf"
 step "set removes the private key" set @IF@ private-key /dev/null
 step "set puts it back" set @IF@ private-key "$W/priv"
 printf '[Interface]\nListenPort = 51823\n' >"$W/c4.conf"
