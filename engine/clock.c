@@ -70,14 +70,19 @@ void clock_set_source(const struct clock_source *src)
 	current_source = src ? *src : system_source;
 }
 
+/*
+ * Readers run on the engine's threads while the test advances the clock, so
+ * every access is atomic. Relaxed order is enough: a time value publishes
+ * nothing else, and tests order their steps with locks or joins of their own.
+ */
 static uint64_t fake_mono_ns(void *ctx)
 {
-	return ((struct clock_fake *)ctx)->mono_ns;
+	return atomic_load_explicit(&((struct clock_fake *)ctx)->mono_ns, memory_order_relaxed);
 }
 
 static uint64_t fake_wall_ns(void *ctx)
 {
-	return ((struct clock_fake *)ctx)->wall_ns;
+	return atomic_load_explicit(&((struct clock_fake *)ctx)->wall_ns, memory_order_relaxed);
 }
 
 void clock_fake_install(struct clock_fake *f)
@@ -89,6 +94,6 @@ void clock_fake_install(struct clock_fake *f)
 
 void clock_fake_advance(struct clock_fake *f, uint64_t ns)
 {
-	f->mono_ns += ns;
-	f->wall_ns += ns;
+	atomic_fetch_add_explicit(&f->mono_ns, ns, memory_order_relaxed);
+	atomic_fetch_add_explicit(&f->wall_ns, ns, memory_order_relaxed);
 }

@@ -7,6 +7,7 @@
 #ifndef ENGINE_CLOCK_H
 #define ENGINE_CLOCK_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include "messages.h"
@@ -18,10 +19,14 @@ struct clock_source {
 	void *ctx;
 };
 
-/* A fake clock for tests: install it, then move it with clock_fake_advance. */
+/*
+ * A fake clock for tests: install it, then move it with clock_fake_advance.
+ * The fields are atomic because the engine's threads read them while the test
+ * moves them; plain reads and assignments of them stay valid (and atomic).
+ */
 struct clock_fake {
-	uint64_t mono_ns;
-	uint64_t wall_ns;
+	_Atomic uint64_t mono_ns;
+	_Atomic uint64_t wall_ns;
 };
 
 /* Monotonic nanoseconds; never 0 (starts at least at 1 s so 0 can mean "never"). */

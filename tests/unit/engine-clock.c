@@ -2,11 +2,47 @@
 /*
  * The clock: TAI64N labels (2^62 + 10 + Unix seconds, big-endian, then
  * nanoseconds rounded down to 2^24), the fake clock, expiry arithmetic and
- * the system clocks moving forward.
+ * the system clocks moving forward, and a fake clock advanced while another
+ * thread reads it (a data race ThreadSanitizer reported before it was atomic).
  */
+#include <pthread.h>
 #include <string.h>
 #include "../lib/tap.h"
 #include "clock.h"
+
+#define RACE_STEPS 100000
+
+/* Reads the installed clock until it reaches *arg; counts reads that went backwards. */
+static void *reader(void *arg)
+{
+	uint64_t end = *(uint64_t *)arg, last = 0, now;
+	uintptr_t backwards = 0;
+
+	do {
+		now = clock_now_ns();
+		backwards += now < last;
+		last = now;
+	} while (now < end);
+	return (void *)backwards;
+}
+
+static void test_race(void)
+{
+	struct clock_fake fake = {NSEC_PER_SEC, NSEC_PER_SEC};
+	uint64_t end = NSEC_PER_SEC + RACE_STEPS;
+	pthread_t t;
+	void *backwards = (void *)1;
+
+	clock_fake_install(&fake);
+	if (!ok(!pthread_create(&t, NULL, reader, &end), "a reader thread starts"))
+		return;
+	for (int i = 0; i < RACE_STEPS; ++i)
+		clock_fake_advance(&fake, 1);
+	pthread_join(t, &backwards);
+	ok(!backwards, "a reader on another thread sees the fake clock only move forward");
+	is_int(clock_wall_ns(), NSEC_PER_SEC + RACE_STEPS, "and every advance counted");
+	clock_set_source(NULL);
+}
 
 int main(void)
 {
@@ -42,5 +78,6 @@ int main(void)
 	ok(clock_has_expired(0, 1000, 1), "birth 0 means long expired");
 	clock_set_source(NULL);
 	ok(clock_now_ns() >= b, "NULL restores the system clock");
+	test_race();
 	return tap_done();
 }
