@@ -2,9 +2,11 @@
 /*
  * Text protocol framing: the first line names the operation, lib/uapi parses
  * and prints the body, the device applies a parsed set atomically. Replies end
- * in "errno=N" where N is 0 or, like wireguard-go, a negative errno.
+ * in "errno=N" where N is 0 or, like wireguard-go, a negative errno. The
+ * server joins its connection threads before it returns, so none outlives the device.
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -20,11 +22,6 @@
 #include "model.h"
 #include "uapi-server.h"
 #include "uapi.h"
-
-struct conn {
-	struct device *dev;
-	int fd;
-};
 
 static int path_for(struct uapi_server *s, const char *iface)
 {
@@ -167,6 +164,34 @@ struct conn_bufs {
 	char in[4096], out[4096];
 };
 
+/*
+ * The connections uapi_server_run has spawned and not yet joined. It owns the
+ * list; a connection thread only marks itself done, under the lock and before
+ * it closes its socket, so the server never shuts down a reused descriptor.
+ */
+struct conn_set {
+	pthread_mutex_t lock;
+	struct conn *head; /* caller holds lock */
+};
+
+struct conn {
+	struct conn *next; /* caller holds set->lock */
+	struct conn_set *set;
+	struct device *dev;
+	pthread_t thread;
+	int fd;
+	bool done; /* caller holds set->lock */
+};
+
+#define assert_mutex_held(m) assert(pthread_mutex_trylock(m) == EBUSY)
+
+static void mark_done(struct conn *c)
+{
+	pthread_mutex_lock(&c->set->lock);
+	c->done = true;
+	pthread_mutex_unlock(&c->set->lock);
+}
+
 static void *conn_main(void *arg)
 {
 	struct conn *c = arg;
@@ -177,6 +202,7 @@ static void *conn_main(void *arg)
 	if (b && in && out && !setvbuf(in, b->in, _IOFBF, sizeof(b->in)) &&
 	    !setvbuf(out, b->out, _IOFBF, sizeof(b->out)))
 		uapi_server_serve(c->dev, in, out);
+	mark_done(c);
 	if (in)
 		fclose(in);
 	else
@@ -188,35 +214,84 @@ static void *conn_main(void *arg)
 	if (b)
 		sodium_memzero(b, sizeof(*b));
 	free(b);
-	free(c);
 	return NULL;
 }
 
-static void spawn_conn(struct device *dev, int fd)
+static void spawn_conn(struct conn_set *set, struct device *dev, int fd)
 {
 	struct conn *c = malloc(sizeof(*c));
-	pthread_attr_t attr;
-	pthread_t t;
 
 	if (!c) {
 		close(fd);
 		return;
 	}
-	*c = (struct conn){dev, fd};
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&t, &attr, conn_main, c)) {
+	*c = (struct conn){.set = set, .dev = dev, .fd = fd};
+	if (pthread_create(&c->thread, NULL, conn_main, c)) {
 		close(fd);
 		free(c);
+		return;
 	}
-	pthread_attr_destroy(&attr);
+	pthread_mutex_lock(&set->lock);
+	c->next = set->head;
+	set->head = c;
+	pthread_mutex_unlock(&set->lock);
 }
 
-void uapi_server_run(struct uapi_server *s, struct device *dev)
+/* Caller holds set->lock. Unlinks the finished connections (every one if all). */
+static struct conn *take_conns(struct conn_set *set, bool all)
+{
+	struct conn **pp = &set->head, *taken = NULL, *c;
+
+	assert_mutex_held(&set->lock);
+	while ((c = *pp)) {
+		if (!all && !c->done) {
+			pp = &c->next;
+			continue;
+		}
+		*pp = c->next;
+		c->next = taken;
+		taken = c;
+	}
+	return taken;
+}
+
+/* Joins the finished connection threads, or all of them, and frees their state. */
+static void reap_conns(struct conn_set *set, bool all)
+{
+	struct conn *c, *next;
+
+	pthread_mutex_lock(&set->lock);
+	c = take_conns(set, all);
+	pthread_mutex_unlock(&set->lock);
+	for (; c; c = next) {
+		next = c->next;
+		pthread_join(c->thread, NULL);
+		free(c);
+	}
+}
+
+/*
+ * Wakes every connection still being served, whether blocked reading a
+ * request or writing a reply, and waits for its thread: the device they use
+ * is freed once we return.
+ */
+static void stop_conns(struct conn_set *set)
+{
+	pthread_mutex_lock(&set->lock);
+	for (struct conn *c = set->head; c; c = c->next) {
+		if (!c->done)
+			shutdown(c->fd, SHUT_RDWR);
+	}
+	pthread_mutex_unlock(&set->lock);
+	reap_conns(set, true);
+}
+
+static void accept_loop(struct uapi_server *s, struct device *dev, struct conn_set *set)
 {
 	struct pollfd p = {.fd = s->fd, .events = POLLIN};
 
 	while (!device_is_stopping(dev)) {
+		reap_conns(set, false);
 		if (!uapi_server_is_alive(s)) {
 			log_info("UAPI socket %s removed, shutting down", s->path);
 			device_request_stop(dev);
@@ -227,6 +302,16 @@ void uapi_server_run(struct uapi_server *s, struct device *dev)
 		int fd = accept4(s->fd, NULL, NULL, SOCK_CLOEXEC);
 
 		if (fd >= 0)
-			spawn_conn(dev, fd);
+			spawn_conn(set, dev, fd);
 	}
+}
+
+void uapi_server_run(struct uapi_server *s, struct device *dev)
+{
+	struct conn_set set = {.head = NULL};
+
+	pthread_mutex_init(&set.lock, NULL);
+	accept_loop(s, dev, &set);
+	stop_conns(&set);
+	pthread_mutex_destroy(&set.lock);
 }

@@ -25,7 +25,11 @@ int uapi_server_listen(struct uapi_server *s, const char *iface)
 /* Adopts an inherited listening socket (WG_UAPI_FD). */
 int uapi_server_adopt(struct uapi_server *s, int fd, const char *iface)
     __attribute__((warn_unused_result));
-/* Serves connections until the device stops; run on its own thread. */
+/*
+ * Serves connections until the device stops; run on its own thread. Before it
+ * returns it shuts down the connections still open and joins their threads, so
+ * the device may be freed as soon as it has.
+ */
 void uapi_server_run(struct uapi_server *s, struct device *dev);
 /* True while the socket file we created is still there. */
 bool uapi_server_is_alive(const struct uapi_server *s);
