@@ -6,6 +6,7 @@
  */
 #include "key.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,32 +114,48 @@ void key_to_hex(char out[KEY_HEX_LEN], const uint8_t key[WG_KEY_LEN])
 	out[KEY_HEX_LEN - 1] = '\0';
 }
 
-/* The value of a hex digit, or -1. */
-static int hex_value(unsigned char ch)
-{
-	int c = ch, v = -1;
+#define LANES(b) (0x0101010101010101ULL * (b))
 
-	v += in_range(c, '0', '9') & (c - '0' + 1);
-	v += in_range(c, 'a', 'f') & (c - 'a' + 11);
-	v += in_range(c, 'A', 'F') & (c - 'A' + 11);
-	return v;
+/*
+ * Eight hex digits at once, one per byte lane: each range test is a
+ * subtraction whose borrow can never leave its lane (the lane's top bit is
+ * set first), so no branch and no table sees a digit. The lanes' values
+ * come back; *bad collects a top bit for any lane that is not a digit.
+ */
+static uint64_t hex_lanes(uint64_t x, uint64_t *bad)
+{
+	const uint64_t high = LANES(0x80);
+	uint64_t y = x & ~high, z = y | LANES(0x20);
+	uint64_t digit = ((y | high) - LANES('0')) & ~((y | high) - LANES('9' + 1));
+	uint64_t alpha = ((z | high) - LANES('a')) & ~((z | high) - LANES('f' + 1));
+
+	*bad |= (~(digit | alpha) | x) & high;
+	return (y & LANES(0x0f)) + ((alpha & high) >> 7) * 9;
 }
 
 bool key_from_hex(uint8_t key[WG_KEY_LEN], const char *hex)
 {
 	const unsigned char *s = (const unsigned char *)hex;
+	uint64_t x, v, bad = 0;
 	unsigned int i;
-	int hi, lo, bad = 0;
 
-	if (!hex || strlen(hex) != KEY_HEX_LEN - 1)
+	if (!hex || strnlen(hex, KEY_HEX_LEN) != KEY_HEX_LEN - 1)
 		return false;
-	for (i = 0; i < WG_KEY_LEN; ++i) {
-		hi = hex_value(s[i * 2]);
-		lo = hex_value(s[i * 2 + 1]);
-		bad |= hi | lo;
-		key[i] = (uint8_t)(((hi & 0xf) << 4) | (lo & 0xf));
+	for (i = 0; i < KEY_HEX_LEN - 1; i += 8) {
+		memcpy(&x, s + i, sizeof(x));
+		v = hex_lanes(le64toh(x), &bad);
+		/* Lane 2k takes its high nibble and lane 2k+1's low one: a key byte. */
+		v = ((v << 4) | (v >> 8)) & 0x00ff00ff00ff00ffULL;
+		v = (v | (v >> 8)) & 0x0000ffff0000ffffULL;
+		v |= v >> 16;
+		key[i / 2] = (uint8_t)v;
+		key[i / 2 + 1] = (uint8_t)(v >> 8);
+		key[i / 2 + 2] = (uint8_t)(v >> 16);
+		key[i / 2 + 3] = (uint8_t)(v >> 24);
 	}
-	return bad >= 0;
+	sodium_memzero(&x, sizeof(x));
+	sodium_memzero(&v, sizeof(v));
+	return bad == 0;
 }
 
 bool key_is_zero(const uint8_t key[WG_KEY_LEN])

@@ -150,23 +150,45 @@ int uapi_write_get(FILE *out, const struct wgdevice *dev)
 }
 
 /*
+ * fgets() copies a line in bulk but does not say how much it wrote, and the
+ * line may hold NUL bytes. So the buffer is first filled with '\n': the first
+ * '\n' after the call is either the line's own, followed by fgets()'s NUL, or
+ * a filler byte just past that NUL when the line had no newline of its own.
+ */
+#define LINE_BUF_LEN (LINE_MAX_LEN + 3)
+
+/* A line longer than the buffer: the rest of it, up to its newline. */
+static int skip_rest(FILE *in)
+{
+	int c;
+
+	while ((c = getc_unlocked(in)) != EOF && c != '\n')
+		;
+	return -EPROTO;
+}
+
+/*
  * 1: a line in buf; 0: the blank line; -EPROTO: EOF first, a line too long, or
  * a NUL byte in it. A bad line is still read to its end, to stay in step.
  * On -EPROTO buf holds nothing useful.
  */
-static int read_line(FILE *in, char buf[LINE_MAX_LEN])
+static int read_line(FILE *in, char buf[LINE_BUF_LEN])
 {
-	size_t len = 0;
-	bool bad = false;
-	int c;
+	size_t len;
+	char *nl;
 
-	while ((c = getc(in)) != EOF && c != '\n') {
-		if (c == '\0' || len == LINE_MAX_LEN - 1)
-			bad = true;
-		else
-			buf[len++] = (char)c;
+	memset(buf, '\n', LINE_BUF_LEN);
+	if (!fgets(buf, LINE_MAX_LEN + 1, in))
+		return -EPROTO;
+	nl = memchr(buf, '\n', LINE_BUF_LEN);
+	len = (size_t)(nl - buf);
+	if (nl[1] != '\0') {
+		/* No newline of its own: cut short by the buffer or by EOF. */
+		--len;
+		if (!feof(in))
+			return skip_rest(in);
 	}
-	if (bad || (c == EOF && !len))
+	if (len > LINE_MAX_LEN - 1 || memchr(buf, '\0', len))
 		return -EPROTO;
 	/* One carriage return before the newline is dropped, as wireguard-go does. */
 	if (len && buf[len - 1] == '\r')
@@ -176,7 +198,7 @@ static int read_line(FILE *in, char buf[LINE_MAX_LEN])
 }
 
 /* After an error, consume the rest of the request so the stream stays in step. */
-static void drain(FILE *in, char buf[LINE_MAX_LEN])
+static void drain(FILE *in, char buf[LINE_BUF_LEN])
 {
 	int ret;
 
@@ -319,7 +341,7 @@ int uapi_read_set(FILE *in, struct wgdevice **out)
 {
 	struct wgdevice *dev = model_device_new();
 	struct wgpeer *peer = NULL;
-	char *line = malloc(LINE_MAX_LEN);
+	char *line = malloc(LINE_BUF_LEN);
 	int ret = -ENOMEM;
 
 	*out = NULL;
@@ -334,7 +356,7 @@ int uapi_read_set(FILE *in, struct wgdevice **out)
 		drain(in, line);
 out:
 	if (line)
-		sodium_memzero(line, LINE_MAX_LEN);
+		sodium_memzero(line, LINE_BUF_LEN);
 	free(line);
 	if (ret < 0)
 		model_device_free(dev);
@@ -451,7 +473,7 @@ static int get_line(struct get_state *st, char *line)
 int uapi_read_get(FILE *in, struct wgdevice *dev)
 {
 	struct get_state st = {.dev = dev};
-	char *line = malloc(LINE_MAX_LEN);
+	char *line = malloc(LINE_BUF_LEN);
 	int ret;
 
 	if (!line)
@@ -463,7 +485,7 @@ int uapi_read_get(FILE *in, struct wgdevice *dev)
 	}
 	if (ret < 0 && !feof(in))
 		drain(in, line);
-	sodium_memzero(line, LINE_MAX_LEN);
+	sodium_memzero(line, LINE_BUF_LEN);
 	free(line);
 	if (ret < 0)
 		return ret;

@@ -6,6 +6,8 @@
 #include "../lib/tap.h"
 #include "key.h"
 
+#include <ctype.h>
+#include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <sodium.h>
@@ -100,6 +102,33 @@ static void test_hex(void)
 	   "hex rejected: 65 digits");
 }
 
+/* Every byte value in every position: accepted exactly when a hex digit, and decoded right. */
+static void test_hex_every_byte(void)
+{
+	uint8_t key[WG_KEY_LEN];
+	char hex[KEY_HEX_LEN];
+	unsigned int c, pos, val;
+	int all_ok = 1;
+
+	for (pos = 0; pos < KEY_HEX_LEN - 1; ++pos) {
+		for (c = 1; c < 256; ++c) {
+			memset(hex, '0', KEY_HEX_LEN - 1);
+			hex[KEY_HEX_LEN - 1] = '\0';
+			hex[pos] = (char)c;
+			if (!isxdigit((int)c)) {
+				all_ok &= !key_from_hex(key, hex);
+				continue;
+			}
+			val = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+			all_ok &= key_from_hex(key, hex) &&
+				  key[pos / 2] == (pos % 2 ? val : val << 4) &&
+				  sodium_is_zero(key, pos / 2) && sodium_is_zero(key + pos / 2 + 1,
+										WG_KEY_LEN - pos / 2 - 1);
+		}
+	}
+	ok(all_ok, "hex: every byte value at every position is accepted or rejected right");
+}
+
 static void test_predicates(void)
 {
 	uint8_t a[WG_KEY_LEN] = {0}, b[WG_KEY_LEN] = {0};
@@ -191,6 +220,7 @@ int main(void)
 	test_roundtrips();
 	test_bad_base64();
 	test_hex();
+	test_hex_every_byte();
 	test_predicates();
 	test_generate();
 	test_pubkey_vs_wg();
