@@ -62,19 +62,34 @@ bool config_read_init(struct config_ctx *ctx, const char *filename, bool append)
 	return true;
 }
 
+/* isspace() in the C locale, without a call and a table per byte. */
+static inline bool is_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* Strips into out (room for strlen(line) + 1), cut at '#' if asked; the length kept. */
+static size_t strip_into(char *out, const char *line, bool comments)
+{
+	size_t n = 0;
+
+	for (; *line && !(comments && *line == '#'); ++line) {
+		if (!is_space((unsigned char)*line))
+			out[n++] = *line;
+	}
+	out[n] = '\0';
+	return n;
+}
+
 /* A copy without whitespace, cut at '#' if asked. May hold a key: wipe before free. */
 static char *strip_line(const char *line, size_t *out_len, bool comments)
 {
-	size_t len = strlen(line), n = 0, i;
+	size_t len = strlen(line);
 	char *out = malloc(len + 1);
 
 	if (!out)
 		return NULL;
-	for (i = 0; i < len && !(comments && line[i] == '#'); ++i) {
-		if (!isspace((unsigned char)line[i]))
-			out[n++] = line[i];
-	}
-	out[n] = '\0';
+	strip_into(out, line, comments);
 	*out_len = len + 1;
 	return out;
 }
@@ -239,6 +254,7 @@ static int section(struct config_ctx *ctx, const char *line, unsigned int lineno
 static int process(struct config_ctx *ctx, char *line, unsigned int lineno, char *msg)
 {
 	char *value;
+	int ret = -1;
 
 	if (line[0] == '[')
 		return section(ctx, line, lineno, msg);
@@ -247,10 +263,13 @@ static int process(struct config_ctx *ctx, char *line, unsigned int lineno, char
 		return -1;
 	*value++ = '\0';
 	if (ctx->is_device_section)
-		return interface_key(ctx->device, line, value, msg);
-	if (ctx->is_peer_section)
-		return peer_key(ctx->last_peer, line, value, msg);
-	return -1;
+		ret = interface_key(ctx->device, line, value, msg);
+	else if (ctx->is_peer_section)
+		ret = peer_key(ctx->last_peer, line, value, msg);
+	/* Unrecognized lines are quoted whole: put the '=' back. */
+	if (ret < 0)
+		value[-1] = '=';
+	return ret;
 }
 
 static void abandon(struct config_ctx *ctx)
@@ -261,32 +280,34 @@ static void abandon(struct config_ctx *ctx)
 	ctx->failed = true;
 }
 
+/* Lines up to this long are stripped on the stack; longer ones on the heap. */
+#define SHORT_LINE 256
+
 bool config_read_line(struct config_ctx *ctx, const char *line, unsigned int lineno)
 {
-	char msg[MSG_LEN] = "", *stripped, *shown;
-	size_t cap;
+	char msg[MSG_LEN], short_buf[SHORT_LINE], *stripped = short_buf;
+	size_t cap = strlen(line) + 1;
 	int ret;
 
 	if (ctx->failed || !ctx->device)
 		return false;
-	stripped = strip_line(line, &cap, true);
-	if (!stripped) {
+	if (cap > sizeof(short_buf) && !(stripped = malloc(cap))) {
 		fail(ctx, lineno, "malloc: %s", strerror(errno));
 		abandon(ctx);
 		return false;
 	}
-	shown = strdup(stripped);
+	strip_into(stripped, line, true);
+	msg[0] = '\0';
 	ret = stripped[0] ? process(ctx, stripped, lineno, msg) : 1;
 	if (ret < 0)
-		fail(ctx, lineno, "Line unrecognized: `%s'", shown ? shown : line);
+		fail(ctx, lineno, "Line unrecognized: `%s'", stripped);
 	else if (ret == 0 && !ctx->invalid)
 		fail(ctx, lineno, "%s", msg);
-	if (shown)
-		sodium_memzero(shown, strlen(shown));
-	free(shown);
+	/* Either may hold a key. */
 	sodium_memzero(stripped, cap);
-	free(stripped);
-	sodium_memzero(msg, sizeof(msg));
+	if (stripped != short_buf)
+		free(stripped);
+	sodium_memzero(msg, strlen(msg));
 	if (ret <= 0)
 		abandon(ctx);
 	return ret > 0;

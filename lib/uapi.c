@@ -5,6 +5,7 @@
  * readers never trust their input: bounded lines, numeric endpoints only, and
  * every value checked before it reaches the model.
  */
+#define _GNU_SOURCE /* fputs_unlocked(), fwrite_unlocked(), fflush_unlocked() */
 #include "uapi.h"
 #include "cidr.h"
 #include "endpoint.h"
@@ -21,24 +22,80 @@
 /* Longer than any valid line ("preshared_key=" + 64 hex, or an endpoint). */
 #define LINE_MAX_LEN 512
 
+/*
+ * Lines are put together by hand and written whole: printf() per field was a
+ * third of a 10,000-peer setconf.
+ */
+static char *fmt_u32(char *end, uint32_t v)
+{
+	do
+		*--end = (char)('0' + v % 10);
+	while (v /= 10);
+	return end;
+}
+
+/* "name=value\n" from its pieces; 0 or -EIO. */
+static int put_line(FILE *out, const char *name, const char *value, size_t len)
+{
+	if (fputs_unlocked(name, out) < 0 || putc_unlocked('=', out) == EOF ||
+	    fwrite_unlocked(value, 1, len, out) != len || putc_unlocked('\n', out) == EOF)
+		return -EIO;
+	return 0;
+}
+
+static int put_u32(FILE *out, const char *name, uint32_t v)
+{
+	char buf[16], *start = fmt_u32(buf + sizeof(buf), v);
+
+	return put_line(out, name, start, (size_t)(buf + sizeof(buf) - start));
+}
+
 static int put_key(FILE *out, const char *name, const uint8_t key[WG_KEY_LEN])
 {
 	char hex[KEY_HEX_LEN];
-	int ret = fprintf(out, "%s=%s\n", name, (key_to_hex(hex, key), hex));
+	int ret;
 
+	key_to_hex(hex, key);
+	ret = put_line(out, name, hex, KEY_HEX_LEN - 1);
 	sodium_memzero(hex, sizeof(hex));
-	return ret < 0 ? -EIO : 0;
+	return ret;
+}
+
+/* "a.b.c.d/n" by hand, the common case; anything else as cidr_print() has it. */
+static size_t fmt_allowedip(char buf[CIDR_STR_LEN], const struct wgallowedip *aip)
+{
+	char num[16], *p = buf, *d;
+	unsigned int i;
+
+	if (aip->family != AF_INET || aip->cidr > 32) {
+		cidr_print(buf, CIDR_STR_LEN, aip);
+		return strlen(buf);
+	}
+	for (i = 0; i < 4; ++i) {
+		d = fmt_u32(num + sizeof(num), ((const uint8_t *)&aip->ip4)[i]);
+		memcpy(p, d, (size_t)(num + sizeof(num) - d));
+		p += num + sizeof(num) - d;
+		*p++ = i < 3 ? '.' : '/';
+	}
+	d = fmt_u32(num + sizeof(num), aip->cidr);
+	memcpy(p, d, (size_t)(num + sizeof(num) - d));
+	p += num + sizeof(num) - d;
+	*p = '\0';
+	return (size_t)(p - buf);
 }
 
 static int put_allowedips(FILE *out, const struct wgpeer *peer)
 {
 	const struct wgallowedip *aip;
-	char buf[CIDR_STR_LEN];
+	char buf[CIDR_STR_LEN + 1];
+	size_t len;
 
 	for_each_wgallowedip (peer, aip) {
-		cidr_print(buf, sizeof(buf), aip);
-		if (fprintf(out, "allowed_ip=%s%s\n", aip->flags & WGALLOWEDIP_REMOVE_ME ? "-" : "",
-			    buf) < 0)
+		bool remove = aip->flags & WGALLOWEDIP_REMOVE_ME;
+
+		buf[0] = '-';
+		len = fmt_allowedip(buf + remove, aip) + remove;
+		if (put_line(out, "allowed_ip", buf, len))
 			return -EIO;
 	}
 	return 0;
@@ -51,7 +108,7 @@ static int put_endpoint(FILE *out, const union wgendpoint *ep)
 	if (!endpoint_is_set(ep))
 		return 0;
 	endpoint_print(buf, sizeof(buf), ep);
-	return fprintf(out, "endpoint=%s\n", buf) < 0 ? -EIO : 0;
+	return put_line(out, "endpoint", buf, strlen(buf));
 }
 
 /* One peer of a set, in wg(8)'s order; a removal says nothing else. */
@@ -60,19 +117,18 @@ static int put_set_peer(FILE *out, const struct wgpeer *peer)
 	int ret = put_key(out, "public_key", peer->public_key);
 
 	if (!ret && (peer->flags & WGPEER_REMOVE_ME))
-		return fputs("remove=true\n", out) < 0 ? -EIO : 0;
-	if (!ret && (peer->flags & WGPEER_UPDATE_ONLY) && fputs("update_only=true\n", out) < 0)
+		return fputs_unlocked("remove=true\n", out) < 0 ? -EIO : 0;
+	if (!ret && (peer->flags & WGPEER_UPDATE_ONLY) && fputs_unlocked("update_only=true\n", out) < 0)
 		ret = -EIO;
 	if (!ret && (peer->flags & WGPEER_HAS_PRESHARED_KEY))
 		ret = put_key(out, "preshared_key", peer->preshared_key);
 	if (!ret)
 		ret = put_endpoint(out, &peer->endpoint);
-	if (!ret && (peer->flags & WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL) &&
-	    fprintf(out, "persistent_keepalive_interval=%u\n",
-		    peer->persistent_keepalive_interval) < 0)
-		ret = -EIO;
+	if (!ret && (peer->flags & WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL))
+		ret = put_u32(out, "persistent_keepalive_interval",
+			      peer->persistent_keepalive_interval);
 	if (!ret && (peer->flags & WGPEER_REPLACE_ALLOWEDIPS) &&
-	    fputs("replace_allowed_ips=true\n", out) < 0)
+	    fputs_unlocked("replace_allowed_ips=true\n", out) < 0)
 		ret = -EIO;
 	return ret ? ret : put_allowedips(out, peer);
 }
@@ -83,31 +139,33 @@ static int put_set_device(FILE *out, const struct wgdevice *dev)
 
 	if (dev->flags & WGDEVICE_HAS_PRIVATE_KEY)
 		ret = put_key(out, "private_key", dev->private_key);
-	if (!ret && (dev->flags & WGDEVICE_HAS_LISTEN_PORT) &&
-	    fprintf(out, "listen_port=%u\n", dev->listen_port) < 0)
-		ret = -EIO;
-	if (!ret && (dev->flags & WGDEVICE_HAS_FWMARK) &&
-	    fprintf(out, "fwmark=%u\n", dev->fwmark) < 0)
-		ret = -EIO;
-	if (!ret && (dev->flags & WGDEVICE_REPLACE_PEERS) && fputs("replace_peers=true\n", out) < 0)
+	if (!ret && (dev->flags & WGDEVICE_HAS_LISTEN_PORT))
+		ret = put_u32(out, "listen_port", dev->listen_port);
+	if (!ret && (dev->flags & WGDEVICE_HAS_FWMARK))
+		ret = put_u32(out, "fwmark", dev->fwmark);
+	if (!ret && (dev->flags & WGDEVICE_REPLACE_PEERS) && fputs_unlocked("replace_peers=true\n", out) < 0)
 		ret = -EIO;
 	return ret;
 }
 
+/* The writers below use the unlocked stdio calls: the caller holds the stream's lock. */
 int uapi_write_set(FILE *out, const struct wgdevice *dev)
 {
 	const struct wgpeer *peer;
-	int ret;
+	int ret = 0;
 
-	if (fputs("set=1\n", out) < 0)
-		return -EIO;
-	ret = put_set_device(out, dev);
+	flockfile(out);
+	if (fputs_unlocked("set=1\n", out) < 0)
+		ret = -EIO;
+	if (!ret)
+		ret = put_set_device(out, dev);
 	for (peer = dev->first_peer; peer && !ret; peer = peer->next_peer)
 		ret = put_set_peer(out, peer);
-	if (!ret && fputs("\n", out) < 0)
+	if (!ret && fputs_unlocked("\n", out) < 0)
 		ret = -EIO;
-	if (!ret && fflush(out))
+	if (!ret && fflush_unlocked(out))
 		ret = -EIO;
+	funlockfile(out);
 	return ret;
 }
 
@@ -118,7 +176,7 @@ static int put_get_peer(FILE *out, const struct wgpeer *peer)
 
 	if (!ret)
 		ret = put_key(out, "preshared_key", peer->preshared_key);
-	if (!ret && fputs("protocol_version=1\n", out) < 0)
+	if (!ret && fputs_unlocked("protocol_version=1\n", out) < 0)
 		ret = -EIO;
 	if (!ret)
 		ret = put_endpoint(out, &peer->endpoint);
@@ -138,14 +196,16 @@ int uapi_write_get(FILE *out, const struct wgdevice *dev)
 	const struct wgpeer *peer;
 	int ret = 0;
 
+	flockfile(out);
 	if (!key_is_zero(dev->private_key))
 		ret = put_key(out, "private_key", dev->private_key);
-	if (!ret && dev->listen_port && fprintf(out, "listen_port=%u\n", dev->listen_port) < 0)
-		ret = -EIO;
-	if (!ret && dev->fwmark && fprintf(out, "fwmark=%u\n", dev->fwmark) < 0)
-		ret = -EIO;
+	if (!ret && dev->listen_port)
+		ret = put_u32(out, "listen_port", dev->listen_port);
+	if (!ret && dev->fwmark)
+		ret = put_u32(out, "fwmark", dev->fwmark);
 	for (peer = dev->first_peer; peer && !ret; peer = peer->next_peer)
 		ret = put_get_peer(out, peer);
+	funlockfile(out);
 	return ret;
 }
 
