@@ -438,38 +438,54 @@ static int get_errno(const char *value, int *err)
 	return 0;
 }
 
+/* Plain decimal that fits 64 bits, as strtoull() would take it but without a sign or blanks. */
 static int get_u64(uint64_t *out, const char *value)
 {
-	unsigned long long v;
-	char *end;
+	uint64_t v = 0;
+	unsigned int d;
 
-	if (value[0] < '0' || value[0] > '9')
+	if (!*value)
 		return -EPROTO;
-	errno = 0;
-	v = strtoull(value, &end, 10);
-	if (*end || errno)
-		return -EPROTO;
+	for (; *value; ++value) {
+		d = (unsigned int)(*value - '0');
+		if (d > 9 || v > (UINT64_MAX - d) / 10)
+			return -EPROTO;
+		v = v * 10 + d;
+	}
 	*out = v;
 	return 0;
+}
+
+enum peer_stat { STAT_SEC, STAT_NSEC, STAT_RX, STAT_TX, STAT_NONE };
+
+static enum peer_stat peer_stat_of(const char *key)
+{
+	if (!strcmp(key, "rx_bytes"))
+		return STAT_RX;
+	if (!strcmp(key, "tx_bytes"))
+		return STAT_TX;
+	if (!strcmp(key, "last_handshake_time_sec"))
+		return STAT_SEC;
+	if (!strcmp(key, "last_handshake_time_nsec"))
+		return STAT_NSEC;
+	return STAT_NONE;
 }
 
 /* The reply's per-peer counters; 1 for a key that is not one of them. */
 static int get_peer_stat(struct wgpeer *peer, const char *key, const char *value)
 {
+	enum peer_stat stat = peer_stat_of(key);
 	uint64_t v;
-	int ret;
 
-	if (strcmp(key, "last_handshake_time_sec") && strcmp(key, "last_handshake_time_nsec") &&
-	    strcmp(key, "rx_bytes") && strcmp(key, "tx_bytes"))
+	if (stat == STAT_NONE)
 		return 1;
-	ret = get_u64(&v, value);
-	if (ret)
-		return ret;
-	if (!strcmp(key, "last_handshake_time_sec"))
+	if (get_u64(&v, value))
+		return -EPROTO;
+	if (stat == STAT_SEC)
 		peer->last_handshake_time.tv_sec = (time_t)v;
-	else if (!strcmp(key, "last_handshake_time_nsec"))
+	else if (stat == STAT_NSEC)
 		peer->last_handshake_time.tv_nsec = (long)(v % 1000000000);
-	else if (!strcmp(key, "rx_bytes"))
+	else if (stat == STAT_RX)
 		peer->rx_bytes = v;
 	else
 		peer->tx_bytes = v;
@@ -478,16 +494,17 @@ static int get_peer_stat(struct wgpeer *peer, const char *key, const char *value
 
 static int get_peer_key(struct wgpeer *peer, const char *key, const char *value)
 {
-	int ret = common_peer_key(peer, key, value);
+	/* The counters first: they are four of a reply's eight lines per peer. */
+	int ret = get_peer_stat(peer, key, value);
 
+	if (ret <= 0)
+		return ret;
+	ret = common_peer_key(peer, key, value);
 	if (ret < 0)
 		return -EPROTO;
-	if (!strcmp(key, "preshared_key") && key_is_zero(peer->preshared_key))
+	if (ret == 0 && !strcmp(key, "preshared_key") && key_is_zero(peer->preshared_key))
 		peer->flags &= ~WGPEER_HAS_PRESHARED_KEY;
-	if (ret == 0)
-		return 0;
-	ret = get_peer_stat(peer, key, value);
-	return ret > 0 ? 0 : ret; /* Unknown keys are newer fields: skip them. */
+	return 0; /* Unknown keys are newer fields: skip them. */
 }
 
 static int get_device_key(struct wgdevice *dev, const char *key, const char *value)
