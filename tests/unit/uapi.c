@@ -349,6 +349,25 @@ static __attribute__((noinline)) void test_odd_sets(void)
 	model_device_free(dev);
 }
 
+/* Lines of 511 characters are the longest read; CRLF and a missing last newline. */
+static void test_line_limits(struct wgdevice *dev)
+{
+	char text[600];
+
+	memset(text, 'a', sizeof(text));
+	memcpy(text, "x_newer=", 8);
+	strcpy(text + 511, "\nerrno=0\n\n");
+	is_int(read_get_from(text, dev), 0, "a 511-character line is read (and skipped)");
+	memset(text, 'a', sizeof(text));
+	memcpy(text, "x_newer=", 8);
+	strcpy(text + 512, "\nerrno=0\n\n");
+	is_int(read_get_from(text, dev), -EPROTO, "a 512-character line is too long");
+	is_int(read_get_from("errno=-22\r\n\r\n", dev), -EINVAL, "CRLF line ends are taken");
+	is_int(read_get_from("errno=0\n", dev), -EPROTO, "EOF before the blank line");
+	is_int(read_get_from("errno=0", dev), -EPROTO, "EOF inside the last line");
+	is_int(read_get_from("", dev), -EPROTO, "an empty reply");
+}
+
 static __attribute__((noinline)) void test_bad_gets(void)
 {
 	struct wgdevice *dev = model_device_new();
@@ -358,6 +377,7 @@ static __attribute__((noinline)) void test_bad_gets(void)
 	is_int(read_get_from("listen_port=5\n\n", dev), -EPROTO, "a reply without errno");
 	is_int(read_get_from("garbage\nerrno=0\n\n", dev), -EPROTO, "a line without '='");
 	is_int(read_get_from("errno=x\n\n", dev), -EPROTO, "a bad errno");
+	test_line_limits(dev);
 	is_int(read_get_from("listen_port=99999\nerrno=0\n\n", dev), -EPROTO, "a bad port");
 	is_int(
 	    read_get_from("future_key=1\npublic_key=" HEX1 "\nfuture_peer_key=2\nerrno=0\n\n", dev),
