@@ -51,11 +51,12 @@ int main(int argc, const char *argv[])
 	static const char *show_argv[] = {"show", NULL};
 	size_t i;
 
+	/*
+	 * No sodium_init() here: only key generation and public keys need it,
+	 * and lib/key calls it there; its entropy probes cost every other
+	 * command start-up time.
+	 */
 	wg_prog_name = argv[0];
-	if (key_init() < 0) {
-		fprintf(stderr, "Unable to initialise libsodium\n");
-		return 1;
-	}
 	if (argc == 2 && is_one_of(argv[1], "-v", "--version", "version")) {
 		printf("wgkit v%s - wg compatible with wireguard-tools v%s\n", WG_VERSION,
 		       WG_TOOLS_TWIN);
