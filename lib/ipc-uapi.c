@@ -310,13 +310,15 @@ static int errno_after_hangup(FILE *f)
  * SIGPIPE is held back while we write, so a server that hangs up makes the
  * write fail with EPIPE instead of killing the process. A SIGPIPE this raised
  * is taken off the pending set before the old mask returns, and tells the
- * caller the server is gone (so reading its answer cannot block).
+ * caller the server is gone (so reading its answer cannot block). A server
+ * that closed with our request still unread resets the connection instead:
+ * that write fails with ECONNRESET and raises no SIGPIPE, but means the same.
  */
 static int write_set(FILE *f, const struct wgdevice *dev, bool *hung_up)
 {
 	sigset_t pipe, old, pending;
 	struct timespec zero = {0};
-	bool was_pending;
+	bool was_pending, raised, reset;
 	int ret;
 
 	sigemptyset(&pipe);
@@ -327,9 +329,11 @@ static int write_set(FILE *f, const struct wgdevice *dev, bool *hung_up)
 	ret = uapi_write_set(f, dev);
 	if (!ret && fflush(f))
 		ret = -errno;
+	reset = ret < 0 && errno == ECONNRESET;
 	sigpending(&pending);
-	*hung_up = !was_pending && sigismember(&pending, SIGPIPE);
-	if (*hung_up)
+	raised = !was_pending && sigismember(&pending, SIGPIPE);
+	*hung_up = reset || raised;
+	if (raised)
 		sigtimedwait(&pipe, NULL, &zero);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return ret;

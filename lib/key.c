@@ -23,12 +23,6 @@ static void ensure_sodium(void)
 		abort(); /* No entropy source: nothing safe can follow. */
 }
 
-/* All ones when lo <= c <= hi, else zero; c, lo, hi in 0..255. */
-static int in_range(int c, int lo, int hi)
-{
-	return ((lo - 1 - c) & (c - (hi + 1))) >> 8;
-}
-
 static char b64_char(unsigned int v)
 {
 	int c = (int)v + 'A';
@@ -38,19 +32,6 @@ static char b64_char(unsigned int v)
 	c += ((61 - (int)v) >> 8) & ('+' - '0' - 10);
 	c += ((62 - (int)v) >> 8) & ('/' - '+' - 1);
 	return (char)c;
-}
-
-/* The 6-bit value of a base64 character, or -1. */
-static int b64_value(unsigned char ch)
-{
-	int c = ch, v = -1;
-
-	v += in_range(c, 'A', 'Z') & (c - 'A' + 1);
-	v += in_range(c, 'a', 'z') & (c - 'a' + 27);
-	v += in_range(c, '0', '9') & (c - '0' + 53);
-	v += in_range(c, '+', '+') & 63;
-	v += in_range(c, '/', '/') & 64;
-	return v;
 }
 
 void key_to_base64(char out[KEY_B64_LEN], const uint8_t key[WG_KEY_LEN])
@@ -73,31 +54,82 @@ void key_to_base64(char out[KEY_B64_LEN], const uint8_t key[WG_KEY_LEN])
 	sodium_memzero(&v, sizeof(v));
 }
 
+#define LANES(b) (0x0101010101010101ULL * (b))
+#define HIGH LANES(0x80)
+
+/* Top bit of each byte lane where lo <= y <= hi; y's top bits clear, so no borrow leaves a lane. */
+static inline uint64_t lanes_in(uint64_t y, unsigned int lo, unsigned int hi)
+{
+	return ((y | HIGH) - LANES(lo)) & ~((y | HIGH) - LANES(hi + 1)) & HIGH;
+}
+
+/* A lane's top bit spread over the whole lane. */
+static inline uint64_t lanes_mask(uint64_t top)
+{
+	return (top >> 7) * 0xff;
+}
+
+/*
+ * Eight base64 characters at once, one per byte lane, as in hex_lanes():
+ * the 6-bit values come back, and *bad collects a top bit for any lane
+ * that is not a base64 character.
+ */
+static uint64_t b64_lanes(uint64_t x, uint64_t *bad)
+{
+	uint64_t y = x & ~HIGH;
+	uint64_t upper = lanes_in(y, 'A', 'Z'), lower = lanes_in(y, 'a', 'z');
+	uint64_t digit = lanes_in(y, '0', '9'), plus = lanes_in(y, '+', '+');
+	uint64_t slash = lanes_in(y, '/', '/');
+	uint64_t v = (lanes_mask(upper) & ((y | HIGH) - LANES('A'))) |
+		     (lanes_mask(lower) & ((y | HIGH) - LANES('a' - 26))) |
+		     (lanes_mask(digit) & (y + LANES(52 - '0'))) | (lanes_mask(plus) & LANES(62)) |
+		     (lanes_mask(slash) & LANES(63));
+
+	*bad |= (~(upper | lower | digit | plus | slash) | x) & HIGH;
+	return v & LANES(0x3f);
+}
+
+/* Eight characters (lane 0 first) into six key bytes. */
+static void b64_store(uint8_t out[6], uint64_t v)
+{
+	unsigned int g;
+	uint32_t bits;
+
+	for (g = 0; g < 2; ++g, v >>= 32) {
+		bits = (uint32_t)((v & 0x3f) << 18 | ((v >> 8) & 0x3f) << 12 |
+				  ((v >> 16) & 0x3f) << 6 | ((v >> 24) & 0x3f));
+		out[g * 3] = (uint8_t)(bits >> 16);
+		out[g * 3 + 1] = (uint8_t)(bits >> 8);
+		out[g * 3 + 2] = (uint8_t)bits;
+	}
+}
+
 bool key_from_base64(uint8_t key[WG_KEY_LEN], const char *b64)
 {
-	const unsigned char *s = (const unsigned char *)b64;
-	unsigned int i, j;
-	int v, bad = 0;
+	uint8_t tail[6];
+	char last[8] = "AAAAAAAA";
+	uint64_t x, v, bad = 0;
+	unsigned int i;
 
 	if (!b64 || strlen(b64) != KEY_B64_LEN - 1 || b64[KEY_B64_LEN - 2] != '=')
 		return false;
-	for (i = 0; i < 11; ++i) {
-		v = 0;
-		for (j = 0; j < 4; ++j) {
-			int d = (i == 10 && j == 3) ? 0 : b64_value(s[i * 4 + j]);
-
-			bad |= d;
-			v = (v << 6) | (d & 63);
-		}
-		key[i * 3] = (v >> 16) & 0xff;
-		key[i * 3 + 1] = (v >> 8) & 0xff;
-		if (i < 10)
-			key[i * 3 + 2] = v & 0xff;
-		else
-			bad |= -(v & 0xff); /* Padding bits must be zero. */
+	for (i = 0; i < 40; i += 8) {
+		memcpy(&x, b64 + i, sizeof(x));
+		b64_store(key + i / 8 * 6, b64_lanes(le64toh(x), &bad));
 	}
+	/* The last three characters stand for 16 bits and 2 padding bits that must be zero. */
+	memcpy(last, b64 + 40, 3);
+	memcpy(&x, last, sizeof(x));
+	v = b64_lanes(le64toh(x), &bad);
+	b64_store(tail, v);
+	key[30] = tail[0];
+	key[31] = tail[1];
+	bad |= tail[2];
+	sodium_memzero(tail, sizeof(tail));
+	sodium_memzero(last, sizeof(last));
+	sodium_memzero(&x, sizeof(x));
 	sodium_memzero(&v, sizeof(v));
-	return bad >= 0;
+	return bad == 0;
 }
 
 void key_to_hex(char out[KEY_HEX_LEN], const uint8_t key[WG_KEY_LEN])
@@ -113,8 +145,6 @@ void key_to_hex(char out[KEY_HEX_LEN], const uint8_t key[WG_KEY_LEN])
 	}
 	out[KEY_HEX_LEN - 1] = '\0';
 }
-
-#define LANES(b) (0x0101010101010101ULL * (b))
 
 /*
  * Eight hex digits at once, one per byte lane: each range test is a

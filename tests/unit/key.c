@@ -129,6 +129,44 @@ static void test_hex_every_byte(void)
 	ok(all_ok, "hex: every byte value at every position is accepted or rejected right");
 }
 
+static int b64_digit(unsigned int c)
+{
+	const char *alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char *p = c ? strchr(alphabet, (int)c) : NULL;
+
+	return p ? (int)(p - alphabet) : -1;
+}
+
+/* Every byte value in every data position of an all-'A' key. */
+static void test_base64_every_byte(void)
+{
+	uint8_t key[WG_KEY_LEN], want[WG_KEY_LEN];
+	char b64[KEY_B64_LEN], back[KEY_B64_LEN];
+	unsigned int c, pos;
+	int d, all_ok = 1;
+
+	for (pos = 0; pos < KEY_B64_LEN - 2; ++pos) {
+		for (c = 1; c < 256; ++c) {
+			memset(b64, 'A', KEY_B64_LEN - 2);
+			b64[KEY_B64_LEN - 2] = '=';
+			b64[KEY_B64_LEN - 1] = '\0';
+			b64[pos] = (char)c;
+			d = b64_digit(c);
+			/* The last character carries two padding bits that must be zero. */
+			if (d < 0 || (pos == KEY_B64_LEN - 3 && (d & 3))) {
+				all_ok &= !key_from_base64(key, b64);
+				continue;
+			}
+			all_ok &= key_from_base64(key, b64);
+			key_to_base64(back, key);
+			all_ok &= !strcmp(back, b64);
+			memset(want, 0, sizeof(want));
+			all_ok &= d != 0 || key_eq(key, want);
+		}
+	}
+	ok(all_ok, "base64: every byte value at every position is accepted or rejected right");
+}
+
 static void test_predicates(void)
 {
 	uint8_t a[WG_KEY_LEN] = {0}, b[WG_KEY_LEN] = {0};
@@ -221,6 +259,7 @@ int main(void)
 	test_bad_base64();
 	test_hex();
 	test_hex_every_byte();
+	test_base64_every_byte();
 	test_predicates();
 	test_generate();
 	test_pubkey_vs_wg();
