@@ -23,37 +23,6 @@ static void ensure_sodium(void)
 		abort(); /* No entropy source: nothing safe can follow. */
 }
 
-static char b64_char(unsigned int v)
-{
-	int c = (int)v + 'A';
-
-	c += ((25 - (int)v) >> 8) & ('a' - 'A' - 26);
-	c += ((51 - (int)v) >> 8) & ('0' - 'a' - 26);
-	c += ((61 - (int)v) >> 8) & ('+' - '0' - 10);
-	c += ((62 - (int)v) >> 8) & ('/' - '+' - 1);
-	return (char)c;
-}
-
-void key_to_base64(char out[KEY_B64_LEN], const uint8_t key[WG_KEY_LEN])
-{
-	unsigned int i, v;
-
-	for (i = 0; i < WG_KEY_LEN / 3; ++i) {
-		v = (key[i * 3] << 16) | (key[i * 3 + 1] << 8) | key[i * 3 + 2];
-		out[i * 4 + 0] = b64_char((v >> 18) & 63);
-		out[i * 4 + 1] = b64_char((v >> 12) & 63);
-		out[i * 4 + 2] = b64_char((v >> 6) & 63);
-		out[i * 4 + 3] = b64_char(v & 63);
-	}
-	v = (key[30] << 16) | (key[31] << 8);
-	out[40] = b64_char((v >> 18) & 63);
-	out[41] = b64_char((v >> 12) & 63);
-	out[42] = b64_char((v >> 6) & 63);
-	out[43] = '=';
-	out[44] = '\0';
-	sodium_memzero(&v, sizeof(v));
-}
-
 #define LANES(b) (0x0101010101010101ULL * (b))
 #define HIGH LANES(0x80)
 
@@ -102,6 +71,55 @@ static void b64_store(uint8_t out[6], uint64_t v)
 		out[g * 3 + 1] = (uint8_t)(bits >> 8);
 		out[g * 3 + 2] = (uint8_t)bits;
 	}
+}
+
+/* Six key bytes into eight 6-bit values, one per byte lane, lane 0 first. */
+static uint64_t b64_spread(const uint8_t in[6])
+{
+	uint64_t v = 0;
+	uint32_t bits;
+	unsigned int g;
+
+	for (g = 0; g < 2; ++g) {
+		bits = (uint32_t)in[g * 3] << 16 | (uint32_t)in[g * 3 + 1] << 8 | in[g * 3 + 2];
+		v |= (uint64_t)((bits >> 18) | ((bits >> 12) & 0x3f) << 8 | ((bits >> 6) & 0x3f) << 16 |
+				(bits & 0x3f) << 24)
+		     << (32 * g);
+	}
+	return v;
+}
+
+/*
+ * Eight 6-bit values into base64 characters: 'A' plus a correction per range,
+ * each chosen by a lane mask; no lane ever carries or borrows into the next.
+ */
+static uint64_t b64_chars(uint64_t v)
+{
+	uint64_t c = v + LANES('A');
+
+	c += lanes_mask(lanes_in(v, 26, 63)) & LANES('a' - 'A' - 26);
+	c -= lanes_mask(lanes_in(v, 52, 63)) & LANES('a' - 26 - ('0' - 52));
+	c -= lanes_mask(lanes_in(v, 62, 63)) & LANES('0' + 10 - '+');
+	c += lanes_mask(lanes_in(v, 63, 63)) & LANES('/' - '+' - 1);
+	return c;
+}
+
+void key_to_base64(char out[KEY_B64_LEN], const uint8_t key[WG_KEY_LEN])
+{
+	uint8_t tail[6] = {key[30], key[31]};
+	uint64_t c;
+	unsigned int i;
+
+	for (i = 0; i < 30; i += 6) {
+		c = htole64(b64_chars(b64_spread(key + i)));
+		memcpy(out + i / 6 * 8, &c, sizeof(c));
+	}
+	c = htole64(b64_chars(b64_spread(tail)));
+	memcpy(out + 40, &c, 3);
+	out[43] = '=';
+	out[44] = '\0';
+	sodium_memzero(tail, sizeof(tail));
+	sodium_memzero(&c, sizeof(c));
 }
 
 bool key_from_base64(uint8_t key[WG_KEY_LEN], const char *b64)
