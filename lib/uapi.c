@@ -458,17 +458,21 @@ static int get_u64(uint64_t *out, const char *value)
 
 enum peer_stat { STAT_SEC, STAT_NSEC, STAT_RX, STAT_TX, STAT_NONE };
 
+/* The first letter rules out most lines before any strcmp(). */
 static enum peer_stat peer_stat_of(const char *key)
 {
-	if (!strcmp(key, "rx_bytes"))
-		return STAT_RX;
-	if (!strcmp(key, "tx_bytes"))
-		return STAT_TX;
-	if (!strcmp(key, "last_handshake_time_sec"))
-		return STAT_SEC;
-	if (!strcmp(key, "last_handshake_time_nsec"))
-		return STAT_NSEC;
-	return STAT_NONE;
+	switch (key[0]) {
+	case 'r':
+		return !strcmp(key, "rx_bytes") ? STAT_RX : STAT_NONE;
+	case 't':
+		return !strcmp(key, "tx_bytes") ? STAT_TX : STAT_NONE;
+	case 'l':
+		if (!strcmp(key, "last_handshake_time_sec"))
+			return STAT_SEC;
+		return !strcmp(key, "last_handshake_time_nsec") ? STAT_NSEC : STAT_NONE;
+	default:
+		return STAT_NONE;
+	}
 }
 
 /* The reply's per-peer counters; 1 for a key that is not one of them. */
@@ -536,7 +540,7 @@ static int get_line(struct get_state *st, char *line)
 
 	if (!value)
 		return -EPROTO;
-	if (!strcmp(line, "errno")) {
+	if (line[0] == 'e' && !strcmp(line, "errno")) {
 		st->has_errno = true;
 		return get_errno(value, &st->err);
 	}
