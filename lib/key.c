@@ -152,16 +152,25 @@ bool key_from_base64(uint8_t key[WG_KEY_LEN], const char *b64)
 
 void key_to_hex(char out[KEY_HEX_LEN], const uint8_t key[WG_KEY_LEN])
 {
+	uint64_t n, c;
+	uint32_t w;
 	unsigned int i;
-	int n;
 
-	for (i = 0; i < WG_KEY_LEN; ++i) {
-		n = key[i] >> 4;
-		out[i * 2] = (char)('0' + n + (((9 - n) >> 8) & ('a' - '0' - 10)));
-		n = key[i] & 0xf;
-		out[i * 2 + 1] = (char)('0' + n + (((9 - n) >> 8) & ('a' - '0' - 10)));
+	for (i = 0; i < WG_KEY_LEN; i += sizeof(w)) {
+		memcpy(&w, key + i, sizeof(w));
+		/* Byte k to lane 2k, then its high nibble stays and its low one moves up a lane. */
+		n = le32toh(w);
+		n = (n | n << 16) & 0x0000ffff0000ffffULL;
+		n = (n | n << 8) & 0x00ff00ff00ff00ffULL;
+		n = ((n >> 4) & 0x000f000f000f000fULL) | ((n & 0x000f000f000f000fULL) << 8);
+		c = n + LANES('0') + (lanes_mask(lanes_in(n, 10, 15)) & LANES('a' - '0' - 10));
+		c = htole64(c);
+		memcpy(out + i * 2, &c, sizeof(c));
 	}
 	out[KEY_HEX_LEN - 1] = '\0';
+	sodium_memzero(&w, sizeof(w));
+	sodium_memzero(&n, sizeof(n));
+	sodium_memzero(&c, sizeof(c));
 }
 
 /*
