@@ -61,10 +61,22 @@ static int init_locks(struct device *dev)
 	return 0;
 }
 
+/* A pool of count elems with size bytes of buffer each, marked jumbo or not. */
+static int init_elem_pool(struct queue_pool *p, size_t size, unsigned int count, bool jumbo)
+{
+	int ret = queue_pool_init(p, sizeof(struct elem) + size, count);
+
+	for (unsigned int i = 0; !ret && i < count; ++i)
+		((struct elem *)((uint8_t *)p->mem + i * p->size))->jumbo = jumbo;
+	return ret;
+}
+
 static int init_queues(struct device *dev)
 {
-	int ret = queue_pool_init(&dev->elems, sizeof(struct elem), DEVICE_ELEMS);
+	int ret = init_elem_pool(&dev->elems, ELEM_SIZE, DEVICE_ELEMS, false);
 
+	if (!ret)
+		ret = init_elem_pool(&dev->jumbo, ELEM_JUMBO_SIZE, DEVICE_JUMBO_ELEMS, true);
 	if (!ret)
 		ret = queue_pool_init(&dev->batches, sizeof(struct batch), DEVICE_BATCHES);
 	if (!ret)
@@ -192,10 +204,25 @@ struct batch *device_batch_new(struct device *dev, struct peer *peer, struct noi
 	return b;
 }
 
+void device_elems_put(struct device *dev, struct elem *const *e, unsigned int n)
+{
+	unsigned int i = 0, j;
+
+	/* Runs of one kind go back together: one lock round trip for an all-small batch. */
+	while (i < n) {
+		bool jumbo = e[i]->jumbo;
+
+		for (j = i + 1; j < n && e[j]->jumbo == jumbo; ++j)
+			;
+		queue_pool_put(jumbo ? &dev->jumbo : &dev->elems, (void *const *)(e + i), j - i);
+		i = j;
+	}
+}
+
 void device_batch_release(struct device *dev, struct batch *b)
 {
 	if (b->n)
-		queue_pool_put(&dev->elems, (void **)b->e, b->n);
+		device_elems_put(dev, b->e, b->n);
 	noise_keypair_put(b->kp);
 	peer_put(b->peer);
 	b->n = 0;
@@ -218,7 +245,7 @@ void device_batch_queue(struct device *dev, struct batch *b, struct queue_fifo *
 		return;
 	/* Already in the FIFO: leave it there empty and done so order is kept. */
 	atomic_fetch_add(&dev->stats.tx_queue_full, b->n);
-	queue_pool_put(&dev->elems, (void **)b->e, b->n);
+	device_elems_put(dev, b->e, b->n);
 	b->n = 0;
 	atomic_store_explicit(&b->done, true, memory_order_release);
 	if (b->dir == BATCH_SEND)
@@ -466,6 +493,7 @@ void device_free(struct device *dev)
 	queue_ring_free(&dev->crypt);
 	queue_ring_free(&dev->handshakes);
 	queue_pool_free(&dev->elems);
+	queue_pool_free(&dev->jumbo);
 	queue_pool_free(&dev->batches);
 	queue_pool_free(&dev->hs_pool);
 	sodium_memzero(dev, sizeof(*dev));

@@ -31,6 +31,7 @@ struct uapi_server;
 
 #define DEVICE_WORKERS 2
 #define DEVICE_ELEMS 8192
+#define DEVICE_JUMBO_ELEMS 1024 /* 64 MiB of address space, touched only when used */
 #define DEVICE_BATCHES 1024
 #define DEVICE_HANDSHAKE_QUEUE 4096 /* MAX_QUEUED_INCOMING_HANDSHAKES */
 #define DEVICE_PEER_HASH 1024
@@ -72,7 +73,7 @@ struct device {
 	struct tun *tun;
 	struct uapi_server *uapi;
 
-	struct queue_pool elems, batches, hs_pool;
+	struct queue_pool elems, jumbo, batches, hs_pool;
 	struct queue_ring crypt, handshakes;
 	atomic_bool stopping;
 	pthread_mutex_t stop_lock;
@@ -110,6 +111,8 @@ bool device_source_allowed(struct device *dev, struct peer *peer, const uint8_t 
 /* A batch from the pool for peer (a reference is taken) under kp (reference passed in). */
 struct batch *device_batch_new(struct device *dev, struct peer *peer, struct noise_keypair *kp,
 			       enum batch_dir dir);
+/* Returns elems to their pools (small or jumbo). */
+void device_elems_put(struct device *dev, struct elem *const *e, unsigned int n);
 /* Returns a batch's elems, keypair, peer reference and the batch itself to their pools. */
 void device_batch_release(struct device *dev, struct batch *b);
 /* Queues b on the peer's FIFO and the crypto ring; on a full queue it is dropped. */

@@ -110,14 +110,14 @@ void peer_stage(struct peer *peer, struct elem *const *e, unsigned int n)
 		}
 		peer->staged[peer->n_staged++] = e[i];
 		if (n_drop == MAX_STAGED_PACKETS) {
-			queue_pool_put(&peer->dev->elems, (void **)drop, n_drop);
+			device_elems_put(peer->dev, drop, n_drop);
 			n_drop = 0;
 		}
 	}
 	pthread_mutex_unlock(&peer->lock);
 	if (n_drop) {
 		atomic_fetch_add(&peer->dev->stats.tx_staged_drop, n_drop);
-		queue_pool_put(&peer->dev->elems, (void **)drop, n_drop);
+		device_elems_put(peer->dev, drop, n_drop);
 	}
 }
 
@@ -140,7 +140,7 @@ void peer_drop_staged(struct peer *peer)
 	unsigned int n = peer_unstage(peer, e, MAX_STAGED_PACKETS);
 
 	if (n)
-		queue_pool_put(&peer->dev->elems, (void **)e, n);
+		device_elems_put(peer->dev, e, n);
 }
 
 static int walk_add(void *ctx, int family, const uint8_t *addr, uint8_t cidr)

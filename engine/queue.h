@@ -18,6 +18,14 @@
 #define ELEM_HEADROOM 16 /* room for the transport message header */
 #define ELEM_SIZE 2048
 #define ELEM_MAX_PAYLOAD (ELEM_SIZE - ELEM_HEADROOM - 32)
+/*
+ * Jumbo buffers, from a smaller pool of their own, hold what does not fit in
+ * ELEM_SIZE. Their payload (a multiple of 16, so padding never outgrows it)
+ * plus the 32 bytes of header and tag is at most 65507, the largest UDP
+ * datagram IPv4 can carry.
+ */
+#define ELEM_JUMBO_MAX_PAYLOAD 65472
+#define ELEM_JUMBO_SIZE (ELEM_JUMBO_MAX_PAYLOAD + ELEM_HEADROOM + 32)
 #define BATCH_MAX 64
 
 /* One packet buffer. data points into buf, leaving headroom in front. */
@@ -26,8 +34,9 @@ struct elem {
 	uint8_t *data;
 	uint32_t len;
 	bool ok;
+	bool jumbo; /* buf holds ELEM_JUMBO_SIZE bytes, not ELEM_SIZE */
 	uint64_t counter;
-	uint8_t buf[ELEM_SIZE] __attribute__((aligned(16)));
+	uint8_t buf[] __attribute__((aligned(16)));
 };
 
 enum batch_dir {

@@ -78,6 +78,20 @@ static bool same_src(const union wgendpoint *a, const union wgendpoint *b)
 	       !memcmp(&a->addr6.sin6_addr, &b->addr6.sin6_addr, 16);
 }
 
+/* A buffer for a message of len bytes: from the bulk cache, or a jumbo one. */
+static struct elem *rx_elem(struct rx_ctx *c, uint32_t len)
+{
+	struct device *dev = c->dev;
+	struct elem *e;
+
+	if (len > ELEM_SIZE - 16)
+		return queue_pool_get(&dev->jumbo, (void **)&e, 1) ? e : NULL;
+	if (!c->n_cache)
+		c->n_cache = queue_pool_get(&dev->elems, (void **)c->cache, RX_CACHE)
+				 ?: queue_pool_get(&dev->elems, (void **)c->cache, 1);
+	return c->n_cache ? c->cache[--c->n_cache] : NULL;
+}
+
 static void rx_data(struct rx_ctx *c, const uint8_t *msg, uint32_t len, const union wgendpoint *src)
 {
 	struct device *dev = c->dev;
@@ -85,7 +99,7 @@ static void rx_data(struct rx_ctx *c, const uint8_t *msg, uint32_t len, const un
 	struct elem *e;
 	uint64_t ctr;
 
-	if (len < MESSAGE_MINIMUM_LENGTH || len > ELEM_SIZE - 16) {
+	if (len < MESSAGE_MINIMUM_LENGTH || len > ELEM_JUMBO_SIZE - 16) {
 		atomic_fetch_add(&dev->stats.rx_bad_size, 1);
 		return;
 	}
@@ -96,14 +110,11 @@ static void rx_data(struct rx_ctx *c, const uint8_t *msg, uint32_t len, const un
 		atomic_fetch_add(&dev->stats.rx_unknown_index, 1);
 		return;
 	}
-	if (!c->n_cache)
-		c->n_cache = queue_pool_get(&dev->elems, (void **)c->cache, RX_CACHE)
-				 ?: queue_pool_get(&dev->elems, (void **)c->cache, 1);
-	if (!c->n_cache) {
+	e = rx_elem(c, len);
+	if (!e) {
 		atomic_fetch_add(&dev->stats.tx_no_buffer, 1);
 		return;
 	}
-	e = c->cache[--c->n_cache];
 	memcpy(e->buf, msg, len);
 	memcpy(&ctr, msg + 8, 8);
 	e->counter = le64toh(ctr);

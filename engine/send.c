@@ -51,7 +51,7 @@ static bool queue_one_batch(struct peer *peer, struct noise_keypair *kp, struct 
 
 	if (!b) {
 		atomic_fetch_add(&dev->stats.tx_no_buffer, n);
-		queue_pool_put(&dev->elems, (void **)e, n);
+		device_elems_put(dev, e, n);
 		return true;
 	}
 	pthread_mutex_lock(&peer->tx_order_lock);
@@ -59,7 +59,7 @@ static bool queue_one_batch(struct peer *peer, struct noise_keypair *kp, struct 
 		if (!noise_keypair_next_counter(kp, &e[i]->counter)) {
 			pthread_mutex_unlock(&peer->tx_order_lock);
 			device_batch_release(dev, b);
-			queue_pool_put(&dev->elems, (void **)e + i, n - i);
+			device_elems_put(dev, e + i, n - i);
 			return false;
 		}
 		unsigned int plen = padded_len(e[i]->len, mtu);
@@ -89,7 +89,7 @@ void send_packets(struct peer *peer, struct elem **e, unsigned int n)
 		unsigned int m = n - i < BATCH_MAX ? n - i : BATCH_MAX;
 
 		if (!queue_one_batch(peer, kp, e + i, m)) {
-			queue_pool_put(&peer->dev->elems, (void **)e + i + m, n - i - m);
+			device_elems_put(peer->dev, e + i + m, n - i - m);
 			break;
 		}
 	}
@@ -226,35 +226,63 @@ void send_flush(struct peer *peer)
 	pthread_mutex_unlock(&peer->tx_flush_lock);
 }
 
+/*
+ * Splits one TUN read into n segments in elems of the jumbo pool or the small
+ * one; returns the count, -EMSGSIZE when they do not fit, or -ENOBUFS.
+ */
+static int split_into(struct device *dev, const struct virtio_net_hdr *h, const uint8_t *pkt,
+		      size_t plen, struct elem **e, int n, bool jumbo)
+{
+	/* A 64 KiB burst at a small MSS has many segments: too big for the stack. */
+	static __thread uint8_t *outs[TUN_MAX_SEGS];
+	static __thread uint32_t lens[TUN_MAX_SEGS];
+	struct queue_pool *pool = jumbo ? &dev->jumbo : &dev->elems;
+	int got;
+
+	if (!queue_pool_get(pool, (void **)e, (unsigned int)n))
+		return -ENOBUFS;
+	for (int i = 0; i < n; ++i)
+		outs[i] = e[i]->data = e[i]->buf + ELEM_HEADROOM;
+	got = tun_gso_split(h, pkt, plen, outs, jumbo ? ELEM_JUMBO_MAX_PAYLOAD : ELEM_MAX_PAYLOAD,
+			    lens);
+	if (got != n) {
+		queue_pool_put(pool, (void **)e, (unsigned int)n);
+		return got < 0 ? got : -EINVAL;
+	}
+	for (int i = 0; i < n; ++i)
+		e[i]->len = lens[i];
+	return n;
+}
+
 /* Splits one TUN read into segments and hands them to their peer. */
 static void tun_packet(struct device *dev, uint8_t *buf, size_t len)
 {
 	const struct virtio_net_hdr *h = dev->tun->vnet ? (const void *)buf : NULL;
 	uint8_t *pkt = buf + (h ? TUN_VNET_HDR_LEN : 0);
 	size_t plen = len - (h ? TUN_VNET_HDR_LEN : 0);
-	/* A 64 KiB burst at a small MSS has many segments: too big for the stack. */
-	static __thread uint8_t *outs[TUN_MAX_SEGS];
 	static __thread struct elem *e[TUN_MAX_SEGS];
-	static __thread uint32_t lens[TUN_MAX_SEGS];
 	int n = tun_gso_count(h, pkt, plen);
 	struct peer *peer;
 
-	if (n <= 0 || n > TUN_MAX_SEGS ||
-	    !queue_pool_get(&dev->elems, (void **)e, (unsigned int)n)) {
-		atomic_fetch_add(n > 0 ? &dev->stats.tx_no_buffer : &dev->stats.rx_bad_inner, 1);
+	if (n <= 0 || n > TUN_MAX_SEGS) {
+		atomic_fetch_add(&dev->stats.rx_bad_inner, 1);
 		return;
 	}
-	for (int i = 0; i < n; ++i)
-		outs[i] = e[i]->data = e[i]->buf + ELEM_HEADROOM;
-	n = tun_gso_split(h, pkt, plen, outs, ELEM_MAX_PAYLOAD, lens);
-	peer = n > 0 ? device_peer_by_dst(dev, outs[0], lens[0]) : NULL;
+	/* Small buffers first; segments too big for them (jumbo MTUs) take jumbo ones. */
+	n = split_into(dev, h, pkt, plen, e, n, false);
+	if (n == -EMSGSIZE)
+		n = split_into(dev, h, pkt, plen, e, tun_gso_count(h, pkt, plen), true);
+	if (n <= 0) {
+		atomic_fetch_add(
+		    n == -ENOBUFS ? &dev->stats.tx_no_buffer : &dev->stats.rx_bad_inner, 1);
+		return;
+	}
+	peer = device_peer_by_dst(dev, e[0]->data, e[0]->len);
 	if (!peer) {
 		atomic_fetch_add(&dev->stats.tx_no_peer, 1);
-		queue_pool_put(&dev->elems, (void **)e, (unsigned int)tun_gso_count(h, pkt, plen));
+		device_elems_put(dev, e, (unsigned int)n);
 		return;
 	}
-	for (int i = 0; i < n; ++i)
-		e[i]->len = lens[i];
 	send_packets(peer, e, (unsigned int)n);
 	peer_put(peer);
 }
