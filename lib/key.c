@@ -82,8 +82,8 @@ static uint64_t b64_spread(const uint8_t in[6])
 
 	for (g = 0; g < 2; ++g) {
 		bits = (uint32_t)in[g * 3] << 16 | (uint32_t)in[g * 3 + 1] << 8 | in[g * 3 + 2];
-		v |= (uint64_t)((bits >> 18) | ((bits >> 12) & 0x3f) << 8 | ((bits >> 6) & 0x3f) << 16 |
-				(bits & 0x3f) << 24)
+		v |= (uint64_t)((bits >> 18) | ((bits >> 12) & 0x3f) << 8 |
+				((bits >> 6) & 0x3f) << 16 | (bits & 0x3f) << 24)
 		     << (32 * g);
 	}
 	return v;

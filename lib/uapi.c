@@ -118,7 +118,8 @@ static int put_set_peer(FILE *out, const struct wgpeer *peer)
 
 	if (!ret && (peer->flags & WGPEER_REMOVE_ME))
 		return fputs_unlocked("remove=true\n", out) < 0 ? -EIO : 0;
-	if (!ret && (peer->flags & WGPEER_UPDATE_ONLY) && fputs_unlocked("update_only=true\n", out) < 0)
+	if (!ret && (peer->flags & WGPEER_UPDATE_ONLY) &&
+	    fputs_unlocked("update_only=true\n", out) < 0)
 		ret = -EIO;
 	if (!ret && (peer->flags & WGPEER_HAS_PRESHARED_KEY))
 		ret = put_key(out, "preshared_key", peer->preshared_key);
@@ -143,7 +144,8 @@ static int put_set_device(FILE *out, const struct wgdevice *dev)
 		ret = put_u32(out, "listen_port", dev->listen_port);
 	if (!ret && (dev->flags & WGDEVICE_HAS_FWMARK))
 		ret = put_u32(out, "fwmark", dev->fwmark);
-	if (!ret && (dev->flags & WGDEVICE_REPLACE_PEERS) && fputs_unlocked("replace_peers=true\n", out) < 0)
+	if (!ret && (dev->flags & WGDEVICE_REPLACE_PEERS) &&
+	    fputs_unlocked("replace_peers=true\n", out) < 0)
 		ret = -EIO;
 	return ret;
 }

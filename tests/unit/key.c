@@ -122,8 +122,8 @@ static void test_hex_every_byte(void)
 			val = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 			all_ok &= key_from_hex(key, hex) &&
 				  key[pos / 2] == (pos % 2 ? val : val << 4) &&
-				  sodium_is_zero(key, pos / 2) && sodium_is_zero(key + pos / 2 + 1,
-										WG_KEY_LEN - pos / 2 - 1);
+				  sodium_is_zero(key, pos / 2) &&
+				  sodium_is_zero(key + pos / 2 + 1, WG_KEY_LEN - pos / 2 - 1);
 		}
 	}
 	ok(all_ok, "hex: every byte value at every position is accepted or rejected right");
