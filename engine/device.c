@@ -254,20 +254,24 @@ void device_batch_queue(struct device *dev, struct batch *b, struct queue_fifo *
 		receive_flush(b->peer);
 }
 
-int device_send_to(struct device *dev, const union wgendpoint *ep, void *buf, size_t len)
+int device_send_to(struct device *dev, const union wgendpoint *ep, const struct udp_local *local,
+		   void *buf, size_t len)
 {
+	struct udp_local from = {0};
 	struct iovec iov = {buf, len};
 
-	return device_send_iov(dev, ep, &iov, 1);
+	if (local)
+		from = *local;
+	return device_send_iov(dev, ep, &from, &iov, 1);
 }
 
-int device_send_iov(struct device *dev, const union wgendpoint *ep, struct iovec *iov,
-		    unsigned int n)
+int device_send_iov(struct device *dev, const union wgendpoint *ep, struct udp_local *local,
+		    struct iovec *iov, unsigned int n)
 {
 	int ret;
 
 	pthread_rwlock_rdlock(&dev->udp_lock);
-	ret = udp_send_batch(&dev->udp, ep, iov, n);
+	ret = udp_send_batch(&dev->udp, ep, local, iov, n);
 	pthread_rwlock_unlock(&dev->udp_lock);
 	return ret;
 }
@@ -739,7 +743,7 @@ static void commit_peer(struct device *dev, const struct wgpeer *c, struct peer 
 	} else if (c->flags & WGPEER_HAS_PRESHARED_KEY)
 		noise_remote_set_psk(&peer->noise, c->preshared_key);
 	if (c->endpoint.addr.sa_family)
-		peer_endpoint_set(peer, &c->endpoint);
+		peer_endpoint_set(peer, &c->endpoint, NULL);
 	commit_allowedips(dev, peer, c);
 	if (c->flags & WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL) {
 		pthread_mutex_lock(&peer->lock);

@@ -48,6 +48,7 @@ struct device_stats {
 struct hs_msg {
 	struct hs_msg *next;
 	union wgendpoint src;
+	struct udp_local dst; /* the local address it was sent to: answers leave from it */
 	uint32_t len;
 	uint8_t buf[sizeof(struct message_handshake_initiation)];
 };
@@ -99,11 +100,15 @@ int device_uapi_get(struct device *dev, struct wgdevice **out) __attribute__((wa
 int device_uapi_set(struct device *dev, const struct wgdevice *change)
     __attribute__((warn_unused_result));
 
-/* Sends bytes to ep on the device's sockets (handshake messages). 0 or -errno. */
-int device_send_to(struct device *dev, const union wgendpoint *ep, void *buf, size_t len);
-/* Sends each iov element as one datagram to ep (a GSO train when sizes allow). */
-int device_send_iov(struct device *dev, const union wgendpoint *ep, struct iovec *iov,
-		    unsigned int n);
+/* Sends bytes to ep from local (NULL: any) on the device's sockets (handshakes). 0 or -errno. */
+int device_send_to(struct device *dev, const union wgendpoint *ep, const struct udp_local *local,
+		   void *buf, size_t len);
+/*
+ * Sends each iov element as one datagram to ep (a GSO train when sizes allow)
+ * from local (NULL: any), which is cleared if the address is no longer usable.
+ */
+int device_send_iov(struct device *dev, const union wgendpoint *ep, struct udp_local *local,
+		    struct iovec *iov, unsigned int n);
 /* The peer routed to by an IP packet's destination, with a reference, or NULL. */
 struct peer *device_peer_by_dst(struct device *dev, const uint8_t *pkt, size_t len);
 /* True when the decrypted packet's source belongs to peer's allowed IPs. */

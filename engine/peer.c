@@ -74,24 +74,41 @@ void peer_kill(struct peer *peer)
 	noise_keypairs_clear(&peer->noise);
 }
 
-void peer_endpoint_get(struct peer *peer, union wgendpoint *out)
+void peer_endpoint_get(struct peer *peer, union wgendpoint *out, struct udp_local *local)
 {
 	pthread_mutex_lock(&peer->lock);
 	*out = peer->endpoint;
+	if (local)
+		*local = peer->local;
 	pthread_mutex_unlock(&peer->lock);
 }
 
-void peer_endpoint_set(struct peer *peer, const union wgendpoint *src)
+void peer_endpoint_set(struct peer *peer, const union wgendpoint *src,
+		       const struct udp_local *local)
 {
 	size_t len = src->addr.sa_family == AF_INET6 ? sizeof(src->addr6) : sizeof(src->addr4);
+	static const struct udp_local none;
 
 	if (src->addr.sa_family != AF_INET && src->addr.sa_family != AF_INET6)
 		return;
+	if (!local)
+		local = &none;
 	pthread_mutex_lock(&peer->lock);
 	if (memcmp(&peer->endpoint, src, len)) {
 		memset(&peer->endpoint, 0, sizeof(peer->endpoint));
 		memcpy(&peer->endpoint, src, len);
 	}
+	/* Compare first: the common case, nothing moved, writes nothing. */
+	if (memcmp(&peer->local, local, sizeof(*local)))
+		peer->local = *local;
+	pthread_mutex_unlock(&peer->lock);
+}
+
+void peer_local_clear(struct peer *peer, const struct udp_local *stale)
+{
+	pthread_mutex_lock(&peer->lock);
+	if (!memcmp(&peer->local, stale, sizeof(*stale)))
+		memset(&peer->local, 0, sizeof(peer->local));
 	pthread_mutex_unlock(&peer->lock);
 }
 

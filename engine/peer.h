@@ -38,6 +38,7 @@ struct peer {
 	/* lock guards everything below up to the counters. */
 	pthread_mutex_t lock;
 	union wgendpoint endpoint;
+	struct udp_local local; /* the sticky source: where its packets arrived */
 	struct timers_state timers;
 	struct timespec last_handshake; /* wall clock */
 	struct elem *staged[MAX_STAGED_PACKETS];
@@ -59,10 +60,16 @@ void peer_put(struct peer *peer);
 /* Marks the peer dead, stops its timers, drops keys and staged packets. */
 void peer_kill(struct peer *peer);
 
-/* Copies the endpoint out. */
-void peer_endpoint_get(struct peer *peer, union wgendpoint *out);
-/* Roaming: the endpoint becomes src, the source of an authenticated packet. */
-void peer_endpoint_set(struct peer *peer, const union wgendpoint *src);
+/* Copies the endpoint out, and the local address to send from unless local is NULL. */
+void peer_endpoint_get(struct peer *peer, union wgendpoint *out, struct udp_local *local);
+/*
+ * Roaming: the endpoint becomes src, the source of an authenticated packet,
+ * and replies leave from local, where it arrived (NULL: any address).
+ */
+void peer_endpoint_set(struct peer *peer, const union wgendpoint *src,
+		       const struct udp_local *local);
+/* Forgets the local address stale (a failed send) unless a newer one replaced it. */
+void peer_local_clear(struct peer *peer, const struct udp_local *stale);
 
 /* Keeps packets for after the handshake, dropping the oldest beyond the bound. */
 void peer_stage(struct peer *peer, struct elem *const *e, unsigned int n);

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "model.h"
+#include "udp.h"
 
 #define ELEM_HEADROOM 16 /* room for the transport message header */
 #define ELEM_SIZE 2048
@@ -56,6 +57,7 @@ struct batch {
 	unsigned int n;
 	struct noise_keypair *kp; /* a reference, dropped when the batch is released */
 	union wgendpoint src;	  /* receive: where every packet came from */
+	struct udp_local dst;	  /* receive: the local address they were sent to */
 	struct elem *e[BATCH_MAX];
 };
 

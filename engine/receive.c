@@ -45,7 +45,7 @@ static void ctx_flush(struct rx_ctx *c)
 }
 
 /* A new batch for the keypair with our index idx; false if there is none. */
-static bool ctx_start(struct rx_ctx *c, uint32_t idx, const union wgendpoint *src)
+static bool ctx_start(struct rx_ctx *c, uint32_t idx, const struct udp_rx *rx)
 {
 	struct device *dev = c->dev;
 	struct index_entry *ent;
@@ -63,12 +63,18 @@ static bool ctx_start(struct rx_ctx *c, uint32_t idx, const union wgendpoint *sr
 	peer_put(peer);
 	if (!c->b)
 		return false;
-	c->b->src = *src;
+	c->b->src = rx->src;
+	c->b->dst = rx->dst;
 	return true;
 }
 
-static bool same_src(const union wgendpoint *a, const union wgendpoint *b)
+/* Same sender and same local address: the packets may share a batch. */
+static bool same_path(const struct batch *batch, const struct udp_rx *rx)
 {
+	const union wgendpoint *a = &batch->src, *b = &rx->src;
+
+	if (memcmp(&batch->dst, &rx->dst, sizeof(rx->dst)))
+		return false;
 	if (a->addr.sa_family != b->addr.sa_family)
 		return false;
 	if (a->addr.sa_family == AF_INET)
@@ -92,7 +98,7 @@ static struct elem *rx_elem(struct rx_ctx *c, uint32_t len)
 	return c->n_cache ? c->cache[--c->n_cache] : NULL;
 }
 
-static void rx_data(struct rx_ctx *c, const uint8_t *msg, uint32_t len, const union wgendpoint *src)
+static void rx_data(struct rx_ctx *c, const uint8_t *msg, uint32_t len, const struct udp_rx *rx)
 {
 	struct device *dev = c->dev;
 	uint32_t idx = get_le32(msg + 4);
@@ -103,10 +109,9 @@ static void rx_data(struct rx_ctx *c, const uint8_t *msg, uint32_t len, const un
 		atomic_fetch_add(&dev->stats.rx_bad_size, 1);
 		return;
 	}
-	if (c->b &&
-	    (c->b->kp->entry.index != idx || c->b->n == BATCH_MAX || !same_src(&c->b->src, src)))
+	if (c->b && (c->b->kp->entry.index != idx || c->b->n == BATCH_MAX || !same_path(c->b, rx)))
 		ctx_flush(c);
-	if (!c->b && !ctx_start(c, idx, src)) {
+	if (!c->b && !ctx_start(c, idx, rx)) {
 		atomic_fetch_add(&dev->stats.rx_unknown_index, 1);
 		return;
 	}
@@ -138,7 +143,7 @@ static bool handshake_size_ok(uint32_t type, uint32_t len)
 }
 
 static void rx_handshake(struct device *dev, const uint8_t *msg, uint32_t len,
-			 const union wgendpoint *src)
+			 const struct udp_rx *rx)
 {
 	struct hs_msg *m;
 
@@ -148,21 +153,22 @@ static void rx_handshake(struct device *dev, const uint8_t *msg, uint32_t len,
 	}
 	memcpy(m->buf, msg, len);
 	m->len = len;
-	m->src = *src;
+	m->src = rx->src;
+	m->dst = rx->dst;
 	if (!queue_ring_push(&dev->handshakes, m)) {
 		atomic_fetch_add(&dev->stats.rx_handshake_dropped, 1);
 		queue_pool_put(&dev->hs_pool, (void **)&m, 1);
 	}
 }
 
-static void rx_one(struct rx_ctx *c, const uint8_t *msg, uint32_t len, const union wgendpoint *src)
+static void rx_one(struct rx_ctx *c, const uint8_t *msg, uint32_t len, const struct udp_rx *rx)
 {
 	uint32_t type = len >= 4 ? get_le32(msg) : 0;
 
 	if (type == MESSAGE_DATA) {
-		rx_data(c, msg, len, src);
+		rx_data(c, msg, len, rx);
 	} else if (handshake_size_ok(type, len)) {
-		rx_handshake(c->dev, msg, len, src);
+		rx_handshake(c->dev, msg, len, rx);
 	} else {
 		atomic_fetch_add(type >= MESSAGE_HANDSHAKE_INITIATION && type <= MESSAGE_DATA
 				     ? &c->dev->stats.rx_bad_size
@@ -185,7 +191,7 @@ void receive_datagrams(struct device *dev, struct udp_rx *rx, unsigned int n)
 		for (uint32_t off = 0; off < rx[i].len; off += seg) {
 			uint32_t len = rx[i].len - off < seg ? rx[i].len - off : seg;
 
-			rx_one(&c, rx[i].buf + off, len, &rx[i].src);
+			rx_one(&c, rx[i].buf + off, len, &rx[i]);
 		}
 	}
 	ctx_flush(&c);
@@ -242,7 +248,7 @@ static void rx_authenticated(struct peer *peer, struct batch *b, unsigned int da
 		out->confirmed = true;
 		atomic_fetch_add(&peer->dev->stats.handshakes_done, 1);
 	}
-	peer_endpoint_set(peer, &b->src);
+	peer_endpoint_set(peer, &b->src, &b->dst);
 	atomic_fetch_add(&peer->rx_bytes, bytes);
 	pthread_mutex_lock(&peer->lock);
 	if (out->confirmed) {
@@ -374,7 +380,7 @@ static void hs_received(struct peer *peer, struct hs_msg *m)
 {
 	uint64_t now = clock_now_ns();
 
-	peer_endpoint_set(peer, &m->src);
+	peer_endpoint_set(peer, &m->src, &m->dst);
 	atomic_fetch_add(&peer->rx_bytes, m->len);
 	pthread_mutex_lock(&peer->lock);
 	timers_any_authenticated_packet_received(&peer->timers, now);
@@ -382,7 +388,7 @@ static void hs_received(struct peer *peer, struct hs_msg *m)
 	pthread_mutex_unlock(&peer->lock);
 }
 
-static void send_response(struct peer *peer, const union wgendpoint *to)
+static void send_response(struct peer *peer, const struct hs_msg *m)
 {
 	struct message_handshake_response msg;
 	uint64_t now = clock_now_ns();
@@ -400,7 +406,7 @@ static void send_response(struct peer *peer, const union wgendpoint *to)
 	timers_any_authenticated_packet_traversal(&peer->timers, now);
 	timers_any_authenticated_packet_sent(&peer->timers, now);
 	pthread_mutex_unlock(&peer->lock);
-	if (device_send_to(peer->dev, to, &msg, sizeof(msg)) == 0)
+	if (device_send_to(peer->dev, &m->src, &m->dst, &msg, sizeof(msg)) == 0)
 		atomic_fetch_add(&peer->tx_bytes, sizeof(msg));
 	sodium_memzero(&msg, sizeof(msg));
 }
@@ -419,7 +425,7 @@ static void rx_initiation(struct device *dev, struct hs_msg *m)
 	if (atomic_load(&peer->is_dead))
 		return;
 	hs_received(peer, m);
-	send_response(peer, &m->src);
+	send_response(peer, m);
 }
 
 /* Caller holds dev->cfg_lock (read). */
@@ -456,7 +462,7 @@ static void send_cookie(struct device *dev, struct hs_msg *m)
 				&m->src.addr) < 0)
 		return;
 	atomic_fetch_add(&dev->stats.rx_cookie_sent, 1);
-	device_send_to(dev, &m->src, &reply, sizeof(reply));
+	device_send_to(dev, &m->src, &m->dst, &reply, sizeof(reply));
 }
 
 void receive_handshake(struct device *dev, struct hs_msg *m)

@@ -130,6 +130,8 @@ void send_staged(struct peer *peer)
 void send_handshake_initiation(struct peer *peer, bool is_retry)
 {
 	struct message_handshake_initiation msg;
+	struct iovec iov = {&msg, sizeof(msg)};
+	struct udp_local local, from;
 	union wgendpoint ep;
 	uint64_t now = clock_now_ns();
 	bool may;
@@ -139,6 +141,7 @@ void send_handshake_initiation(struct peer *peer, bool is_retry)
 	pthread_mutex_lock(&peer->lock);
 	may = timers_may_send_initiation(&peer->timers, now);
 	ep = peer->endpoint;
+	local = from = peer->local;
 	if (may)
 		timers_handshake_initiated(&peer->timers, now, is_retry);
 	pthread_mutex_unlock(&peer->lock);
@@ -149,8 +152,10 @@ void send_handshake_initiation(struct peer *peer, bool is_retry)
 	timers_ephemeral_key_created(&peer->timers, now);
 	pthread_mutex_unlock(&peer->lock);
 	timers_sent(peer, false);
-	if (ep.addr.sa_family && device_send_to(peer->dev, &ep, &msg, sizeof(msg)) == 0)
+	if (ep.addr.sa_family && device_send_iov(peer->dev, &ep, &from, &iov, 1) == 0)
 		atomic_fetch_add(&peer->tx_bytes, sizeof(msg));
+	if (from.family != local.family)
+		peer_local_clear(peer, &local);
 	sodium_memzero(&msg, sizeof(msg));
 }
 
@@ -190,8 +195,10 @@ static unsigned int train_end(const struct iovec *iov, unsigned int i, unsigned 
 }
 
 /* Transmits one finished batch as GSO trains of equal-sized packets. */
-static void transmit(struct peer *peer, struct batch *b, const union wgendpoint *ep)
+static void transmit(struct peer *peer, struct batch *b, const union wgendpoint *ep,
+		     const struct udp_local *local)
 {
+	struct udp_local from = *local;
 	struct iovec iov[BATCH_MAX];
 	uint64_t bytes = 0;
 	unsigned int data = 0, i, j;
@@ -204,8 +211,11 @@ static void transmit(struct peer *peer, struct batch *b, const union wgendpoint 
 	}
 	for (i = 0; i < b->n; i = j) {
 		j = train_end(iov, i, b->n);
-		device_send_iov(peer->dev, ep, iov + i, j - i);
+		device_send_iov(peer->dev, ep, &from, iov + i, j - i);
 	}
+	/* The address we sent from is gone: replies go from the kernel's choice now. */
+	if (from.family != local->family)
+		peer_local_clear(peer, local);
 	atomic_fetch_add(&peer->tx_bytes, bytes);
 	timers_sent(peer, data > 0);
 }
@@ -213,14 +223,15 @@ static void transmit(struct peer *peer, struct batch *b, const union wgendpoint 
 void send_flush(struct peer *peer)
 {
 	struct device *dev = peer->dev;
+	struct udp_local local;
 	union wgendpoint ep;
 	struct batch *b;
 
 	pthread_mutex_lock(&peer->tx_flush_lock);
 	while ((b = queue_fifo_pop_done(&peer->tx_fifo))) {
-		peer_endpoint_get(peer, &ep);
+		peer_endpoint_get(peer, &ep, &local);
 		if (b->n && ep.addr.sa_family)
-			transmit(peer, b, &ep);
+			transmit(peer, b, &ep, &local);
 		device_batch_release(dev, b);
 	}
 	pthread_mutex_unlock(&peer->tx_flush_lock);

@@ -21,9 +21,15 @@ void udp_init(struct udp *u)
 	u->fd4 = u->fd6 = -1;
 }
 
-static void sock_tune(int fd, uint32_t fwmark)
+static void sock_tune(int fd, int family, uint32_t fwmark)
 {
 	int one = 1, size = SOCK_BUF;
+
+	/* The destination address of each datagram, for the sticky source. */
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one));
+	else
+		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
 
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
@@ -48,7 +54,7 @@ static int sock_bind(int family, uint16_t port, uint32_t fwmark)
 	} else {
 		a.addr4 = (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons(port)};
 	}
-	sock_tune(fd, fwmark);
+	sock_tune(fd, family, fwmark);
 	if (bind(fd, &a.addr, family == AF_INET6 ? sizeof(a.addr6) : sizeof(a.addr4)) < 0) {
 		int ret = -errno;
 
@@ -122,25 +128,44 @@ int udp_set_fwmark(struct udp *u, uint32_t fwmark)
 	return 0;
 }
 
-static uint16_t gro_size(struct msghdr *mh)
+/* The GRO segment size and the local destination address from the control messages. */
+static void parse_ctl(struct msghdr *mh, struct udp_rx *rx)
 {
+	struct in6_pktinfo p6;
+	struct in_pktinfo p4;
 	struct cmsghdr *c;
 	int v;
 
+	rx->gso = 0;
+	memset(&rx->dst, 0, sizeof(rx->dst));
 	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
 		if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
 			memcpy(&v, CMSG_DATA(c), sizeof(v));
-			return (uint16_t)v;
+			rx->gso = (uint16_t)v;
+		} else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			memcpy(&p4, CMSG_DATA(c), sizeof(p4));
+			rx->dst.family = AF_INET;
+			rx->dst.ifindex = p4.ipi_ifindex;
+			rx->dst.v4 = p4.ipi_spec_dst;
+		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+			memcpy(&p6, CMSG_DATA(c), sizeof(p6));
+			rx->dst.family = AF_INET6;
+			rx->dst.ifindex = (int)p6.ipi6_ifindex;
+			rx->dst.v6 = p6.ipi6_addr;
 		}
 	}
-	return 0;
 }
+
+#define RX_CTL_SPACE (CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct in6_pktinfo)))
 
 int udp_recv_batch(int fd, struct udp_rx *rx, unsigned int n)
 {
 	struct mmsghdr mm[UDP_RX_BATCH];
 	struct iovec iov[UDP_RX_BATCH];
-	char ctl[UDP_RX_BATCH][CMSG_SPACE(sizeof(int))];
+	union {
+		char buf[RX_CTL_SPACE];
+		struct cmsghdr align;
+	} ctl[UDP_RX_BATCH];
 	int got;
 
 	if (n > UDP_RX_BATCH)
@@ -151,38 +176,70 @@ int udp_recv_batch(int fd, struct udp_rx *rx, unsigned int n)
 						.msg_namelen = sizeof(rx[i].src),
 						.msg_iov = &iov[i],
 						.msg_iovlen = 1,
-						.msg_control = ctl[i],
-						.msg_controllen = sizeof(ctl[i])};
+						.msg_control = ctl[i].buf,
+						.msg_controllen = sizeof(ctl[i].buf)};
 	}
 	got = recvmmsg(fd, mm, n, MSG_DONTWAIT, NULL);
 	if (got < 0)
 		return -errno;
 	for (int i = 0; i < got; ++i) {
 		rx[i].len = mm[i].msg_len;
-		rx[i].gso = gro_size(&mm[i].msg_hdr);
+		parse_ctl(&mm[i].msg_hdr, &rx[i]);
 	}
 	return got;
 }
 
-static int send_one(int fd, const union wgendpoint *ep, struct iovec *iov, unsigned int n,
-		    uint16_t gso)
+/* Appends one control message at off in ctl; returns the new length. */
+static size_t put_cmsg(char *ctl, size_t off, int level, int type, const void *data, size_t len)
 {
-	char ctl[CMSG_SPACE(sizeof(uint16_t))] = {0};
+	struct cmsghdr *c = (struct cmsghdr *)(ctl + off);
+
+	c->cmsg_level = level;
+	c->cmsg_type = type;
+	c->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(c), data, len);
+	return off + CMSG_SPACE(len);
+}
+
+/* The IP_PKTINFO or IPV6_PKTINFO message choosing local as the source. */
+static size_t put_local(char *ctl, size_t off, const struct udp_local *local)
+{
+	struct in6_pktinfo p6 = {0};
+	struct in_pktinfo p4 = {0};
+
+	if (local->family == AF_INET) {
+		/* The address only: the route picks the interface, as the kernel's WireGuard. */
+		p4.ipi_spec_dst = local->v4;
+		return put_cmsg(ctl, off, IPPROTO_IP, IP_PKTINFO, &p4, sizeof(p4));
+	}
+	p6.ipi6_addr = local->v6;
+	if (IN6_IS_ADDR_LINKLOCAL(&local->v6))
+		p6.ipi6_ifindex = (unsigned int)local->ifindex;
+	return put_cmsg(ctl, off, IPPROTO_IPV6, IPV6_PKTINFO, &p6, sizeof(p6));
+}
+
+static int send_one(int fd, const union wgendpoint *ep, const struct udp_local *local,
+		    struct iovec *iov, unsigned int n, uint16_t gso)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(uint16_t)) + CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		struct cmsghdr align;
+	} ctl;
 	struct msghdr mh = {.msg_name = (void *)ep,
 			    .msg_namelen = ep->addr.sa_family == AF_INET6 ? sizeof(ep->addr6)
 									  : sizeof(ep->addr4),
 			    .msg_iov = iov,
 			    .msg_iovlen = n};
-	struct cmsghdr *c;
+	size_t len = 0;
 
-	if (gso) {
-		mh.msg_control = ctl;
-		mh.msg_controllen = sizeof(ctl);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_UDP;
-		c->cmsg_type = UDP_SEGMENT;
-		c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
-		memcpy(CMSG_DATA(c), &gso, sizeof(gso));
+	memset(&ctl, 0, sizeof(ctl));
+	if (gso)
+		len = put_cmsg(ctl.buf, len, SOL_UDP, UDP_SEGMENT, &gso, sizeof(gso));
+	if (local)
+		len = put_local(ctl.buf, len, local);
+	if (len) {
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = len;
 	}
 	return sendmsg(fd, &mh, 0) < 0 ? -errno : 0;
 }
@@ -202,23 +259,53 @@ static bool gso_fits(const struct iovec *iov, unsigned int n)
 	return n > 1 && n <= UDP_GSO_MAX_SEGS && total <= UDP_GSO_MAX_BYTES;
 }
 
-int udp_send_batch(struct udp *u, const union wgendpoint *ep, struct iovec *iov, unsigned int n)
+/*
+ * The errors of a source address that is no longer ours. A deleted secondary
+ * IPv4 address leaves no route from it: ENETUNREACH, not EINVAL.
+ */
+static bool local_gone(int err)
 {
-	int fd = ep->addr.sa_family == AF_INET6 ? u->fd6 : u->fd4, ret = 0;
+	return err == -EINVAL || err == -EADDRNOTAVAIL || err == -ENETUNREACH;
+}
 
-	if (fd < 0)
-		return -EAFNOSUPPORT;
+static int send_batch(struct udp *u, int fd, const union wgendpoint *ep,
+		      const struct udp_local *local, struct iovec *iov, unsigned int n)
+{
+	int ret = 0;
+
 	if (u->gso && gso_fits(iov, n)) {
-		ret = send_one(fd, ep, iov, n, (uint16_t)iov[0].iov_len);
+		ret = send_one(fd, ep, local, iov, n, (uint16_t)iov[0].iov_len);
+		/* With a source address, EINVAL may be its fault: the caller retries without. */
+		if (local && local_gone(ret))
+			return ret;
 		if (ret != -EIO && ret != -EINVAL && ret != -EOPNOTSUPP)
 			return ret;
 		u->gso = false;
 	}
 	for (unsigned int i = 0; i < n; ++i) {
-		int r = send_one(fd, ep, &iov[i], 1, 0);
+		int r = send_one(fd, ep, local, &iov[i], 1, 0);
 
 		if (r < 0)
 			ret = r;
+		if (local && local_gone(r))
+			return r;
 	}
 	return ret;
+}
+
+int udp_send_batch(struct udp *u, const union wgendpoint *ep, struct udp_local *local,
+		   struct iovec *iov, unsigned int n)
+{
+	int fd = ep->addr.sa_family == AF_INET6 ? u->fd6 : u->fd4, ret;
+
+	if (fd < 0)
+		return -EAFNOSUPPORT;
+	if (!local || local->family != ep->addr.sa_family)
+		return send_batch(u, fd, ep, NULL, iov, n);
+	ret = send_batch(u, fd, ep, local, iov, n);
+	if (!local_gone(ret))
+		return ret;
+	/* The address went away (or never was ours): forget it and let the kernel choose. */
+	memset(local, 0, sizeof(*local));
+	return send_batch(u, fd, ep, NULL, iov, n);
 }
