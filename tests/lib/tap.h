@@ -37,7 +37,7 @@ static inline void diag(const char *msg)
 		long long __g = (long long)(got), __w = (long long)(want);                         \
 		int __r = ok(__g == __w, __VA_ARGS__);                                             \
 		if (!__r)                                                                          \
-			printf("#   got %lld, want %lld\n", __g, __w);                                 \
+			printf("#   got %lld, want %lld\n", __g, __w);                             \
 		__r;                                                                               \
 	})
 
@@ -46,7 +46,7 @@ static inline void diag(const char *msg)
 		const char *__g = (got), *__w = (want);                                            \
 		int __r = ok(__g && __w && !strcmp(__g, __w), __VA_ARGS__);                        \
 		if (!__r)                                                                          \
-			printf("#   got '%s'\n#  want '%s'\n", __g ? __g : "(null)",                   \
+			printf("#   got '%s'\n#  want '%s'\n", __g ? __g : "(null)",               \
 			       __w ? __w : "(null)");                                              \
 		__r;                                                                               \
 	})

@@ -19,7 +19,7 @@ int main(void)
 	aip = model_allowedip_append(p1);
 	ok(p1->last_allowedip == aip && p1->first_allowedip->next_allowedip == aip,
 	   "allowed IPs keep insertion order");
-	for_each_wgpeer(dev, peer)
+	for_each_wgpeer (dev, peer)
 		++n;
 	is_int(n, 2, "for_each_wgpeer visits every peer");
 	model_device_free(dev);
