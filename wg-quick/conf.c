@@ -263,7 +263,7 @@ static char *trim(char *s, size_t len)
 static int conf_wg_line(struct quick *q, struct config_ctx *ctx, const char *raw, const char *line,
 			unsigned int lineno)
 {
-	quick_text_add(&q->wg_config, "%s\n", line);
+	textbuf_printf(&q->wg_config, "%s\n", line);
 	if (q->wg_config.failed)
 		return -ENOMEM;
 	if (ctx && !config_read_line(ctx, raw, lineno))

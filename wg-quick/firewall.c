@@ -23,7 +23,7 @@
 struct rules {
 	struct quick *q;
 	const char *pf;
-	struct quick_text nft, restore;
+	struct textbuf nft, restore;
 };
 
 static int rules_addr_cb(const struct rtnl_prefix *p, void *arg)
@@ -33,11 +33,11 @@ static int rules_addr_cb(const struct rtnl_prefix *p, void *arg)
 	char addr[INET6_ADDRSTRLEN];
 
 	inet_ntop(p->family, &p->ip6, addr, sizeof(addr));
-	quick_text_add(
+	textbuf_printf(
 	    &r->restore,
 	    "-I PREROUTING ! -i %s -d %s -m addrtype ! --src-type LOCAL -j DROP -m comment --comment \"wg-quick(8) rule for %s\"\n",
 	    iface, addr, iface);
-	quick_text_add(
+	textbuf_printf(
 	    &r->nft,
 	    "add rule %s wg-quick-%s preraw iifname != \"%s\" %s daddr %s fib saddr type != local drop\n",
 	    r->pf, iface, iface, r->pf, addr);
@@ -49,30 +49,30 @@ static int rules_build(struct rules *r, int family, uint32_t table)
 	const char *pf = r->pf, *iface = r->q->iface;
 	int ret;
 
-	quick_text_add(&r->restore, "*raw\n");
-	quick_text_add(&r->nft, "add table %s wg-quick-%s\n", pf, iface);
-	quick_text_add(
+	textbuf_printf(&r->restore, "*raw\n");
+	textbuf_printf(&r->nft, "add table %s wg-quick-%s\n", pf, iface);
+	textbuf_printf(
 	    &r->nft,
 	    "add chain %s wg-quick-%s preraw { type filter hook prerouting priority -300; }\n", pf,
 	    iface);
-	quick_text_add(
+	textbuf_printf(
 	    &r->nft,
 	    "add chain %s wg-quick-%s premangle { type filter hook prerouting priority -150; }\n",
 	    pf, iface);
-	quick_text_add(
+	textbuf_printf(
 	    &r->nft,
 	    "add chain %s wg-quick-%s postmangle { type filter hook postrouting priority -150; }\n",
 	    pf, iface);
 	ret = rtnl_addr_list(r->q->rt, r->q->ifindex, family, rules_addr_cb, r);
-	quick_text_add(
+	textbuf_printf(
 	    &r->restore,
 	    "COMMIT\n*mangle\n-I POSTROUTING -m mark --mark %u -p udp -j CONNMARK --save-mark -m comment --comment \"wg-quick(8) rule for %s\"\n-I PREROUTING -p udp -j CONNMARK --restore-mark -m comment --comment \"wg-quick(8) rule for %s\"\nCOMMIT\n",
 	    table, iface, iface);
-	quick_text_add(
+	textbuf_printf(
 	    &r->nft,
 	    "add rule %s wg-quick-%s postmangle meta l4proto udp mark %u ct mark set mark \n", pf,
 	    iface, table);
-	quick_text_add(
+	textbuf_printf(
 	    &r->nft, "add rule %s wg-quick-%s premangle meta l4proto udp meta mark set ct mark \n",
 	    pf, iface);
 	return ret || r->nft.failed || r->restore.failed ? -1 : 0;
@@ -118,10 +118,10 @@ static int firewall_apply(struct quick *q, const struct rules *r, int family)
 
 	if (have_nft) {
 		quick_echo("nft -f /dev/fd/63");
-		ret = quick_run(nft, r->nft.s, 63, NULL);
+		ret = quick_run(nft, r->nft.p, 63, NULL);
 	} else {
 		quick_echo("%s -n", ipt[0]);
-		ret = quick_run(ipt, r->restore.s, 0, NULL);
+		ret = quick_run(ipt, r->restore.p, 0, NULL);
 	}
 	free(have_nft);
 	if (!ret)
@@ -144,8 +144,8 @@ int quick_firewall_add(struct quick *q, int family, uint32_t table)
 		ret = firewall_apply(q, &r, family);
 	/* Upstream marks the firewall as set once it tried, so a rollback cleans up. */
 	q->have_set_firewall = true;
-	quick_text_free(&r.nft);
-	quick_text_free(&r.restore);
+	textbuf_free(&r.nft);
+	textbuf_free(&r.restore);
 	return ret;
 }
 
@@ -154,7 +154,7 @@ static void nft_remove(struct quick *q)
 {
 	const char *list[] = {"nft", "list", "tables", NULL};
 	const char *apply[] = {"nft", "-f", "/dev/fd/63", NULL};
-	struct quick_text cmd = {0};
+	struct textbuf cmd = {0};
 	char *out = NULL, *line, *save = NULL, suffix[IFNAMSIZ + 16];
 	size_t n, slen;
 
@@ -165,14 +165,14 @@ static void nft_remove(struct quick *q)
 	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		n = strlen(line);
 		if (n >= slen && !strcmp(line + n - slen, suffix))
-			quick_text_add(&cmd, "delete %s\n", line);
+			textbuf_printf(&cmd, "delete %s\n", line);
 	}
 	free(out);
 	if (cmd.len && !cmd.failed) {
 		quick_echo("nft -f /dev/fd/63");
-		quick_run(apply, cmd.s, 63, NULL);
+		quick_run(apply, cmd.p, 63, NULL);
 	}
-	quick_text_free(&cmd);
+	textbuf_free(&cmd);
 }
 
 /* Deletes our rules from one iptables family, as the script does with -save and -restore. */
@@ -180,7 +180,7 @@ static void iptables_remove(struct quick *q, const char *prog)
 {
 	char save_cmd[32], restore_cmd[32], marker[64], *out = NULL, *line, *sp = NULL;
 	const char *save[] = {save_cmd, NULL}, *restore[] = {restore_cmd, "-n", NULL};
-	struct quick_text t = {0};
+	struct textbuf t = {0};
 	bool found = false;
 
 	snprintf(save_cmd, sizeof(save_cmd), "%s-save", prog);
@@ -192,17 +192,17 @@ static void iptables_remove(struct quick *q, const char *prog)
 	for (line = strtok_r(out, "\n", &sp); line; line = strtok_r(NULL, "\n", &sp)) {
 		if (!strncmp(line, "-A ", 3) && strstr(line, marker)) {
 			found = true;
-			quick_text_add(&t, "-D%s\n", line + 2);
+			textbuf_printf(&t, "-D%s\n", line + 2);
 		} else if (line[0] == '*' || !strcmp(line, "COMMIT")) {
-			quick_text_add(&t, "%s\n", line);
+			textbuf_printf(&t, "%s\n", line);
 		}
 	}
 	free(out);
 	if (found && !t.failed) {
 		quick_echo("%s -n", restore_cmd);
-		quick_run(restore, t.s, 0, NULL);
+		quick_run(restore, t.p, 0, NULL);
 	}
-	quick_text_free(&t);
+	textbuf_free(&t);
 }
 
 void quick_firewall_remove(struct quick *q)

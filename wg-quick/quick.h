@@ -15,6 +15,7 @@
 
 #include "model.h"
 #include "rtnl.h"
+#include "textbuf.h"
 
 enum quick_table {
 	QUICK_TABLE_AUTO, /* unset or "auto": main table, policy routing for /0 */
@@ -33,13 +34,6 @@ struct quick_strv {
 	size_t n, cap;
 };
 
-/* A growing text that may hold keys: every buffer it leaves behind is wiped. */
-struct quick_text {
-	char *s; /* NULL until something is added */
-	size_t len, cap;
-	bool failed; /* sticks after an allocation failure */
-};
-
 struct quick {
 	const char *program;
 	char *config_file; /* resolved path */
@@ -55,7 +49,7 @@ struct quick {
 	bool save_config;
 
 	/* Everything else, for wg: the text `strip` prints and the model. */
-	struct quick_text wg_config;
+	struct textbuf wg_config;
 	struct wgdevice *device;
 
 	/* Run time. */
@@ -71,9 +65,6 @@ struct quick {
 int quick_strv_push(struct quick_strv *sv, const char *s) __attribute__((warn_unused_result));
 void quick_strv_free(struct quick_strv *sv);
 void quick_free(struct quick *q);
-void quick_text_add(struct quick_text *t, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-void quick_text_free(struct quick_text *t);
 /* Prints "[#] " and the formatted command to stderr. */
 void quick_echo(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "PROGRAM: " and the message to stderr. */
@@ -138,7 +129,7 @@ int quick_save(struct quick *q);
 /* Writes the live state back to the config file (temp file, fsync, rename, 0600). */
 int quick_save_config(struct quick *q);
 /* Appends wg showconf's text for a device (it holds the private key). */
-void quick_showconf(struct quick_text *t, const struct wgdevice *dev);
+void quick_showconf(struct textbuf *t, const struct wgdevice *dev);
 int quick_strip(struct quick *q);
 
 #endif

@@ -21,12 +21,12 @@ static int addr_cb(const struct rtnl_prefix *p, void *arg)
 	char buf[INET6_ADDRSTRLEN + 8];
 
 	rtnl_prefix_print(buf, sizeof(buf), p);
-	quick_text_add(arg, "Address = %s\n", buf);
+	textbuf_printf(arg, "Address = %s\n", buf);
 	return 0;
 }
 
 /* "nameserver X" lines of what resolvconf holds for us. */
-static void put_dns_lines(struct quick_text *f, char *text)
+static void put_dns_lines(struct textbuf *f, char *text)
 {
 	char *line, *save = NULL, *v;
 
@@ -39,11 +39,11 @@ static void put_dns_lines(struct quick_text *f, char *text)
 			v,
 			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_=+:%.-") ==
 			strlen(v))
-			quick_text_add(f, "DNS = %s\n", v);
+			textbuf_printf(f, "DNS = %s\n", v);
 	}
 }
 
-static void put_dns(struct quick *q, struct quick_text *f)
+static void put_dns(struct quick *q, struct textbuf *f)
 {
 	char name[256], path[300], *out = NULL;
 	const char *argv[] = {"resolvconf", "-l", name, NULL};
@@ -54,9 +54,9 @@ static void put_dns(struct quick *q, struct quick_text *f)
 	snprintf(path, sizeof(path), "/etc/resolvconf/run/interface/%s", name);
 	if (q->dns_via == QUICK_DNS_RESOLVECTL) {
 		for (i = 0; i < q->dns.n; i++)
-			quick_text_add(f, "DNS = %s\n", q->dns.v[i]);
+			textbuf_printf(f, "DNS = %s\n", q->dns.v[i]);
 		for (i = 0; i < q->dns_search.n; i++)
-			quick_text_add(f, "DNS = %s\n", q->dns_search.v[i]);
+			textbuf_printf(f, "DNS = %s\n", q->dns_search.v[i]);
 		return;
 	}
 	if (quick_run(argv, NULL, 0, &out)) {
@@ -69,29 +69,29 @@ static void put_dns(struct quick *q, struct quick_text *f)
 	free(out);
 }
 
-static void put_hooks(struct quick_text *f, const char *key, const struct quick_strv *hooks)
+static void put_hooks(struct textbuf *f, const char *key, const struct quick_strv *hooks)
 {
 	size_t i;
 
 	for (i = 0; i < hooks->n; i++)
-		quick_text_add(f, "%s = %s\n", key, hooks->v[i]);
+		textbuf_printf(f, "%s = %s\n", key, hooks->v[i]);
 }
 
 /* wg-quick's own [Interface] lines, as the script rebuilds them. */
-static int quick_keys(struct quick *q, struct quick_text *f)
+static int quick_keys(struct quick *q, struct textbuf *f)
 {
 	uint32_t mtu;
 
-	quick_text_add(f, "[Interface]\n");
+	textbuf_printf(f, "[Interface]\n");
 	if (rtnl_addr_list(q->rt, q->ifindex, AF_UNSPEC, addr_cb, f))
 		return -1;
 	put_dns(q, f);
 	if (q->mtu && !rtnl_link_get_mtu(q->rt, q->ifindex, &mtu))
-		quick_text_add(f, "MTU = %u\n", mtu);
+		textbuf_printf(f, "MTU = %u\n", mtu);
 	if (q->table_str)
-		quick_text_add(f, "Table = %s\n", q->table_str);
+		textbuf_printf(f, "Table = %s\n", q->table_str);
 	if (q->save_config)
-		quick_text_add(f, "SaveConfig = true\n");
+		textbuf_printf(f, "SaveConfig = true\n");
 	put_hooks(f, "PreUp", &q->pre_up);
 	put_hooks(f, "PostUp", &q->post_up);
 	put_hooks(f, "PreDown", &q->pre_down);
@@ -100,7 +100,7 @@ static int quick_keys(struct quick *q, struct quick_text *f)
 }
 
 /* The file's text: our keys in place of showconf's "[Interface]\n", one final newline. */
-static int compose(struct quick *q, struct quick_text *out, const char *showconf)
+static int compose(struct quick *q, struct textbuf *out, const char *showconf)
 {
 	size_t n;
 
@@ -111,7 +111,7 @@ static int compose(struct quick *q, struct quick_text *out, const char *showconf
 	n = strlen(showconf);
 	while (n && showconf[n - 1] == '\n')
 		n--;
-	quick_text_add(out, "%.*s\n", (int)n, showconf);
+	textbuf_printf(out, "%.*s\n", (int)n, showconf);
 	return out->failed ? -1 : 0;
 }
 
@@ -143,7 +143,7 @@ static int write_atomic(struct quick *q, const char *text)
 
 int quick_save_config(struct quick *q)
 {
-	struct quick_text showconf = {0}, text = {0};
+	struct textbuf showconf = {0}, text = {0};
 	struct wgdevice *dev = NULL;
 	int ret = -1;
 
@@ -151,10 +151,10 @@ int quick_save_config(struct quick *q)
 	if (quick_link_read(q, &dev))
 		return -1;
 	quick_showconf(&showconf, dev);
-	if (!showconf.failed && !compose(q, &text, showconf.s))
-		ret = write_atomic(q, text.s);
-	quick_text_free(&text);
-	quick_text_free(&showconf);
+	if (!showconf.failed && !compose(q, &text, showconf.p))
+		ret = write_atomic(q, text.p);
+	textbuf_free(&text);
+	textbuf_free(&showconf);
 	model_device_free(dev);
 	return ret;
 }

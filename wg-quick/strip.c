@@ -11,8 +11,8 @@
 int quick_strip(struct quick *q)
 {
 	/* The script's `echo "$WG_CONFIG"`: the kept lines, then one more newline. */
-	if (q->wg_config.s)
-		fputs(q->wg_config.s, stdout);
+	if (q->wg_config.p)
+		fputs(q->wg_config.p, stdout);
 	putchar('\n');
 	return fflush(stdout) ? 1 : 0;
 }

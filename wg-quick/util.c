@@ -57,7 +57,7 @@ void quick_free(struct quick *q)
 	free(q->config_file);
 	free(q->table_str);
 	/* The wg part holds the private key. */
-	quick_text_free(&q->wg_config);
+	textbuf_free(&q->wg_config);
 	model_device_free(q->device);
 	rtnl_close(q->rt);
 	memset(q, 0, sizeof(*q));
@@ -113,56 +113,4 @@ void quick_rtnl_error(struct quick *q, int err)
 	else
 		fprintf(stderr, "RTNETLINK answers: %s\n", strerror(-err));
 	q->status = 2;
-}
-
-/* Grows t to hold `more` bytes besides its NUL; old buffers are wiped, not just freed. */
-static bool text_reserve(struct quick_text *t, size_t more)
-{
-	size_t cap = t->cap ? t->cap : 256;
-	char *s;
-
-	if (t->len + more + 1 <= t->cap)
-		return true;
-	while (cap < t->len + more + 1)
-		cap *= 2;
-	s = malloc(cap);
-	if (!s) {
-		t->failed = true;
-		return false;
-	}
-	if (t->s) {
-		memcpy(s, t->s, t->len + 1);
-		sodium_memzero(t->s, t->cap);
-		free(t->s);
-	}
-	t->s = s;
-	t->cap = cap;
-	return true;
-}
-
-void quick_text_add(struct quick_text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (t->failed || n < 0 || !text_reserve(t, (size_t)n)) {
-		t->failed = true;
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(t->s + t->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	t->len += (size_t)n;
-}
-
-void quick_text_free(struct quick_text *t)
-{
-	if (t->s) {
-		sodium_memzero(t->s, t->cap);
-		free(t->s);
-	}
-	memset(t, 0, sizeof(*t));
 }

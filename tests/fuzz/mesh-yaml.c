@@ -15,7 +15,7 @@
 #include "wg-mesh/plan.h"
 #include "wg-mesh/render.h"
 #include "wg-mesh/sites.h"
-#include "wg-mesh/textbuf.h"
+#include "textbuf.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -14,7 +14,7 @@
 #include "wg-mesh/plan.h"
 #include "wg-mesh/render.h"
 #include "wg-mesh/sites.h"
-#include "wg-mesh/textbuf.h"
+#include "textbuf.h"
 
 struct fixture {
 	struct diag d;

@@ -105,7 +105,7 @@ static void test_good(const char *priv, const char *pub)
 		&want,
 		"[Interface]\nPrivateKey = %s\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.0.0.0/24\n",
 		priv, pub) > 0) {
-		is_str(q.wg_config.s, want, "strip keeps the wg lines, trimmed");
+		is_str(q.wg_config.p, want, "strip keeps the wg lines, trimmed");
 		free(want);
 	}
 	quick_free(&q);
@@ -198,7 +198,7 @@ static void test_showconf(const uint8_t priv[WG_KEY_LEN], const uint8_t pub[WG_K
 	struct wgdevice *dev = model_device_new();
 	struct wgpeer *peer = model_peer_append(dev);
 	struct wgallowedip *a = model_allowedip_append(peer), *b = model_allowedip_append(peer);
-	struct quick_text text = {0};
+	struct textbuf text = {0};
 	char *want;
 
 	dev->flags = WGDEVICE_HAS_PRIVATE_KEY;
@@ -221,10 +221,10 @@ static void test_showconf(const uint8_t priv[WG_KEY_LEN], const uint8_t pub[WG_K
 		&want,
 		"[Interface]\nListenPort = 51820\nFwMark = 0xca6c\nPrivateKey = %s\n\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.0.0.0/24, fd00::/64\nEndpoint = [2001:db8::1]:51821\nPersistentKeepalive = 25\n",
 		priv64, pub64) > 0) {
-		is_str(text.s, want, "showconf text as wg(8) prints it");
+		is_str(text.p, want, "showconf text as wg(8) prints it");
 		free(want);
 	}
-	quick_text_free(&text);
+	textbuf_free(&text);
 	model_device_free(dev);
 }
 

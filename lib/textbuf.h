@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A growing text buffer that may hold keys: growth copies and wipes the old
- * block, and textbuf_free wipes. Appends are amortised O(1), so rendering a
- * config is linear in its size.
+ * A growing text buffer that may hold keys (wg-mesh's configs, wg-quick's wg
+ * part): growth copies and wipes the old block, and textbuf_free wipes.
+ * Appends are amortised O(1), so rendering a config is linear in its size.
  */
-#ifndef MESH_TEXTBUF_H
-#define MESH_TEXTBUF_H
+#ifndef WG_TEXTBUF_H
+#define WG_TEXTBUF_H
 
 #include <stdbool.h>
 #include <stddef.h>

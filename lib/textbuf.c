@@ -42,7 +42,11 @@ void textbuf_printf(struct textbuf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !textbuf_reserve(b, n))
+	if (n < 0) {
+		b->failed = true;
+		return;
+	}
+	if (!textbuf_reserve(b, n))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(b->p + b->len, n + 1, fmt, ap);
