@@ -214,8 +214,7 @@ void receive_crypt_batch(struct batch *b)
 	receive_flush(b->peer);
 }
 
-/* The inner packet's own length, or 0 if it is not a whole IPv4/IPv6 packet. */
-static uint32_t inner_len(const uint8_t *p, uint32_t len)
+uint32_t receive_inner_len(const uint8_t *p, uint32_t len)
 {
 	uint32_t l;
 
@@ -283,7 +282,7 @@ static void rx_check_batch(struct peer *peer, struct batch *b, struct rx_out *ou
 		bytes += e->len + MESSAGE_MINIMUM_LENGTH;
 		if (!e->len)
 			continue;
-		len = inner_len(e->data, e->len);
+		len = receive_inner_len(e->data, e->len);
 		if (!len) {
 			atomic_fetch_add(&dev->stats.rx_bad_inner, 1);
 		} else if (allowedips_lookup_src(&dev->aips, e->data, len) != peer) {

@@ -19,6 +19,9 @@ void receive_crypt_batch(struct batch *b);
 void receive_flush(struct peer *peer);
 /* The UDP reader thread (arg is the device): receives and classifies batches. */
 void *receive_udp_thread(void *arg);
+/* The inner packet's own length from its IPv4/IPv6 header, or 0 if the
+ * decrypted plaintext is not one whole packet (padding follows it). */
+uint32_t receive_inner_len(const uint8_t *p, uint32_t len);
 /* Processes one queued handshake message (initiation, response or cookie reply). */
 void receive_handshake(struct device *dev, struct hs_msg *m);
 

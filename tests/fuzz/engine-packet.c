@@ -28,6 +28,7 @@
 #include "messages.h"
 #include "noise.h"
 #include "ratelimiter.h"
+#include "receive.h"
 #include "replay.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -278,22 +279,6 @@ static uint64_t get_le64(const uint8_t *p)
 	return le64toh(v);
 }
 
-/* The inner packet's own length, or 0 if it is not a whole IPv4/IPv6 packet (as receive.c). */
-static uint32_t inner_len(const uint8_t *p, uint32_t len)
-{
-	uint32_t l;
-
-	if (len >= 20 && (p[0] >> 4) == 4) {
-		l = (uint32_t)p[2] << 8 | p[3];
-		return l >= 20 && l <= len ? l : 0;
-	}
-	if (len >= 40 && (p[0] >> 4) == 6) {
-		l = ((uint32_t)p[4] << 8 | p[5]) + 40;
-		return l <= len ? l : 0;
-	}
-	return 0;
-}
-
 /* Opens a data message with kp and runs the checks that follow authentication. */
 static void open_data(struct noise_keypair *kp, const uint8_t *msg, uint32_t len)
 {
@@ -314,7 +299,7 @@ static void open_data(struct noise_keypair *kp, const uint8_t *msg, uint32_t len
 	(void)noise_received_with_keypair(&us.remote, kp);
 	(void)noise_keypair_wants_rekey_receive(kp, now);
 	plain = sealed - AEAD_TAG_LEN;
-	l = plain ? inner_len(buf, plain) : 0;
+	l = plain ? receive_inner_len(buf, plain) : 0;
 	if (l && allowedips_lookup_src(&us.aips, buf, l) &&
 	    allowedips_lookup_src(&us.aips, buf, l) != &us.remote)
 		abort();
