@@ -87,9 +87,7 @@ static int resolvectl(struct quick *q, const char *verb, const struct quick_strv
 	fputc('\n', stderr);
 	ret = quick_run(argv, NULL, 0, NULL);
 	free(argv);
-	if (ret)
-		q->status = ret > 0 ? ret : 1;
-	return ret ? -1 : 0;
+	return quick_run_result(q, ret);
 }
 
 static char *resolv_conf_text(const struct quick *q)
@@ -137,10 +135,8 @@ int quick_dns_set(struct quick *q)
 	quick_echo("resolvconf -a %s -m 0 -x", name);
 	ret = quick_run(argv, text, 0, NULL);
 	free(text);
-	if (ret) {
-		q->status = ret > 0 ? ret : 1;
+	if (quick_run_result(q, ret))
 		return -1;
-	}
 	q->have_set_dns = true;
 	return 0;
 }

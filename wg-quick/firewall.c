@@ -124,9 +124,8 @@ static int firewall_apply(struct quick *q, const struct rules *r, int family)
 		ret = quick_run(ipt, r->restore.p, 0, NULL);
 	}
 	free(have_nft);
-	if (!ret)
+	if (!quick_run_result(q, ret))
 		return 0;
-	q->status = ret > 0 ? ret : 1;
 	quick_err(
 	    q,
 	    "Unable to install the firewall rules of the default route (install nftables or iptables)");

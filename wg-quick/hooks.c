@@ -58,10 +58,8 @@ int quick_hooks_run(struct quick *q, const struct quick_strv *hooks)
 		quick_echo("%s", cmd);
 		ret = quick_run(argv, NULL, 0, NULL);
 		free(cmd);
-		if (ret) {
-			q->status = ret > 0 ? ret : 1;
+		if (quick_run_result(q, ret))
 			return -1;
-		}
 	}
 	return 0;
 }

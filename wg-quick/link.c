@@ -49,9 +49,7 @@ static int link_userspace(struct quick *q)
 	argv[2] = NULL;
 	ret = quick_run(argv, NULL, 0, NULL);
 	free(path);
-	if (ret)
-		q->status = ret > 0 ? ret : 1;
-	return ret ? -1 : 0;
+	return quick_run_result(q, ret);
 }
 
 int quick_link_add(struct quick *q)

@@ -84,6 +84,10 @@ char *quick_which(const char *name);
  * or -errno.
  */
 int quick_run(const char *const argv[], const char *input, int input_fd, char **output);
+/* Keeps a failed command's result (quick_run's) as wg-quick's exit status, as the
+ * script exits with the status of the command that failed; 1 when it could not run.
+ * Returns 0 for success, -1 for failure. */
+int quick_run_result(struct quick *q, int ret);
 
 /* conf.c: 0, or 1 after printing "FILE:LINE: reason" (or the script's message). */
 int quick_conf_load(struct quick *q, const char *arg, bool parse_wg);

@@ -112,3 +112,11 @@ int quick_run(const char *const argv[], const char *input, int input_fd, char **
 	}
 	return wait_child(pid);
 }
+
+int quick_run_result(struct quick *q, int ret)
+{
+	if (!ret)
+		return 0;
+	q->status = ret > 0 ? ret : 1;
+	return -1;
+}
