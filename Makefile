@@ -167,10 +167,11 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BASHCOMPDIR)/,$(PROGRAMS))
 
 # ---------------------------------------------------------------- tests
-# Unit tests run under ASan and UBSan; netns, interop and kernel tests drive the
-# optimised binaries in build/ against Debian's references in /usr/bin.
+# Unit tests run under ASan and UBSan; the netns and kernel tests drive the
+# optimised binaries in build/ against Debian's references in /usr/bin (the
+# interop tests among them: tests/netns/*-interop.t, tests/unit/engine-noise-interop).
 PROVE ?= prove
-TEST_SCRIPTS = $(sort $(wildcard tests/netns/*.t tests/interop/*.t tests/kernel/*.t))
+TEST_SCRIPTS = $(sort $(wildcard tests/netns/*.t tests/kernel/*.t))
 
 check-unit:
 	$(MAKE) --no-print-directory B=build/asan SANITIZE=1 units
@@ -211,4 +212,21 @@ clean:
 	rm -rf build
 
 help:
-	@echo 'targets: all install uninstall check check-long bench demo deps format clean'
+	@echo 'make [target] [V=1] [WERROR=0] [B=builddir]'
+	@echo '  all           build build/wg, build/wg-quick, build/wg-mesh, build/wg-engine (default)'
+	@echo '  units         build the unit tests into $$B/tests/unit/'
+	@echo '  benches       build the C benchmarks into $$B/tests/bench/'
+	@echo '  install       install programs, man pages, completion (PREFIX, DESTDIR, ...)'
+	@echo '  uninstall     remove what install put there'
+	@echo '  check         unit tests (ASan+UBSan), then netns and kernel VM tests, through prove'
+	@echo '  check-unit    the unit tests alone, under ASan+UBSan'
+	@echo '  check-long    the long runs in tests/long/ (fuzzing)'
+	@echo '  bench         ours against the reference binaries, side by side'
+	@echo '  demo          the four-site mesh demo in network namespaces'
+	@echo '  asan          build everything with ASan+UBSan into build/asan/'
+	@echo '  fuzz          build and run every libFuzzer target (FUZZ_SECONDS each)'
+	@echo '  deps          install the build and test dependencies (Debian, apt-get)'
+	@echo '  format        reformat every source with clang-format'
+	@echo '  format-check  fail if any source is not in clang-format shape'
+	@echo '  clean         remove build/'
+	@echo '  help          this list'
