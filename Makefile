@@ -14,6 +14,7 @@ LIBDIR ?= $(PREFIX)/lib
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 SYSTEMDUNITDIR ?= $(LIBDIR)/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/wgkit
 RUNSTATEDIR ?= /var/run
 WITH_SYSTEMDUNITS ?= yes
 
@@ -113,30 +114,44 @@ $(B)/tests/%: $(O)/tests/%.o $(ARCHIVES)
 -include $(patsubst %.c,$(O)/%.d,$(ALL_SRC))
 
 # ---------------------------------------------------------------- install
+# Every file install writes is named by one of these lists, so uninstall removes
+# exactly what install wrote. Examples are the tracked kind only: no keystores
+# (*.keys) or plan output (out/) a user made by trying them in place.
+MAN_PAGES := $(wildcard man/*.[1-8])
+UNITS := $(wildcard systemd/*.service systemd/*.target)
+EXAMPLE_FILES = $(shell find examples -type f ! -name '*.keys' ! -path '*/out/*' 2>/dev/null | sort)
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
-	install -m 0644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/
+	for m in $(MAN_PAGES); do s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s && \
+		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 	for f in $(wildcard completion/*.bash-completion); do \
 		install -m 0644 $$f $(DESTDIR)$(BASHCOMPDIR)/$$(basename $$f .bash-completion); done
+	for f in $(EXAMPLE_FILES); do m=0644; [ -x $$f ] && m=0755; \
+		install -D -m $$m $$f $(DESTDIR)$(DOCDIR)/$$f; done
 ifeq ($(WITH_SYSTEMDUNITS),yes)
-	@if ls systemd/*.service >/dev/null 2>&1; then \
-		install -d $(DESTDIR)$(SYSTEMDUNITDIR) && \
-		for f in systemd/*.service systemd/*.target; do \
-			sed 's|@BINDIR@|$(BINDIR)|g' $$f > $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$f) && \
-			chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$f); done; fi
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	for f in $(UNITS); do \
+		sed 's|@BINDIR@|$(BINDIR)|g' $$f > $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$f) && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$f); done
 endif
 
+# Files first, then the directories install made that are now empty (never a
+# directory that still holds someone else's file).
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(PROGRAMS))
-	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8)))
+	for m in $(MAN_PAGES); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 	rm -f $(addprefix $(DESTDIR)$(BASHCOMPDIR)/,$(PROGRAMS))
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(EXAMPLE_FILES))
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(UNITS)))
+	find $(DESTDIR)$(DOCDIR) -depth -type d -empty -delete 2>/dev/null || true
 
 # ---------------------------------------------------------------- tests
 # Unit tests run under ASan and UBSan; netns, interop and kernel tests drive the
 # optimised binaries in build/ against Debian's references in /usr/bin.
 PROVE ?= prove
-TEST_SCRIPTS = $(sort $(wildcard tests/netns/*.t tests/interop/*.t tests/kernel/*.t))
+TEST_SCRIPTS = $(sort $(wildcard tests/netns/*.t tests/interop/*.t tests/kernel/*.t tests/pkg/*.t))
 
 check-unit:
 	$(MAKE) --no-print-directory B=build/asan SANITIZE=1 units
