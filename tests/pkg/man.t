@@ -34,12 +34,13 @@ help_of() { # help_of BINARY
 		{ "$bin" "$sub" --help; "$bin" "$sub"; } 2>&1 </dev/null | grep '^Usage:'
 	done
 }
-# Entries of a "Commands:" or "Available subcommands:" section: `  NAME: ...'
-# or `  NAME   text', up to the next unindented or blank line.
+# Entries of a "Commands:" or "Available subcommands:" section: the first word
+# of each line indented by two (`  NAME: ...', `  NAME ARGS  text'), up to the
+# next unindented or blank line; deeper lines continue a description.
 subcommands_of() { # subcommands_of FILE
 	awk '/[Cc]ommands:$/ { on = 1; next }
 		on && !/^  / { on = 0 }
-		on && match($0, /^  [a-z][a-z0-9-]*(:|   *)/) {
+		on && match($0, /^  [a-z][a-z0-9-]*([ :]|$)/) {
 			w = substr($0, 3, RLENGTH - 2); sub(/[: ].*/, "", w); print w }' "$1"
 }
 # Dashed options anywhere (-f, --foreground, --png/--svg), not hyphenated words.
