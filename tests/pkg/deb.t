@@ -35,6 +35,12 @@ cp /tmp/$T.out "$W/deb.log"
 (cd "$W/src" && find . -path ./build -prune -o -print | sort) >"$W/tree.after"
 is "$(diff "$W/tree.before" "$W/tree.after")" "" "the source tree is left as it was (built in build/deb/)"
 is "$(grep -c '^E: \|^W: ' "$W/deb.log")" 0 "lintian: no error or warning"
+# Every override says why: a comment right above each tag line.
+for f in "$root"/debian/*lintian-overrides; do
+	[ -e "$f" ] || continue
+	is "$(awk '/^[^#]/ && prev !~ /^#/ { print FILENAME ":" NR ": " $0 } { prev = $0 }' "$f")" "" \
+		"${f##*/}: every override has its reason above it"
+done
 
 D=$W/src/build/deb
 deb=()
@@ -74,6 +80,18 @@ is "$(cat "$W"/*.list | grep -v -E '^/(usr/bin|usr/share/man/man[58]|usr/share/b
 	"" "no file outside the directories wireguard-tools and Debian policy use"
 is "$(sort "$W"/*.list | uniq -d)" "" "no file in two of our packages"
 is "$(grep -c '^/usr/bin/' "$W/tools.list")" 2 "wgkit-tools has exactly wg and wg-quick"
+
+# The units are handled as wireguard-tools' are: the same maintainer scripts
+# (daemon-reload, wg-quick.target started), debhelper's version aside.
+mkdir "$W/ctrl"
+dpkg-deb -e "${deb[0]}" "$W/ctrl"
+for s in postinst prerm postrm; do
+	ref=/var/lib/dpkg/info/wireguard-tools.$s
+	[ -f "$ref" ] || continue
+	is "$(sed 's|dh_installsystemd/[0-9.]*|dh_installsystemd|' "$W/ctrl/$s" 2>&1)" \
+		"$(sed 's|dh_installsystemd/[0-9.]*|dh_installsystemd|' "$ref")" \
+		"wgkit-tools' $s does what wireguard-tools' does"
+done
 
 field() { dpkg-deb -f "$1" "$2"; }
 is "$(field "${deb[0]}" Conflicts)" wireguard-tools "wgkit-tools conflicts with wireguard-tools"
