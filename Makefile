@@ -16,6 +16,7 @@ LIBDIR ?= $(PREFIX)/lib
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 SYSTEMDUNITDIR ?= $(LIBDIR)/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/wgkit
 RUNSTATEDIR ?= /var/run
 WITH_SYSTEMDUNITS ?= yes
 
@@ -94,7 +95,7 @@ ALL_SRC := $(LIB_SRC) $(CORE_SRC) $(foreach p,$(PROGRAMS),$($(p)_SRC) $(wildcard
 BINS := $(foreach p,$(PROGRAMS),$(if $(wildcard $($(p)_MAIN)),$(B)/$(p)))
 
 .PHONY: all units benches install uninstall check check-unit check-long bench demo deps \
-	clean format format-check asan fuzz help
+	clean format format-check asan fuzz help deb
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -147,31 +148,61 @@ $(CORE_TESTS): $(B)/tests/unit/%: $(O)/tests/unit/%.o $(CORE_AR) $(B)/ar/lib.a
 -include $(patsubst %.c,$(O)/%.d,$(ALL_SRC))
 
 # ---------------------------------------------------------------- install
+# Every file install writes is named by one of these lists, so uninstall removes
+# exactly what install wrote. Examples are the tracked kind only: no keystores
+# (*.keys) or plan output (out/) a user made by trying them in place.
+MAN_PAGES := $(wildcard man/*.[1-8])
+UNITS := $(wildcard systemd/*.service systemd/*.target)
+EXAMPLE_FILES = $(shell find examples -type f ! -name '*.keys' ! -path '*/out/*' 2>/dev/null | sort)
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
-	install -m 0644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/
+	for m in $(MAN_PAGES); do s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s && \
+		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 	for f in $(wildcard completion/*.bash-completion); do \
 		install -m 0644 $$f $(DESTDIR)$(BASHCOMPDIR)/$$(basename $$f .bash-completion); done
+	for f in $(EXAMPLE_FILES); do m=0644; [ -x $$f ] && m=0755; \
+		install -D -m $$m $$f $(DESTDIR)$(DOCDIR)/$$f; done
 ifeq ($(WITH_SYSTEMDUNITS),yes)
-	@if ls systemd/*.service >/dev/null 2>&1; then \
-		install -d $(DESTDIR)$(SYSTEMDUNITDIR) && \
-		for f in systemd/*.service systemd/*.target; do \
-			sed 's|@BINDIR@|$(BINDIR)|g' $$f > $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$f) && \
-			chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$f); done; fi
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	for f in $(UNITS); do \
+		sed 's|@BINDIR@|$(BINDIR)|g' $$f > $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$f) && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$f); done
 endif
 
+# Files first, then the directories install made that are now empty (never a
+# directory that still holds someone else's file).
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(PROGRAMS))
-	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8)))
+	for m in $(MAN_PAGES); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 	rm -f $(addprefix $(DESTDIR)$(BASHCOMPDIR)/,$(PROGRAMS))
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(EXAMPLE_FILES))
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(UNITS)))
+	find $(DESTDIR)$(DOCDIR) -depth -type d -empty -delete 2>/dev/null || true
+
+# ---------------------------------------------------------------- deb
+# The Debian packages (debian/), built from a copy of the tree in build/deb/ so
+# the source tree stays clean; the .debs land in build/deb/. lintian must report
+# no error and no warning that debian/*.lintian-overrides does not explain.
+DEB_DIR ?= build/deb
+DEB_SRC := $(DEB_DIR)/wgkit-$(VERSION)
+LINTIAN ?= lintian
+
+deb:
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
+	tar -cf - --exclude=./build --exclude=./.git --exclude=./out --exclude='./examples/*.keys' \
+		--exclude=./examples/out . | tar -xf - -C $(DEB_SRC)
+	cd $(DEB_SRC) && DEB_BUILD_OPTIONS="nocheck parallel=2 $(DEB_BUILD_OPTIONS)" \
+		dpkg-buildpackage -b -us -uc
+	$(LINTIAN) --fail-on error,warning --info $(DEB_DIR)/wgkit_$(VERSION)_*.changes
 
 # ---------------------------------------------------------------- tests
 # Unit tests run under ASan and UBSan; the netns and kernel tests drive the
 # optimised binaries in build/ against Debian's references in /usr/bin (the
 # interop tests among them: tests/netns/*-interop.t, tests/unit/engine-noise-interop).
 PROVE ?= prove
-TEST_SCRIPTS = $(sort $(wildcard tests/netns/*.t tests/kernel/*.t))
+TEST_SCRIPTS = $(sort $(wildcard tests/netns/*.t tests/kernel/*.t tests/pkg/*.t))
 
 check-unit:
 	$(MAKE) --no-print-directory B=build/asan SANITIZE=1 units
@@ -218,6 +249,7 @@ help:
 	@echo '  benches       build the C benchmarks into $$B/tests/bench/'
 	@echo '  install       install programs, man pages, completion (PREFIX, DESTDIR, ...)'
 	@echo '  uninstall     remove what install put there'
+	@echo '  deb           build the Debian packages into build/deb/ and run lintian'
 	@echo '  check         unit tests (ASan+UBSan), then netns and kernel VM tests, through prove'
 	@echo '  check-unit    the unit tests alone, under ASan+UBSan'
 	@echo '  check-long    the long runs in tests/long/ (fuzzing)'

@@ -17,6 +17,7 @@
 #include "qr.h"
 #include "render.h"
 #include "plandir.h"
+#include "progress.h"
 
 static void note(struct plandir_names *list, const char *name)
 {
@@ -150,22 +151,27 @@ int plandir_write(const struct plan *p, const char *dir, struct plandir_summary 
 	struct pending_list pl = {0};
 	struct render_scratch s;
 	struct textbuf b = {0};
+	struct progress pr;
 	const char *iface = p->m->interface;
 	size_t i;
 	int ret = render_scratch_init(&s, p->n_sites, true);
 
-	for (i = 0; !ret && i < p->n_sites; ++i) {
+	/* Rendering is where a big mesh spends its time (a PSK per pair). */
+	progress_start(&pr, stderr, "writing configs", p->n_sites + p->n_clients,
+		       PLANDIR_PROGRESS_MIN);
+	for (i = 0; !ret && i < p->n_sites; ++i, progress_step(&pr)) {
 		textbuf_clear(&b);
 		render_site(p, i, &b, &s);
 		ret = write_conf(dir, iface, p->sites[i].name, &b, sum, &pl);
 	}
-	for (i = 0; !ret && i < p->n_clients; ++i) {
+	for (i = 0; !ret && i < p->n_clients; ++i, progress_step(&pr)) {
 		textbuf_clear(&b);
 		render_client(p, i, &b);
 		ret = write_conf(dir, iface, p->clients[i].name, &b, sum, &pl);
 		if (!ret)
 			ret = write_qr(dir, iface, p->clients[i].name, &b, &pl);
 	}
+	progress_end(&pr);
 	textbuf_free(&b);
 	render_scratch_free(&s);
 	return commit(&pl, dir, ret);
