@@ -37,6 +37,12 @@ endif
 ifeq ($(SANITIZE),1)
 OPT := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 SANLD := -fsanitize=address,undefined
+else ifeq ($(SANITIZE),leak)
+OPT := -O1 -fno-omit-frame-pointer -fsanitize=leak
+SANLD := -fsanitize=leak
+else ifeq ($(SANITIZE),thread)
+OPT := -O1 -fno-omit-frame-pointer -fsanitize=thread
+SANLD := -fsanitize=thread
 else
 OPT := -O2 -D_FORTIFY_SOURCE=3
 SANLD :=
@@ -95,7 +101,7 @@ ALL_SRC := $(LIB_SRC) $(CORE_SRC) $(foreach p,$(PROGRAMS),$($(p)_SRC) $(wildcard
 BINS := $(foreach p,$(PROGRAMS),$(if $(wildcard $($(p)_MAIN)),$(B)/$(p)))
 
 .PHONY: all units benches install uninstall check check-unit check-long bench demo deps \
-	clean format format-check asan fuzz help deb
+	clean format format-check asan tsan fuzz help deb
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -118,8 +124,12 @@ $(CORE_TEST_OBJS): $(O)/tests/unit/%.o: tests/unit/%.c
 	$(call echo_cc,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(CORE_INCLUDES) -c -o $@ $<
 
+# A relative include ("../device.h") would slip past CORE_INCLUDES: refuse it.
 $(CORE_AR): $(patsubst %.c,$(O)/%.o,$(CORE_SRC))
 	$(call echo_cc,AR,$@)
+	$(Q)if grep -n '^#include "\.\./' $(CORE_SRC) $(wildcard engine/core/*.h); then \
+		echo 'engine/core/ includes outside itself (the core never includes the device)' >&2; \
+		exit 1; fi
 	$(Q)mkdir -p $(@D) && rm -f $@ && ar rcs $@ $^
 
 $(B)/ar/lib.a: $(patsubst %.c,$(O)/%.o,$(LIB_SRC))
@@ -212,9 +222,17 @@ check: all
 	$(MAKE) --no-print-directory B=build/asan SANITIZE=1 units
 	WG_BUILD=$(CURDIR)/$(B) ASAN_OPTIONS=detect_leaks=1 \
 		$(PROVE) --exec '' --timer $$(ls build/asan/tests/unit/* | grep -v '\.[od]$$') $(TEST_SCRIPTS)
+	$(MAKE) --no-print-directory tsan
 
+# The long runs: hour-long fuzzing, a 10-minute soak of two engines built with
+# LeakSanitizer (build/lsan/wg-engine), and the engine netns tests again with
+# programs built with ThreadSanitizer (build/tsan/).
 check-long: all
-	WG_BUILD=$(CURDIR)/$(B) WG_LONG=1 $(PROVE) --exec '' --timer $(wildcard tests/long/*.t)
+	$(MAKE) --no-print-directory B=build/lsan SANITIZE=leak build/lsan/wg-engine
+	$(MAKE) --no-print-directory B=build/tsan SANITIZE=thread all
+	WG_BUILD=$(CURDIR)/$(B) WG_LONG=1 WG_SOAK_ENGINE=$(CURDIR)/build/lsan/wg-engine \
+		WG_TSAN_BUILD=$(CURDIR)/build/tsan \
+		$(PROVE) --exec '' --timer $(wildcard tests/long/*.t)
 
 bench: all benches
 	WG_BUILD=$(CURDIR)/$(B) tests/bench/run
@@ -224,6 +242,14 @@ demo: all
 
 asan:
 	$(MAKE) B=build/asan SANITIZE=1 all units
+
+# The threaded engine tests (the device, its load and UAPI tests, noise's
+# threads) under ThreadSanitizer: any report fails the run (exit code 66).
+TSAN_UNITS := $(patsubst tests/unit/%.c,build/tsan/tests/unit/%,$(wildcard \
+	tests/unit/engine-device*.c tests/unit/engine-noise-threads.c))
+tsan:
+	$(MAKE) --no-print-directory B=build/tsan SANITIZE=thread $(TSAN_UNITS)
+	TSAN_OPTIONS='exitcode=66 second_deadlock_stack=1' $(PROVE) --exec '' --timer $(TSAN_UNITS)
 
 # Every tests/fuzz/*.c defining LLVMFuzzerTestOneInput, built with clang's
 # libFuzzer into build/fuzz/ and run FUZZ_SECONDS (default 20) each.
@@ -250,12 +276,13 @@ help:
 	@echo '  install       install programs, man pages, completion (PREFIX, DESTDIR, ...)'
 	@echo '  uninstall     remove what install put there'
 	@echo '  deb           build the Debian packages into build/deb/ and run lintian'
-	@echo '  check         unit tests (ASan+UBSan), then netns and kernel VM tests, through prove'
+	@echo '  check         unit tests (ASan+UBSan), netns, package and kernel VM tests, then tsan, through prove'
 	@echo '  check-unit    the unit tests alone, under ASan+UBSan'
-	@echo '  check-long    the long runs in tests/long/ (fuzzing)'
+	@echo '  check-long    tests/long/: fuzzing, a 10-minute engine soak (LSan), engine netns tests (TSan)'
 	@echo '  bench         ours against the reference binaries, side by side'
 	@echo '  demo          the four-site mesh demo in network namespaces'
 	@echo '  asan          build everything with ASan+UBSan into build/asan/'
+	@echo '  tsan          the threaded engine tests under ThreadSanitizer (build/tsan/)'
 	@echo '  fuzz          build and run every libFuzzer target (FUZZ_SECONDS each)'
 	@echo '  deps          install the build and test dependencies (Debian, apt-get)'
 	@echo '  format        reformat every source with clang-format'
