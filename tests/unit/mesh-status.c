@@ -17,6 +17,8 @@
 #include "key.h"
 #include "wg-mesh/dump.h"
 #include "wg-mesh/status.h"
+#include "wg-mesh/report.h"
+#include "term.h"
 
 #define NOW 1700000000LL
 #define MAX_SITES 8
@@ -488,6 +490,143 @@ static void test_interface(void)
 	is_int(rep.n_issues, 2, "nothing else");
 }
 
+/* The report in one format, into a static buffer. */
+static const char *report(void (*fn)(const struct status_report *, FILE *), const char *color)
+{
+	static char *text;
+	size_t len;
+	FILE *out;
+
+	free(text);
+	text = NULL;
+	setenv("WG_COLOR_MODE", color, 1);
+	term_reset_mode();
+	out = open_memstream(&text, &len);
+	if (!out)
+		return "";
+	fn(&rep, out);
+	fclose(out);
+	return text;
+}
+
+static const char want_text[] =
+    "            tokyo       osaka       branch      depot\n"
+    "tokyo       -           unreachable missing     1m15s\n"
+    "osaka       unreachable -           unreachable unreachable\n"
+    "branch      missing     unreachable -           missing\n"
+    "depot       1m15s       unreachable missing     -\n"
+    "phone       1m15s\n"
+    "\n"
+    "osaka: unreachable (ssh: connect to host osaka port 22: \"refused\" \xff\xc3\xa9)\n"
+    "depot: not checked (no ssh: destination)\n"
+    "branch: has no peer tokyo (planned key %s)\n"
+    "1 of 6 site pairs up, 1 of 1 client connected: 6 problems\n";
+
+static const char want_json[] =
+    "{\n"
+    "  \"ok\": false,\n"
+    "  \"problems\": 6,\n"
+    "  \"sites\": [\n"
+    "    {\"name\": \"tokyo\", \"state\": \"up\", \"reason\": null},\n"
+    "    {\"name\": \"osaka\", \"state\": \"unreachable\", \"reason\": \"ssh: connect to host osaka port 22: \\\"refused\\\"\\u000a\\ufffd\xc3\xa9\"},\n"
+    "    {\"name\": \"branch\", \"state\": \"up\", \"reason\": null},\n"
+    "    {\"name\": \"depot\", \"state\": \"unchecked\", \"reason\": \"no ssh: destination\"}\n"
+    "  ],\n"
+    "  \"pairs\": [\n"
+    "    {\"site\": \"tokyo\", \"peer\": \"osaka\", \"client\": false, \"via\": null, \"state\": \"unreachable\", \"up\": false, \"failed\": true, \"handshake_age\": 75, \"keepalive\": 0, \"blame\": \"osaka\"},\n"
+    "    {\"site\": \"tokyo\", \"peer\": \"branch\", \"client\": false, \"via\": null, \"state\": \"missing\", \"up\": false, \"failed\": true, \"handshake_age\": 75, \"keepalive\": 25, \"blame\": \"branch\"},\n"
+    "    {\"site\": \"osaka\", \"peer\": \"branch\", \"client\": false, \"via\": null, \"state\": \"unreachable\", \"up\": false, \"failed\": true, \"handshake_age\": 75, \"keepalive\": 25, \"blame\": \"osaka\"},\n"
+    "    {\"site\": \"tokyo\", \"peer\": \"depot\", \"client\": false, \"via\": null, \"state\": \"up\", \"up\": true, \"failed\": false, \"handshake_age\": 75, \"keepalive\": 25, \"blame\": null},\n"
+    "    {\"site\": \"osaka\", \"peer\": \"depot\", \"client\": false, \"via\": null, \"state\": \"unreachable\", \"up\": false, \"failed\": true, \"handshake_age\": null, \"keepalive\": 25, \"blame\": \"osaka\"},\n"
+    "    {\"site\": \"branch\", \"peer\": \"depot\", \"client\": false, \"via\": \"tokyo\", \"state\": \"missing\", \"up\": false, \"failed\": true, \"handshake_age\": null, \"keepalive\": 0, \"blame\": \"branch\"},\n"
+    "    {\"site\": \"tokyo\", \"peer\": \"phone\", \"client\": true, \"via\": null, \"state\": \"up\", \"up\": true, \"failed\": false, \"handshake_age\": 75, \"keepalive\": 25, \"blame\": null}\n"
+    "  ],\n"
+    "  \"issues\": [\n"
+    "    {\"site\": \"branch\", \"kind\": \"missing-peer\", \"peer\": \"tokyo\", \"runs\": \"\", \"planned\": \"%s\", \"failed\": true}\n"
+    "  ]\n"
+    "}\n";
+
+static const char want_prom[] =
+    "# HELP wgmesh_ok 1 when every planned pair that should be up is up and every site runs its "
+    "plan.\n"
+    "# TYPE wgmesh_ok gauge\n"
+    "wgmesh_ok 0\n"
+    "# HELP wgmesh_site_reachable Whether wg-mesh status reached the site over SSH (sites "
+    "without ssh: are left out).\n"
+    "# TYPE wgmesh_site_reachable gauge\n"
+    "wgmesh_site_reachable{site=\"tokyo\"} 1\n"
+    "wgmesh_site_reachable{site=\"osaka\"} 0\n"
+    "wgmesh_site_reachable{site=\"branch\"} 1\n"
+    "# HELP wgmesh_site_interface_up Whether the site's WireGuard interface is up.\n"
+    "# TYPE wgmesh_site_interface_up gauge\n"
+    "wgmesh_site_interface_up{site=\"tokyo\"} 1\n"
+    "wgmesh_site_interface_up{site=\"branch\"} 1\n"
+    "# HELP wgmesh_pair_up Whether the planned pair is up: 1 up or idle, 0 failing or never "
+    "seen.\n"
+    "# TYPE wgmesh_pair_up gauge\n"
+    "wgmesh_pair_up{site=\"tokyo\",peer=\"osaka\",kind=\"site\"} 0\n"
+    "wgmesh_pair_up{site=\"tokyo\",peer=\"branch\",kind=\"site\"} 0\n"
+    "wgmesh_pair_up{site=\"osaka\",peer=\"branch\",kind=\"site\"} 0\n"
+    "wgmesh_pair_up{site=\"tokyo\",peer=\"depot\",kind=\"site\"} 1\n"
+    "wgmesh_pair_up{site=\"osaka\",peer=\"depot\",kind=\"site\"} 0\n"
+    "wgmesh_pair_up{site=\"branch\",peer=\"depot\",kind=\"site\",via=\"tokyo\"} 0\n"
+    "wgmesh_pair_up{site=\"tokyo\",peer=\"phone\",kind=\"client\"} 1\n"
+    "# HELP wgmesh_pair_handshake_age_seconds Seconds since the pair's latest handshake, as the "
+    "fresher side saw it.\n"
+    "# TYPE wgmesh_pair_handshake_age_seconds gauge\n"
+    "wgmesh_pair_handshake_age_seconds{site=\"tokyo\",peer=\"osaka\",kind=\"site\"} 75\n"
+    "wgmesh_pair_handshake_age_seconds{site=\"tokyo\",peer=\"branch\",kind=\"site\"} 75\n"
+    "wgmesh_pair_handshake_age_seconds{site=\"osaka\",peer=\"branch\",kind=\"site\"} 75\n"
+    "wgmesh_pair_handshake_age_seconds{site=\"tokyo\",peer=\"depot\",kind=\"site\"} 75\n"
+    "wgmesh_pair_handshake_age_seconds{site=\"tokyo\",peer=\"phone\",kind=\"client\"} 75\n"
+    "# HELP wgmesh_site_problems Differences from the plan that fail the check, per site "
+    "(missing or extra peers, allowed IPs, key, port).\n"
+    "# TYPE wgmesh_site_problems gauge\n"
+    "wgmesh_site_problems{site=\"tokyo\"} 0\n"
+    "wgmesh_site_problems{site=\"branch\"} 1\n";
+
+/* Osaka unreachable, depot unchecked, branch lost its peer tokyo (and so the relay). */
+static void test_reports(void)
+{
+	enum status_site_state st[N_SITES] = {STATUS_SITE_UP, STATUS_SITE_UNREACHABLE,
+					      STATUS_SITE_UP, STATUS_SITE_UNCHECKED};
+	static char want[8192];
+	const char *colored;
+
+	make_dumps(NULL, NOW - 75);
+	drop_peer(BRANCH, f.p.sites[TOKYO].public_key);
+	observe(st);
+	obs[OSAKA].why = "ssh: connect to host osaka port 22: \"refused\"\n\xff\xc3\xa9";
+	obs[DEPOT].why = "no ssh: destination";
+	snprintf(want, sizeof(want), want_text, f.p.sites[TOKYO].public_key);
+	is_str(report(report_text, "never"), want, "the matrix, without colour");
+	colored = report(report_text, "always");
+	ok(strstr(colored, TERM_FG_RED "unreachable") && strstr(colored, TERM_FG_GREEN "1m15s") &&
+	       strstr(colored, TERM_FG_RED "missing"),
+	   "with colour: red failures, green pairs up");
+	snprintf(want, sizeof(want), want_json, f.p.sites[TOKYO].public_key);
+	is_str(report(report_json, "always"), want, "JSON, strings escaped, never coloured");
+	is_str(report(report_prometheus, "always"), want_prom, "Prometheus text format");
+	unsetenv("WG_COLOR_MODE");
+	term_reset_mode();
+}
+
+static void test_ages(void)
+{
+	static const struct {
+		int64_t s;
+		const char *want;
+	} cases[] = {{0, "0s"},	      {59, "59s"},	 {60, "1m00s"},	   {3599, "59m59s"},
+		     {3600, "1h00m"}, {86399, "23h59m"}, {86400, "1d00h"}, {90061, "1d01h"}};
+	char buf[16];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); ++i) {
+		report_age(buf, sizeof(buf), cases[i].s);
+		is_str(buf, cases[i].want, "age %lld", (long long)cases[i].s);
+	}
+}
+
 int main(void)
 {
 	if (key_init() < 0)
@@ -502,6 +641,8 @@ int main(void)
 	test_sites_down();
 	test_drift();
 	test_interface();
+	test_reports();
+	test_ages();
 	unobserve();
 	fixture_free(&f, 0);
 	return tap_done();
