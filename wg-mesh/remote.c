@@ -20,11 +20,19 @@
 #include <sys/wait.h>
 #include <sodium.h>
 #include "remote.h"
+#include "sites.h"
 
 #define MARKER "wg-mesh-remote-v1"
 /* Prints the marker, reads the whole script until EOF, runs it with stdin empty. */
 #define REMOTE_COMMAND "sh -c 'echo " MARKER "; eval \"$(cat)\"'"
 #define MAX_ARGS 16
+
+/* What goes on ssh's command line for a destination. */
+struct ssh_args {
+	char connect[40];
+	char dest[SITES_SSH_USER_LEN + SITES_HOST_LEN + 1];
+	char port[8]; /* "" when ssh's default or ssh_config decides */
+};
 
 struct child {
 	pid_t pid;
@@ -104,14 +112,36 @@ static int build_stdin(struct textbuf *b, const char *script, const char *input,
 	return b->failed ? -ENOMEM : 0;
 }
 
+/*
+ * OpenSSH takes ssh:// destinations since 7.7 but not with an IPv6 host in
+ * brackets (9.2 still refuses them), so a URI becomes [user@]host and -p.
+ */
+static int ssh_args_init(struct ssh_args *a, const char *dest, unsigned int timeout)
+{
+	struct sites_ssh t;
+
+	snprintf(a->connect, sizeof(a->connect), "ConnectTimeout=%u", timeout);
+	a->port[0] = '\0';
+	if (!dest || !*dest || dest[0] == '-' || strlen(dest) >= sizeof(a->dest))
+		return -EINVAL;
+	if (strncmp(dest, "ssh://", 6)) {
+		strcpy(a->dest, dest);
+		return 0;
+	}
+	if (!sites_parse_ssh(&t, dest))
+		return -EINVAL;
+	snprintf(a->dest, sizeof(a->dest), "%s%s%s", t.user, *t.user ? "@" : "", t.host);
+	if (t.port)
+		snprintf(a->port, sizeof(a->port), "%u", t.port);
+	return 0;
+}
+
 /* argv for ssh, or for sh -c "$WG_MESH_SSH \"$@\"" with the same arguments. */
-static void build_argv(const char **argv, char *connect, size_t clen, const char *dest,
-		       unsigned int timeout)
+static void build_argv(const char **argv, const struct ssh_args *a)
 {
 	const char *wrapper = getenv("WG_MESH_SSH");
 	size_t n = 0;
 
-	snprintf(connect, clen, "ConnectTimeout=%u", timeout);
 	if (wrapper && *wrapper) {
 		argv[n++] = "/bin/sh";
 		argv[n++] = "-c";
@@ -124,8 +154,12 @@ static void build_argv(const char **argv, char *connect, size_t clen, const char
 	argv[n++] = "-o";
 	argv[n++] = "BatchMode=yes";
 	argv[n++] = "-o";
-	argv[n++] = connect;
-	argv[n++] = dest;
+	argv[n++] = a->connect;
+	if (*a->port) {
+		argv[n++] = "-p";
+		argv[n++] = a->port;
+	}
+	argv[n++] = a->dest;
 	argv[n++] = REMOTE_COMMAND;
 	argv[n] = NULL;
 }
@@ -292,7 +326,7 @@ int remote_run(const struct remote_target *t, const char *script, const char *in
 	struct child c = {.pid = -1, .pidfd = -1, .in = -1, .out = -1, .err = -1};
 	struct textbuf in = {0};
 	const char *argv[MAX_ARGS];
-	char connect[40];
+	struct ssh_args a;
 	long long deadline;
 	int ret;
 
@@ -300,13 +334,13 @@ int remote_run(const struct remote_target *t, const char *script, const char *in
 	if (!textbuf_reserve(&r->out, 1) || !textbuf_reserve(&r->err, 1))
 		return -ENOMEM;
 	lim = lim ? lim : &dflt;
-	if (!t->dest || !*t->dest || t->dest[0] == '-')
-		return -EINVAL;
-	ret = build_stdin(&in, script, input, input_len);
+	ret = ssh_args_init(&a, t->dest,
+			    lim->connect_timeout ? lim->connect_timeout : REMOTE_CONNECT_TIMEOUT);
+	if (!ret)
+		ret = build_stdin(&in, script, input, input_len);
 	if (ret)
 		goto out;
-	build_argv(argv, connect, sizeof(connect), t->dest,
-		   lim->connect_timeout ? lim->connect_timeout : REMOTE_CONNECT_TIMEOUT);
+	build_argv(argv, &a);
 	deadline =
 	    now_ms() + (lim->command_timeout_ms ? lim->command_timeout_ms : REMOTE_COMMAND_TIMEOUT);
 	ret = spawn(&c, argv);

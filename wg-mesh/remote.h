@@ -47,12 +47,13 @@ struct remote_result {
  * `wg_mesh_input' (e.g. `wg_mesh_input > "$tmp"'); the script's own stdin is
  * empty. The command is
  *   ssh -T -o BatchMode=yes -o ConnectTimeout=N DEST 'sh -c ...'
- * or, when $WG_MESH_SSH is set, that command line run through `sh -c' with
+ * (an ssh:// destination as -p PORT [user@]host, which every OpenSSH takes,
+ * IPv6 included) or, when $WG_MESH_SSH is set, that command line run through `sh -c' with
  * the same arguments after it (as git runs GIT_SSH_COMMAND). Host keys are
  * never accepted here: BatchMode makes an unknown one a failure.
  *
  * Returns 0 when ssh ran (the verdict says how it went) or -errno when it
- * could not be started (-EINVAL for a dest starting with '-' or bad input).
+ * could not be started (-EINVAL for a dest starting with '-', a bad ssh:// one or bad input).
  * r must be freed with remote_result_free either way.
  */
 int remote_run(const struct remote_target *t, const char *script, const char *input,

@@ -104,6 +104,13 @@ static void test_arguments(void)
 	   "BatchMode=yes and the connect time limit");
 	ok(!strstr(args, "StrictHostKeyChecking"), "host keys are never accepted blindly");
 	ok(strstr(args, "\nroot@192.0.2.1\nsh -c ") != NULL, "the destination as written");
+	ok(!remote_run(&(struct remote_target){"x", "ssh://root@[2001:db8::1]:2222"}, "true", NULL,
+		       0, NULL, &r) &&
+	       r.verdict == REMOTE_OK,
+	   "an ssh:// destination");
+	remote_result_free(&r);
+	ok(strstr(read_file("args"), "\n-p\n2222\nroot@2001:db8::1\nsh -c ") != NULL,
+	   "goes to ssh as -p PORT user@host, brackets dropped (OpenSSH refuses them in URIs)");
 	is_int(remote_run(&(struct remote_target){"x", "-oProxyCommand=evil"}, "true", NULL, 0,
 			  NULL, &r),
 	       -EINVAL, "a destination starting with '-' is refused");
