@@ -22,9 +22,12 @@
 #include "keystore.h"
 #include "plandir.h"
 #include "plan.h"
+#include "probe.h"
 #include "qr.h"
+#include "report.h"
 #include "render.h"
 #include "sites.h"
+#include "status.h"
 
 #define PROG_NAME "wg-mesh"
 
@@ -36,7 +39,8 @@ struct opts {
 	const char *out, *keys, *png, *svg;
 	const char **rotate;
 	size_t n_rotate;
-	int argc; /* positional arguments after the command */
+	bool json, prometheus; /* status */
+	int argc;	       /* positional arguments after the command */
 	char **argv;
 };
 
@@ -62,6 +66,7 @@ static int cmd_check(struct mesh *x, const struct opts *o);
 static int cmd_show(struct mesh *x, const struct opts *o);
 static int cmd_qr(struct mesh *x, const struct opts *o);
 static int cmd_graph(struct mesh *x, const struct opts *o);
+static int cmd_status(struct mesh *x, const struct opts *o);
 
 static const struct command commands[] = {
     {"plan", cmd_plan, 0, 0, "check sites.yaml and write DIR/NAME/IFACE.conf for all"},
@@ -69,6 +74,7 @@ static const struct command commands[] = {
     {"show", cmd_show, 1, 1, "print the config of one site or client"},
     {"qr", cmd_qr, 1, 1, "show a client's config as a QR code (or --png/--svg FILE)"},
     {"graph", cmd_graph, 0, 0, "print the mesh as Graphviz DOT"},
+    {"status", cmd_status, 0, 0, "compare what every site runs (over SSH) with the plan"},
 };
 
 static void usage(FILE *out, const char *prog)
@@ -84,6 +90,8 @@ static void usage(FILE *out, const char *prog)
 	      "      --rotate NAME  plan: give NAME a new key (repeatable)\n"
 	      "      --png FILE     qr: write a PNG image instead of printing\n"
 	      "      --svg FILE     qr: write an SVG image instead of printing\n"
+	      "      --json         status: JSON instead of the matrix\n"
+	      "      --prometheus   status: Prometheus text format (node_exporter textfile)\n"
 	      "  -h, --help         this help\n"
 	      "  -V, --version      the version\n\n"
 	      "Examples:\n  wg-mesh plan sites.yaml -o out\n  wg-mesh qr sites.yaml phone\n"
@@ -294,10 +302,82 @@ static int cmd_graph(struct mesh *x, const struct opts *o)
 	return graph_write(&x->p, stdout) ? 1 : 0;
 }
 
+/* Status needs the keys the sites run: a name the keystore does not know yet has none. */
+static bool all_planned(const struct mesh *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->ks.n; ++i) {
+		if (x->ks.entries[i].used && x->ks.entries[i].created) {
+			fprintf(stderr,
+				"Unable to check `%s': it is not planned yet; run `wg-mesh plan' "
+				"and apply it first\n",
+				x->ks.entries[i].name);
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool any_ssh(const struct mesh *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->m->n_sites; ++i)
+		if (x->m->sites[i].ssh)
+			return true;
+	fprintf(stderr,
+		"Unable to check %s: no site has an `ssh:' destination; add one such as "
+		"`ssh: root@203.0.113.1' to each site to check\n",
+		x->yaml);
+	return false;
+}
+
+/* Exit status: 0 when the mesh runs as planned, 2 when it does not, 1 when we cannot tell. */
+static int cmd_status(struct mesh *x, const struct opts *o)
+{
+	struct remote_limits lim = {.command_timeout_ms = PROBE_COMMAND_TIMEOUT};
+	struct probe_site *sites;
+	struct status_obs *obs;
+	struct status_report r;
+	size_t i;
+	int ret = 1;
+
+	if (!all_planned(x) || !any_ssh(x))
+		return 1;
+	sites = calloc(x->p.n_sites + 1, sizeof(*sites));
+	obs = calloc(x->p.n_sites + 1, sizeof(*obs));
+	if (!sites || !obs || (ret = probe_sites(&x->p, 0, &lim, sites)))
+		goto out;
+	for (i = 0; i < x->p.n_sites; ++i)
+		obs[i] = sites[i].obs;
+	ret = status_compare(&r, &x->p, obs);
+	if (ret)
+		goto out;
+	if (o->json)
+		report_json(&r, stdout);
+	else if (o->prometheus)
+		report_prometheus(&r, stdout);
+	else
+		report_text(&r, stdout);
+	ret = r.n_failed ? 2 : 0;
+	status_report_free(&r);
+out:
+	if (ret < 0 || (!sites || !obs))
+		fprintf(stderr, "Unable to check %s: %s\n", x->yaml,
+			strerror(ret < 0 ? -ret : ENOMEM));
+	if (sites)
+		probe_free(sites, x->p.n_sites);
+	free(sites);
+	free(obs);
+	return ret < 0 ? 1 : ret;
+}
+
 static const struct option longs[] = {
     {"output", required_argument, NULL, 'o'}, {"keys", required_argument, NULL, 'k'},
     {"rotate", required_argument, NULL, 'r'}, {"png", required_argument, NULL, 'p'},
     {"svg", required_argument, NULL, 's'},    {"help", no_argument, NULL, 'h'},
+    {"json", no_argument, NULL, 'J'},	      {"prometheus", no_argument, NULL, 'P'},
     {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
 };
 
@@ -324,6 +404,12 @@ static int parse_opts(struct opts *o, int argc, char *argv[])
 			break;
 		case 's':
 			o->svg = optarg;
+			break;
+		case 'J':
+			o->json = true;
+			break;
+		case 'P':
+			o->prometheus = true;
 			break;
 		case 'h':
 			usage(stdout, argv[0]);
@@ -362,6 +448,10 @@ static bool options_fit(const struct command *cmd, const struct opts *o)
 		bad = o->png ? "--png" : "--svg";
 	else if (o->png && o->svg)
 		bad = "--png with --svg";
+	else if ((o->json || o->prometheus) && cmd->fn != cmd_status)
+		bad = o->json ? "--json" : "--prometheus";
+	else if (o->json && o->prometheus)
+		bad = "--json with --prometheus";
 	if (bad)
 		fprintf(stderr, "%s: %s does not go with `%s'\n", PROG_NAME, bad, cmd->name);
 	return !bad;
@@ -408,7 +498,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "Unable to plan %s: %s\n", x.yaml, strerror(-ret));
 	else if (!ret)
 		ret = cmd->fn(&x, &o);
-	ret = ret ? 1 : 0;
+	ret = ret < 0 ? 1 : ret;
 	mesh_free(&x);
 out:
 	free(o.rotate);
