@@ -2,7 +2,8 @@
 /*
  * wg-mesh: plans a full WireGuard mesh of sites and clients from sites.yaml
  * and writes one wg-quick config per site and client, with stable keys, QR
- * codes for phones and a Graphviz picture of the mesh.
+ * codes for phones and a Graphviz picture of the mesh; apply puts the plan on
+ * every site over OpenSSH.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include "diag.h"
 #include "outfile.h"
 #include "graph.h"
+#include "apply.h"
 #include "keystore.h"
 #include "plandir.h"
 #include "plan.h"
@@ -36,7 +38,11 @@ struct opts {
 	const char *out, *keys, *png, *svg;
 	const char **rotate;
 	size_t n_rotate;
-	int argc; /* positional arguments after the command */
+	const char **only; /* apply --site */
+	size_t n_only;
+	bool dry_run;
+	long jobs; /* 0: not given */
+	int argc;  /* positional arguments after the command */
 	char **argv;
 };
 
@@ -62,6 +68,7 @@ static int cmd_check(struct mesh *x, const struct opts *o);
 static int cmd_show(struct mesh *x, const struct opts *o);
 static int cmd_qr(struct mesh *x, const struct opts *o);
 static int cmd_graph(struct mesh *x, const struct opts *o);
+static int cmd_apply(struct mesh *x, const struct opts *o);
 
 static const struct command commands[] = {
     {"plan", cmd_plan, 0, 0, "check sites.yaml and write DIR/NAME/IFACE.conf for all"},
@@ -69,6 +76,7 @@ static const struct command commands[] = {
     {"show", cmd_show, 1, 1, "print the config of one site or client"},
     {"qr", cmd_qr, 1, 1, "show a client's config as a QR code (or --png/--svg FILE)"},
     {"graph", cmd_graph, 0, 0, "print the mesh as Graphviz DOT"},
+    {"apply", cmd_apply, 0, 0, "plan, then bring every site with ssh: in line over SSH"},
 };
 
 static void usage(FILE *out, const char *prog)
@@ -81,12 +89,16 @@ static void usage(FILE *out, const char *prog)
 	fputs("\nOptions:\n"
 	      "  -o, --output DIR   where plan writes configs (default: out/ beside sites.yaml)\n"
 	      "  -k, --keys FILE    the keystore (default: sites.keys beside sites.yaml)\n"
-	      "      --rotate NAME  plan: give NAME a new key (repeatable)\n"
+	      "      --rotate NAME  plan, apply: give NAME a new key (repeatable)\n"
+	      "      --site NAME    apply: only this site (repeatable)\n"
+	      "      --dry-run      apply: print each site's change and commands, change nothing\n"
+	      "  -j, --jobs N       apply: sites at once (default 8)\n"
 	      "      --png FILE     qr: write a PNG image instead of printing\n"
 	      "      --svg FILE     qr: write an SVG image instead of printing\n"
 	      "  -h, --help         this help\n"
 	      "  -V, --version      the version\n\n"
 	      "Examples:\n  wg-mesh plan sites.yaml -o out\n  wg-mesh qr sites.yaml phone\n"
+	      "  wg-mesh apply sites.yaml --dry-run\n"
 	      "See wg-mesh(8).\n",
 	      out);
 }
@@ -294,21 +306,66 @@ static int cmd_graph(struct mesh *x, const struct opts *o)
 	return graph_write(&x->p, stdout) ? 1 : 0;
 }
 
+static int cmd_apply(struct mesh *x, const struct opts *o)
+{
+	struct apply_opts ao = {
+	    .only = o->only,
+	    .n_only = o->n_only,
+	    .dry_run = o->dry_run,
+	    .jobs = (unsigned int)o->jobs,
+	    .progress = isatty(STDOUT_FILENO),
+	};
+	int ret;
+
+	if (!apply_check_sites(&x->p, &ao))
+		return 1;
+	/* Keys and configs are saved first: a site must never run a key the keystore lost. */
+	if (!o->dry_run && cmd_plan(x, o))
+		return 1;
+	fflush(stdout);
+	ret = apply_run(&x->p, &ao, stdout);
+	if (ret < 0)
+		fprintf(stderr, "Unable to apply: %s\n", strerror(-ret));
+	return ret ? 1 : 0;
+}
+
 static const struct option longs[] = {
-    {"output", required_argument, NULL, 'o'}, {"keys", required_argument, NULL, 'k'},
-    {"rotate", required_argument, NULL, 'r'}, {"png", required_argument, NULL, 'p'},
-    {"svg", required_argument, NULL, 's'},    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+    {"output", required_argument, NULL, 'o'},
+    {"keys", required_argument, NULL, 'k'},
+    {"rotate", required_argument, NULL, 'r'},
+    {"png", required_argument, NULL, 'p'},
+    {"svg", required_argument, NULL, 's'},
+    {"site", required_argument, NULL, 'S'},
+    {"dry-run", no_argument, NULL, 'n'},
+    {"jobs", required_argument, NULL, 'j'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
+
+/* -j N: 1 to APPLY_MAX_JOBS. */
+static bool parse_jobs(struct opts *o, const char *s)
+{
+	char *end;
+
+	errno = 0;
+	o->jobs = strtol(s, &end, 10);
+	if (!errno && *s && !*end && o->jobs >= 1 && o->jobs <= APPLY_MAX_JOBS)
+		return true;
+	fprintf(stderr, "%s: -j `%s' is not a number of sites from 1 to %d\n", PROG_NAME, s,
+		APPLY_MAX_JOBS);
+	return false;
+}
 
 static int parse_opts(struct opts *o, int argc, char *argv[])
 {
 	int c;
 
 	o->rotate = calloc(argc + 1, sizeof(*o->rotate));
-	if (!o->rotate)
+	o->only = calloc(argc + 1, sizeof(*o->only));
+	if (!o->rotate || !o->only)
 		return 1;
-	while ((c = getopt_long(argc, argv, "o:k:hV", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:k:j:hV", longs, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o->out = optarg;
@@ -324,6 +381,16 @@ static int parse_opts(struct opts *o, int argc, char *argv[])
 			break;
 		case 's':
 			o->svg = optarg;
+			break;
+		case 'S':
+			o->only[o->n_only++] = optarg;
+			break;
+		case 'n':
+			o->dry_run = true;
+			break;
+		case 'j':
+			if (!parse_jobs(o, optarg))
+				return 1;
 			break;
 		case 'h':
 			usage(stdout, argv[0]);
@@ -356,8 +423,10 @@ static bool options_fit(const struct command *cmd, const struct opts *o)
 {
 	const char *bad = NULL;
 
-	if ((o->n_rotate || o->out) && cmd->fn != cmd_plan)
+	if ((o->n_rotate || o->out) && cmd->fn != cmd_plan && cmd->fn != cmd_apply)
 		bad = o->n_rotate ? "--rotate" : "--output";
+	else if ((o->n_only || o->dry_run || o->jobs) && cmd->fn != cmd_apply)
+		bad = o->n_only ? "--site" : o->dry_run ? "--dry-run" : "--jobs";
 	else if ((o->png || o->svg) && cmd->fn != cmd_qr)
 		bad = o->png ? "--png" : "--svg";
 	else if (o->png && o->svg)
@@ -403,7 +472,7 @@ int main(int argc, char *argv[])
 	diag_init(&x.d, x.yaml);
 	o.argv += 2;
 	o.argc -= 2;
-	ret = load(&x, &o, cmd->fn == cmd_plan);
+	ret = load(&x, &o, cmd->fn == cmd_plan || (cmd->fn == cmd_apply && !o.dry_run));
 	if (ret < 0)
 		fprintf(stderr, "Unable to plan %s: %s\n", x.yaml, strerror(-ret));
 	else if (!ret)
@@ -412,5 +481,6 @@ int main(int argc, char *argv[])
 	mesh_free(&x);
 out:
 	free(o.rotate);
+	free(o.only);
 	return ret;
 }
