@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "secret.h"
+#include "applied.h"
 #include "change.h"
 #include "render.h"
 #include "apply.h"
@@ -20,8 +21,9 @@
 
 struct site_run {
 	size_t idx; /* in the plan's sites */
-	const char *name, *dest;
+	const char *name, *dest, *iface;
 	unsigned int phase; /* 0: relays and via sites, 1: the rest */
+	bool removed;	    /* no longer in sites.yaml: conf is empty, the site goes down */
 	struct textbuf conf;
 	struct change change;
 	bool classified, ran, failed;
@@ -36,6 +38,7 @@ struct apply_ctx {
 	unsigned int phase;
 	pthread_mutex_t lock;
 	FILE *out;
+	struct applied applied;
 };
 
 /* ---------------------------------------------------------------- selection */
@@ -106,8 +109,10 @@ static int select_sites(struct apply_ctx *x)
 		render_site(p, i, &b, &s);
 		if (!p->sites[i].site->ssh || !is_selected(x->o, p->sites[i].name))
 			continue;
-		x->v[x->n] = (struct site_run){
-		    .idx = i, .name = p->sites[i].name, .dest = p->sites[i].site->ssh};
+		x->v[x->n] = (struct site_run){.idx = i,
+					       .name = p->sites[i].name,
+					       .dest = p->sites[i].site->ssh,
+					       .iface = p->m->interface};
 		x->v[x->n].phase = phase_of(p, i);
 		textbuf_add(&x->v[x->n++].conf, b.p, b.len);
 	}
@@ -117,6 +122,56 @@ static int select_sites(struct apply_ctx *x)
 	textbuf_free(&b);
 	render_scratch_free(&s);
 	return ret;
+}
+
+/* Sites apply configured before that are no longer sites of the plan (all of them: no --site). */
+static int select_removed(struct apply_ctx *x)
+{
+	const struct applied_entry *e;
+	struct site_run *grown;
+	size_t i;
+	int ret = x->o->state ? applied_load(&x->applied, x->o->state) : 0;
+
+	if (ret || x->o->n_only)
+		return ret;
+	for (i = 0; i < x->applied.n; ++i) {
+		e = &x->applied.v[i];
+		if (sites_find_site(x->p->m, e->name) >= 0)
+			continue;
+		grown = realloc(x->v, (x->n + 1) * sizeof(*x->v));
+		if (!grown)
+			return -ENOMEM;
+		x->v = grown;
+		x->v[x->n++] = (struct site_run){.name = e->name,
+						 .dest = e->dest,
+						 .iface = e->iface,
+						 .phase = 1,
+						 .removed = true};
+	}
+	return 0;
+}
+
+/* Every site tried is remembered (it may have a file now); removed ones once they are gone. */
+static void save_applied(struct apply_ctx *x)
+{
+	const struct site_run *s;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < x->n; ++i) {
+		s = &x->v[i];
+		if (!s->removed)
+			ret = applied_set(&x->applied, s->name, s->iface, s->dest);
+		else if (!s->failed)
+			applied_remove(&x->applied, s->name);
+	}
+	if (!ret)
+		ret = applied_save(&x->applied, x->o->state);
+	if (ret)
+		fprintf(stderr,
+			"Note: unable to write %s: %s; sites removed later may need a "
+			"manual `wg-quick down'\n",
+			x->o->state, strerror(-ret));
 }
 
 /* ---------------------------------------------------------------- reading a site */
@@ -227,7 +282,7 @@ static bool read_site(struct apply_ctx *x, struct site_run *s, struct probe *pr)
 	struct remote_result r;
 	int ret;
 
-	probe_script(&script, x->p->m->interface);
+	probe_script(&script, s->iface);
 	ret = script.failed ? -ENOMEM : remote_run(&t, script.p, NULL, 0, &x->o->limits, &r);
 	textbuf_free(&script);
 	if (ret) {
@@ -244,16 +299,16 @@ static bool read_site(struct apply_ctx *x, struct site_run *s, struct probe *pr)
 	return !s->failed;
 }
 
-static bool classify_site(struct apply_ctx *x, struct site_run *s, const struct probe *pr)
+static bool classify_site(struct site_run *s, const struct probe *pr)
 {
 	const struct change_site cs = {pr->conf,    pr->running, pr->routes4,
 				       pr->routes6, pr->systemd, pr->active};
-	int ret = change_classify(x->p->m->interface, &cs, s->conf.p, &s->change);
+	int ret = change_classify(s->iface, &cs, s->removed ? NULL : s->conf.p, &s->change);
 
 	if (ret == -EINVAL)
 		snprintf(s->error, sizeof(s->error),
 			 "Unable to classify: the interface name `%s' is not one plain word",
-			 x->p->m->interface);
+			 s->iface);
 	else if (ret)
 		snprintf(s->error, sizeof(s->error), "Unable to classify: %s", strerror(-ret));
 	s->failed = ret != 0;
@@ -279,9 +334,10 @@ static void change_site(struct apply_ctx *x, struct site_run *s)
 	struct remote_result r;
 	int ret;
 
-	change_script(&script, x->p->m->interface, &s->change);
+	change_script(&script, s->iface, &s->change);
 	ret = script.failed ? -ENOMEM
-			    : remote_run(&t, script.p, s->conf.p, s->conf.len, &x->o->limits, &r);
+			    : remote_run(&t, script.p, s->removed ? NULL : s->conf.p, s->conf.len,
+					 &x->o->limits, &r);
 	textbuf_free(&script);
 	s->ran = true;
 	if (ret) {
@@ -297,7 +353,7 @@ static void apply_site(struct apply_ctx *x, struct site_run *s)
 {
 	struct probe pr = {0};
 
-	if (read_site(x, s, &pr) && classify_site(x, s, &pr) && !x->o->dry_run &&
+	if (read_site(x, s, &pr) && classify_site(s, &pr) && !x->o->dry_run &&
 	    s->change.commands.len)
 		change_site(x, s);
 	probe_free(&pr);
@@ -443,6 +499,8 @@ int apply_run(const struct plan *p, const struct apply_opts *o, FILE *out)
 	size_t i, failed = 0;
 	int ret = select_sites(&x);
 
+	if (!ret)
+		ret = select_removed(&x);
 	if (!ret && !x.n) {
 		fprintf(stderr, "Unable to apply: no site has an `ssh:' destination; add one to "
 				"each site to manage (e.g. `ssh: root@vpn.example.com')\n");
@@ -453,10 +511,13 @@ int apply_run(const struct plan *p, const struct apply_opts *o, FILE *out)
 		run_phase(&x, 0);
 		run_phase(&x, 1);
 		pthread_mutex_destroy(&x.lock);
-		if (o->dry_run)
+		if (o->dry_run) {
 			print_dry_run(&x);
-		else
+		} else {
 			print_summary(&x);
+			if (o->state)
+				save_applied(&x);
+		}
 		for (i = 0; i < x.n; ++i)
 			failed += x.v[i].failed;
 		ret = failed ? 1 : 0;
@@ -466,5 +527,6 @@ int apply_run(const struct plan *p, const struct apply_opts *o, FILE *out)
 		change_free(&x.v[i].change);
 	}
 	free(x.v);
+	applied_free(&x.applied);
 	return ret;
 }

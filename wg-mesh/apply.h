@@ -4,7 +4,8 @@
  * OpenSSH. Per site: read what runs there, classify the change, copy the
  * config atomically and take the least disruptive action. Relays and the via
  * sites of clients go first, then the rest, a few sites at a time; one site's
- * failure never stops the others.
+ * failure never stops the others. Sites applied before and since removed from
+ * sites.yaml are taken down and their config removed.
  */
 #ifndef MESH_APPLY_H
 #define MESH_APPLY_H
@@ -23,6 +24,7 @@ struct apply_opts {
 	bool dry_run;	   /* classify and print the commands, change nothing */
 	unsigned int jobs; /* sites at once; 0: APPLY_DEFAULT_JOBS */
 	bool progress;	   /* a line per finished site as it happens (a terminal) */
+	const char *state; /* the applied list (applied.h), for removed sites; NULL: none */
 	struct remote_limits limits;
 };
 

@@ -20,6 +20,7 @@
 #include "diag.h"
 #include "outfile.h"
 #include "graph.h"
+#include "applied.h"
 #include "apply.h"
 #include "keystore.h"
 #include "plandir.h"
@@ -308,6 +309,7 @@ static int cmd_graph(struct mesh *x, const struct opts *o)
 
 static int cmd_apply(struct mesh *x, const struct opts *o)
 {
+	char *state = NULL;
 	struct apply_opts ao = {
 	    .only = o->only,
 	    .n_only = o->n_only,
@@ -319,6 +321,9 @@ static int cmd_apply(struct mesh *x, const struct opts *o)
 
 	if (!apply_check_sites(&x->p, &ao))
 		return 1;
+	if (asprintf(&state, "%s/%s", x->out_dir, APPLIED_FILE) < 0)
+		return 1;
+	ao.state = state;
 	/* Keys and configs are saved first: a site must never run a key the keystore lost. */
 	if (!o->dry_run && cmd_plan(x, o))
 		return 1;
@@ -326,6 +331,7 @@ static int cmd_apply(struct mesh *x, const struct opts *o)
 	ret = apply_run(&x->p, &ao, stdout);
 	if (ret < 0)
 		fprintf(stderr, "Unable to apply: %s\n", strerror(-ret));
+	free(state);
 	return ret ? 1 : 0;
 }
 
