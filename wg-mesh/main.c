@@ -2,7 +2,8 @@
 /*
  * wg-mesh: plans a full WireGuard mesh of sites and clients from sites.yaml
  * and writes one wg-quick config per site and client, with stable keys, QR
- * codes for phones and a Graphviz picture of the mesh.
+ * codes for phones and a Graphviz picture of the mesh; apply puts the plan on
+ * every site over OpenSSH.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,6 +20,8 @@
 #include "diag.h"
 #include "outfile.h"
 #include "graph.h"
+#include "applied.h"
+#include "apply.h"
 #include "keystore.h"
 #include "plandir.h"
 #include "plan.h"
@@ -39,6 +42,10 @@ struct opts {
 	const char *out, *keys, *png, *svg;
 	const char **rotate;
 	size_t n_rotate;
+	const char **only; /* apply --site */
+	size_t n_only;
+	bool dry_run;
+	long jobs;	       /* 0: not given */
 	bool json, prometheus; /* status */
 	int argc;	       /* positional arguments after the command */
 	char **argv;
@@ -66,6 +73,7 @@ static int cmd_check(struct mesh *x, const struct opts *o);
 static int cmd_show(struct mesh *x, const struct opts *o);
 static int cmd_qr(struct mesh *x, const struct opts *o);
 static int cmd_graph(struct mesh *x, const struct opts *o);
+static int cmd_apply(struct mesh *x, const struct opts *o);
 static int cmd_status(struct mesh *x, const struct opts *o);
 
 static const struct command commands[] = {
@@ -74,6 +82,7 @@ static const struct command commands[] = {
     {"show", cmd_show, 1, 1, "print the config of one site or client"},
     {"qr", cmd_qr, 1, 1, "show a client's config as a QR code (or --png/--svg FILE)"},
     {"graph", cmd_graph, 0, 0, "print the mesh as Graphviz DOT"},
+    {"apply", cmd_apply, 0, 0, "plan, then bring every site with ssh: in line over SSH"},
     {"status", cmd_status, 0, 0, "compare what every site runs (over SSH) with the plan"},
 };
 
@@ -87,7 +96,10 @@ static void usage(FILE *out, const char *prog)
 	fputs("\nOptions:\n"
 	      "  -o, --output DIR   where plan writes configs (default: out/ beside sites.yaml)\n"
 	      "  -k, --keys FILE    the keystore (default: sites.keys beside sites.yaml)\n"
-	      "      --rotate NAME  plan: give NAME a new key (repeatable)\n"
+	      "      --rotate NAME  plan, apply: give NAME a new key (repeatable)\n"
+	      "      --site NAME    apply: only this site (repeatable)\n"
+	      "      --dry-run      apply: print each site's change and commands, change nothing\n"
+	      "  -j, --jobs N       apply: sites at once (default 8)\n"
 	      "      --png FILE     qr: write a PNG image instead of printing\n"
 	      "      --svg FILE     qr: write an SVG image instead of printing\n"
 	      "      --json         status: JSON instead of the matrix\n"
@@ -95,6 +107,7 @@ static void usage(FILE *out, const char *prog)
 	      "  -h, --help         this help\n"
 	      "  -V, --version      the version\n\n"
 	      "Examples:\n  wg-mesh plan sites.yaml -o out\n  wg-mesh qr sites.yaml phone\n"
+	      "  wg-mesh apply sites.yaml --dry-run\n"
 	      "See wg-mesh(8).\n",
 	      out);
 }
@@ -302,6 +315,34 @@ static int cmd_graph(struct mesh *x, const struct opts *o)
 	return graph_write(&x->p, stdout) ? 1 : 0;
 }
 
+static int cmd_apply(struct mesh *x, const struct opts *o)
+{
+	char *state = NULL;
+	struct apply_opts ao = {
+	    .only = o->only,
+	    .n_only = o->n_only,
+	    .dry_run = o->dry_run,
+	    .jobs = (unsigned int)o->jobs,
+	    .progress = isatty(STDOUT_FILENO),
+	};
+	int ret;
+
+	if (!apply_check_sites(&x->p, &ao))
+		return 1;
+	if (asprintf(&state, "%s/%s", x->out_dir, APPLIED_FILE) < 0)
+		return 1;
+	ao.state = state;
+	/* Keys and configs are saved first: a site must never run a key the keystore lost. */
+	if (!o->dry_run && cmd_plan(x, o))
+		return 1;
+	fflush(stdout);
+	ret = apply_run(&x->p, &ao, stdout);
+	if (ret < 0)
+		fprintf(stderr, "Unable to apply: %s\n", strerror(-ret));
+	free(state);
+	return ret ? 1 : 0;
+}
+
 /* Status needs the keys the sites run: a name the keystore does not know yet has none. */
 static bool all_planned(const struct mesh *x)
 {
@@ -347,7 +388,7 @@ static int cmd_status(struct mesh *x, const struct opts *o)
 		return 1;
 	sites = calloc(x->p.n_sites + 1, sizeof(*sites));
 	obs = calloc(x->p.n_sites + 1, sizeof(*obs));
-	if (!sites || !obs || (ret = probe_sites(&x->p, 0, &lim, sites)))
+	if (!sites || !obs || (ret = probe_sites(&x->p, (unsigned int)o->jobs, &lim, sites)))
 		goto out;
 	for (i = 0; i < x->p.n_sites; ++i)
 		obs[i] = sites[i].obs;
@@ -374,21 +415,44 @@ out:
 }
 
 static const struct option longs[] = {
-    {"output", required_argument, NULL, 'o'}, {"keys", required_argument, NULL, 'k'},
-    {"rotate", required_argument, NULL, 'r'}, {"png", required_argument, NULL, 'p'},
-    {"svg", required_argument, NULL, 's'},    {"help", no_argument, NULL, 'h'},
-    {"json", no_argument, NULL, 'J'},	      {"prometheus", no_argument, NULL, 'P'},
-    {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+    {"output", required_argument, NULL, 'o'},
+    {"keys", required_argument, NULL, 'k'},
+    {"rotate", required_argument, NULL, 'r'},
+    {"png", required_argument, NULL, 'p'},
+    {"svg", required_argument, NULL, 's'},
+    {"site", required_argument, NULL, 'S'},
+    {"dry-run", no_argument, NULL, 'n'},
+    {"jobs", required_argument, NULL, 'j'},
+    {"json", no_argument, NULL, 'J'},
+    {"prometheus", no_argument, NULL, 'P'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
+
+/* -j N: 1 to APPLY_MAX_JOBS. */
+static bool parse_jobs(struct opts *o, const char *s)
+{
+	char *end;
+
+	errno = 0;
+	o->jobs = strtol(s, &end, 10);
+	if (!errno && *s && !*end && o->jobs >= 1 && o->jobs <= APPLY_MAX_JOBS)
+		return true;
+	fprintf(stderr, "%s: -j `%s' is not a number of sites from 1 to %d\n", PROG_NAME, s,
+		APPLY_MAX_JOBS);
+	return false;
+}
 
 static int parse_opts(struct opts *o, int argc, char *argv[])
 {
 	int c;
 
 	o->rotate = calloc(argc + 1, sizeof(*o->rotate));
-	if (!o->rotate)
+	o->only = calloc(argc + 1, sizeof(*o->only));
+	if (!o->rotate || !o->only)
 		return 1;
-	while ((c = getopt_long(argc, argv, "o:k:hV", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:k:j:hV", longs, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o->out = optarg;
@@ -405,11 +469,21 @@ static int parse_opts(struct opts *o, int argc, char *argv[])
 		case 's':
 			o->svg = optarg;
 			break;
+		case 'S':
+			o->only[o->n_only++] = optarg;
+			break;
+		case 'n':
+			o->dry_run = true;
+			break;
 		case 'J':
 			o->json = true;
 			break;
 		case 'P':
 			o->prometheus = true;
+			break;
+		case 'j':
+			if (!parse_jobs(o, optarg))
+				return 1;
 			break;
 		case 'h':
 			usage(stdout, argv[0]);
@@ -442,8 +516,12 @@ static bool options_fit(const struct command *cmd, const struct opts *o)
 {
 	const char *bad = NULL;
 
-	if ((o->n_rotate || o->out) && cmd->fn != cmd_plan)
+	if ((o->n_rotate || o->out) && cmd->fn != cmd_plan && cmd->fn != cmd_apply)
 		bad = o->n_rotate ? "--rotate" : "--output";
+	else if ((o->n_only || o->dry_run) && cmd->fn != cmd_apply)
+		bad = o->n_only ? "--site" : "--dry-run";
+	else if (o->jobs && cmd->fn != cmd_apply && cmd->fn != cmd_status)
+		bad = "--jobs";
 	else if ((o->png || o->svg) && cmd->fn != cmd_qr)
 		bad = o->png ? "--png" : "--svg";
 	else if (o->png && o->svg)
@@ -493,7 +571,7 @@ int main(int argc, char *argv[])
 	diag_init(&x.d, x.yaml);
 	o.argv += 2;
 	o.argc -= 2;
-	ret = load(&x, &o, cmd->fn == cmd_plan);
+	ret = load(&x, &o, cmd->fn == cmd_plan || (cmd->fn == cmd_apply && !o.dry_run));
 	if (ret < 0)
 		fprintf(stderr, "Unable to plan %s: %s\n", x.yaml, strerror(-ret));
 	else if (!ret)
@@ -502,5 +580,6 @@ int main(int argc, char *argv[])
 	mesh_free(&x);
 out:
 	free(o.rotate);
+	free(o.only);
 	return ret;
 }

@@ -333,6 +333,7 @@ int remote_run(const struct remote_target *t, const char *script, const char *in
 	memset(r, 0, sizeof(*r));
 	if (!textbuf_reserve(&r->out, 1) || !textbuf_reserve(&r->err, 1))
 		return -ENOMEM;
+	r->out.p[0] = r->err.p[0] = '\0';
 	lim = lim ? lim : &dflt;
 	ret = ssh_args_init(&a, t->dest,
 			    lim->connect_timeout ? lim->connect_timeout : REMOTE_CONNECT_TIMEOUT);

@@ -6,8 +6,9 @@
 # site). Each site gets its own mount namespace, kept alive by a holder
 # process, with a private /run (so /run/wireguard, /var/run/wireguard and
 # /run/sshd), a private /etc/wireguard and the binaries it should run bound
-# over /usr/local/bin: ours (wg, wg-quick, wg-engine) or none, so that `wg'
-# and `wg-quick' are Debian's /usr/bin ones with /usr/bin/wireguard-go. The
+# over /usr/local/bin: ours (wg, wg-quick; wg-quick finds wg-engine beside
+# itself) or Debian's /usr/bin ones (with /usr/bin/wireguard-go), as wrappers
+# that log every call in the site's /run/wg-calls. The
 # site's sshd (Debian's /usr/sbin/sshd, its own host key) runs inside both
 # namespaces and can be stopped and started again without losing the site's
 # state. The client key, known_hosts and ssh_config are made here; nothing in
@@ -44,13 +45,21 @@ sshd_init() { # sshd_init : temporary dir, client key, ssh_config, the admin nam
 	ns_add "${P}adm"
 }
 
-sshd_bin_dir() { # sshd_bin_dir ours|debian : what goes over /usr/local/bin
+sshd_wrapper() { # sshd_wrapper DIR NAME TARGET : NAME logs each call to /run/wg-calls, runs TARGET
+	printf '#!/bin/sh\necho "%s $*" >>/run/wg-calls\nexec %s "$@"\n' "$3" "$3" >"$1/$2" &&
+		chmod 0755 "$1/$2"
+}
+
+# What goes over /usr/local/bin: ours, or wrappers of Debian's /usr/bin ones.
+# Either way every wg and wg-quick call on the site is logged in its /run/wg-calls.
+sshd_bin_dir() { # sshd_bin_dir ours|debian
 	local d=$SSHD_DIR/bin-$1
 	[ -d "$d" ] && { echo "$d"; return 0; }
 	mkdir -p "$d" || return 1
 	if [ "$1" = ours ]; then
-		ln -s "$OUR_WG" "$d/wg" && ln -s "$OUR_QUICK" "$d/wg-quick" &&
-			ln -s "$OUR_ENGINE" "$d/wg-engine" || return 1
+		sshd_wrapper "$d" wg "$OUR_WG" && sshd_wrapper "$d" wg-quick "$OUR_QUICK" || return 1
+	else
+		sshd_wrapper "$d" wg "$REF_WG" && sshd_wrapper "$d" wg-quick "$REF_QUICK" || return 1
 	fi
 	echo "$d"
 }

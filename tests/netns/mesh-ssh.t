@@ -20,10 +20,10 @@ check "site 1 with our binaries" sshd_site 1 ${P}s1 ma-one ours
 check "site 2 with Debian's" sshd_site 2 ${P}s2 ma-two debian
 A() { ip netns exec ${P}adm "$@"; }
 
-is "$(A $SSHD_SSH root@198.18.1.2 'readlink -f "$(command -v wg)"' </dev/null)" "$(readlink -f "$OUR_WG")" \
-	"site 1 runs our wg"
-is "$(A $SSHD_SSH ma-two 'command -v wg; command -v wg-quick' </dev/null)" $'/usr/bin/wg\n/usr/bin/wg-quick' \
-	"site 2 (by Host alias) runs Debian's wg and wg-quick"
+is "$(A $SSHD_SSH root@198.18.1.2 'wg --version >/dev/null; wg-quick -h >/dev/null 2>&1; cat /run/wg-calls' </dev/null)" \
+	"$OUR_WG --version"$'\n'"$OUR_QUICK -h" "site 1 runs our wg and wg-quick, and logs the calls"
+is "$(A $SSHD_SSH ma-two 'wg --version >/dev/null; cat /run/wg-calls' </dev/null)" "/usr/bin/wg --version" \
+	"site 2 (by Host alias) runs Debian's"
 is "$(A $SSHD_SSH -p 22 root@fd18::2:2 'ip -o addr show ma-hmgmt | grep -c 198.18.2.2' </dev/null)" 1 \
 	"IPv6 management address reaches the right site"
 A $SSHD_SSH root@198.18.1.2 'echo secret > /etc/wireguard/ma.conf' </dev/null

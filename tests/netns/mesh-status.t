@@ -188,6 +188,6 @@ is "$?:$(head -1 "$dir/err.txt")" "1:wg-mesh: --json does not go with \`plan'" "
 comp=$(bash -c ". '$here/../../completion/wg-mesh.bash-completion'
 	COMP_WORDS=(wg-mesh st); COMP_CWORD=1; _wg_mesh; echo \${COMPREPLY[*]}
 	COMP_WORDS=(wg-mesh status '$dir/sites.yaml' --); COMP_CWORD=3; _wg_mesh; echo \${COMPREPLY[*]}")
-is "$comp" $'status\n--keys --json --prometheus --help' "bash completion: status and its options"
+is "$comp" $'status\n--keys --json --prometheus --jobs --help' "bash completion: status and its options"
 is "$(man --warnings -l "$here/../../man/wg-mesh.8" 2>&1 >/dev/null)" "" "wg-mesh(8) renders without warnings"
 done_testing
