@@ -20,6 +20,7 @@
 #include "diag.h"
 #include "outfile.h"
 #include "graph.h"
+#include "ansible.h"
 #include "applied.h"
 #include "apply.h"
 #include "keystore.h"
@@ -75,6 +76,7 @@ static int cmd_qr(struct mesh *x, const struct opts *o);
 static int cmd_graph(struct mesh *x, const struct opts *o);
 static int cmd_apply(struct mesh *x, const struct opts *o);
 static int cmd_status(struct mesh *x, const struct opts *o);
+static int cmd_export(struct mesh *x, const struct opts *o);
 
 static const struct command commands[] = {
     {"plan", cmd_plan, 0, 0, "check sites.yaml and write DIR/NAME/IFACE.conf for all"},
@@ -84,6 +86,7 @@ static const struct command commands[] = {
     {"graph", cmd_graph, 0, 0, "print the mesh as Graphviz DOT"},
     {"apply", cmd_apply, 0, 0, "plan, then bring every site with ssh: in line over SSH"},
     {"status", cmd_status, 0, 0, "compare what every site runs (over SSH) with the plan"},
+    {"export", cmd_export, 1, 1, "ansible sites.yaml DIR: inventory, host_vars and playbook"},
 };
 
 static void usage(FILE *out, const char *prog)
@@ -343,17 +346,17 @@ static int cmd_apply(struct mesh *x, const struct opts *o)
 	return ret ? 1 : 0;
 }
 
-/* Status needs the keys the sites run: a name the keystore does not know yet has none. */
-static bool all_planned(const struct mesh *x)
+/* Status and export need the keys the sites run: a name the keystore does not know has none. */
+static bool all_planned(const struct mesh *x, const char *verb)
 {
 	size_t i;
 
 	for (i = 0; i < x->ks.n; ++i) {
 		if (x->ks.entries[i].used && x->ks.entries[i].created) {
 			fprintf(stderr,
-				"Unable to check `%s': it is not planned yet; run `wg-mesh plan' "
-				"and apply it first\n",
-				x->ks.entries[i].name);
+				"Unable to %s `%s': it is not planned yet; run `wg-mesh plan'%s\n",
+				verb, x->ks.entries[i].name,
+				strcmp(verb, "check") ? " first" : " and apply it first");
 			return false;
 		}
 	}
@@ -384,7 +387,7 @@ static int cmd_status(struct mesh *x, const struct opts *o)
 	size_t i;
 	int ret = 1;
 
-	if (!all_planned(x) || !any_ssh(x))
+	if (!all_planned(x, "check") || !any_ssh(x))
 		return 1;
 	sites = calloc(x->p.n_sites + 1, sizeof(*sites));
 	obs = calloc(x->p.n_sites + 1, sizeof(*obs));
@@ -412,6 +415,30 @@ out:
 	free(sites);
 	free(obs);
 	return ret < 0 ? 1 : ret;
+}
+
+/* `export ansible sites.yaml DIR': Ansible is the one format so far. */
+static int cmd_export(struct mesh *x, const struct opts *o)
+{
+	if (!all_planned(x, "export"))
+		return 1;
+	return ansible_export(&x->p, x->yaml, o->argv[0], stdout) ? 1 : 0;
+}
+
+/* "export FORMAT sites.yaml ...": drops FORMAT, which must be ansible. */
+static bool take_export_format(struct opts *o)
+{
+	if (o->argc < 1 || strcmp(o->argv[0], "export"))
+		return true;
+	if (o->argc < 2 || strcmp(o->argv[1], "ansible")) {
+		fprintf(stderr, "%s: export needs a format: `export ansible sites.yaml DIR'\n",
+			PROG_NAME);
+		return false;
+	}
+	o->argv[1] = o->argv[0];
+	o->argv++;
+	o->argc--;
+	return true;
 }
 
 static const struct option longs[] = {
@@ -557,7 +584,7 @@ int main(int argc, char *argv[])
 	if (ret >= 0)
 		goto out;
 	ret = 1;
-	cmd = o.argc >= 2 ? find_command(o.argv[0]) : NULL;
+	cmd = take_export_format(&o) && o.argc >= 2 ? find_command(o.argv[0]) : NULL;
 	if (!cmd || o.argc - 2 < cmd->min_args || o.argc - 2 > cmd->max_args ||
 	    !options_fit(cmd, &o)) {
 		usage(stderr, argv[0]);
