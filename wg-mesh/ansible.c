@@ -98,19 +98,21 @@ static void put_shell(struct textbuf *b, const char *name, const char *script, c
 
 static void put_tasks(struct textbuf *b)
 {
-	textbuf_puts(b,
-		     "# The change classes of `wg-mesh apply', decided on each site: up (not "
-		     "running),\n# restart (its [Interface] section changed: down with the old "
-		     "file, up with the new),\n# sync (anything else: wg syncconf and the routes), "
-		     "none (the same file).\n"
-		     "- name: /etc/wireguard\n  ansible.builtin.file:\n    path: /etc/wireguard\n"
-		     "    state: directory\n    mode: \"0700\"\n"
-		     "- name: Write the new config beside the running one\n"
-		     "  ansible.builtin.copy:\n    content: \"{{ wgmesh_config }}\"\n"
-		     "    dest: \"/etc/wireguard/{{ wgmesh_interface }}.conf.wg-mesh-new\"\n"
-		     "    mode: \"0600\"\n    validate: \"");
+	textbuf_puts(
+	    b,
+	    "# The change classes of `wg-mesh apply', decided on each site: up (not "
+	    "running),\n# restart (its [Interface] section changed: down with the old "
+	    "file, up with the new),\n# sync (anything else: wg syncconf and the routes), "
+	    "none (the same file).\n# The copy beside the old file is scratch: never counted as a "
+	    "change.\n"
+	    "- name: /etc/wireguard\n  ansible.builtin.file:\n    path: /etc/wireguard\n"
+	    "    state: directory\n    mode: \"0700\"\n"
+	    "- name: Write the new config beside the running one\n"
+	    "  ansible.builtin.copy:\n    content: \"{{ wgmesh_config }}\"\n"
+	    "    dest: \"/etc/wireguard/{{ wgmesh_interface }}.conf.wg-mesh-new\"\n"
+	    "    mode: \"0600\"\n    validate: \"");
 	textbuf_puts(b, validate_cmd);
-	textbuf_puts(b, "\"\n  no_log: true\n");
+	textbuf_puts(b, "\"\n  no_log: true\n  changed_when: false\n");
 	put_shell(b, "Classify the change", classify_script,
 		  "  register: wgmesh_change\n  changed_when: false\n");
 	textbuf_puts(b, "- name: The change\n  ansible.builtin.debug:\n"
@@ -125,7 +127,7 @@ static void put_tasks(struct textbuf *b)
 			"  notify:\n    - wg-mesh sync\n    - wg-mesh up\n"
 			"- name: Remove the new config's copy\n  ansible.builtin.file:\n"
 			"    path: \"/etc/wireguard/{{ wgmesh_interface }}.conf.wg-mesh-new\"\n"
-			"    state: absent\n");
+			"    state: absent\n  changed_when: false\n");
 }
 
 static void put_handlers(struct textbuf *b)
