@@ -493,6 +493,22 @@ static void print_summary(const struct apply_ctx *x)
 			changed == 1 ? "" : "s", x->n - changed - failed, failed);
 }
 
+/* Sites without ssh: are left alone; say which, so none is forgotten silently. */
+static void print_skipped(const struct apply_ctx *x)
+{
+	const struct plan *p = x->p;
+	size_t i, n = 0;
+
+	for (i = 0; !x->o->n_only && i < p->n_sites; ++i) {
+		if (p->sites[i].site->ssh)
+			continue;
+		fprintf(x->out, "%s%s",
+			n++ ? ", " : "not applied (no ssh: destination): ", p->sites[i].name);
+	}
+	if (n)
+		fputc('\n', x->out);
+}
+
 int apply_run(const struct plan *p, const struct apply_opts *o, FILE *out)
 {
 	struct apply_ctx x = {.p = p, .o = o, .out = out};
@@ -511,6 +527,7 @@ int apply_run(const struct plan *p, const struct apply_opts *o, FILE *out)
 		run_phase(&x, 0);
 		run_phase(&x, 1);
 		pthread_mutex_destroy(&x.lock);
+		print_skipped(&x);
 		if (o->dry_run) {
 			print_dry_run(&x);
 		} else {
