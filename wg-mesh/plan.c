@@ -628,6 +628,21 @@ static int link_sites(struct plan *p, struct diag *d)
 	return 0;
 }
 
+void plan_relay_lists(const struct plan *p, size_t i, long *head, long *next)
+{
+	size_t j;
+	int32_t r;
+
+	for (j = 0; j < p->n_sites; ++j)
+		head[j] = -1;
+	for (j = 0; j < p->n_sites; ++j) {
+		if (j == i || (r = plan_link(p, i, j)) < 0)
+			continue;
+		next[j] = head[r];
+		head[r] = (long)j;
+	}
+}
+
 /* ---------------------------------------------------------------- routes */
 
 static void add_prefix_text(struct textbuf *b, const struct wgallowedip *ip)

@@ -84,6 +84,24 @@ static inline bool plan_reaches(const struct plan *p, size_t a, size_t b)
 	return (p->sites[a].wan & p->sites[b].reach) != 0;
 }
 
+/* The endpoint site i lists for its peer site j; NULL when i cannot send to j. */
+static inline const char *plan_peer_endpoint(const struct plan *p, size_t i, size_t j)
+{
+	return plan_reaches(p, i, j) ? p->sites[j].endpoint[p->sites[i].wan] : NULL;
+}
+
+/* Only site i can open the path to j (NAT, or a family j lacks): i keeps it open. */
+static inline unsigned int plan_peer_keepalive(const struct plan *p, size_t i, size_t j)
+{
+	return plan_reaches(p, i, j) && !plan_reaches(p, j, i) ? p->m->keepalive : 0;
+}
+
+/*
+ * The sites that site i reaches through each relay, as linked lists: for a
+ * relay r, head[r], next[head[r]]... up to -1. head and next hold n_sites.
+ */
+void plan_relay_lists(const struct plan *p, size_t i, long *head, long *next);
+
 /* Site pairs, and client pairs (each client with its via). */
 static inline size_t plan_site_pairs(const struct plan *p)
 {

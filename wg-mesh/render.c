@@ -205,7 +205,7 @@ static void put_allowed(struct textbuf *b, const char *ips, bool *first)
 static void put_site_peer(const struct plan *p, size_t i, size_t j, struct textbuf *b,
 			  const struct render_scratch *s)
 {
-	const struct plan_node *x = &p->sites[i], *y = &p->sites[j];
+	const struct plan_node *y = &p->sites[j];
 	bool first = true;
 	long q;
 
@@ -219,11 +219,10 @@ static void put_site_peer(const struct plan *p, size_t i, size_t j, struct textb
 	for (q = s->head[j]; q >= 0; q = s->next[q])
 		put_allowed(b, p->sites[q].own, &first);
 	textbuf_add(b, "\n", 1);
-	if (plan_reaches(p, i, j) && y->endpoint[x->wan])
-		put_kv(b, "Endpoint", y->endpoint[x->wan]);
-	/* Only this side can open the path (NAT, or a family the other lacks): keep it open. */
-	if (plan_reaches(p, i, j) && !plan_reaches(p, j, i) && p->m->keepalive)
-		textbuf_printf(b, "PersistentKeepalive = %u\n", p->m->keepalive);
+	if (plan_peer_endpoint(p, i, j))
+		put_kv(b, "Endpoint", plan_peer_endpoint(p, i, j));
+	if (plan_peer_keepalive(p, i, j))
+		textbuf_printf(b, "PersistentKeepalive = %u\n", plan_peer_keepalive(p, i, j));
 }
 
 static void put_client_peers(const struct plan *p, size_t i, struct textbuf *b)
@@ -254,20 +253,12 @@ static void put_client_peers(const struct plan *p, size_t i, struct textbuf *b)
 void render_site(const struct plan *p, size_t i, struct textbuf *b, struct render_scratch *s)
 {
 	size_t j;
-	int32_t r;
 
 	put_interface(p, &p->sites[i], b);
 	textbuf_printf(b, "ListenPort = %u\n", p->sites[i].listen_port);
 	put_hooks(p, i, b);
 	/* Sites this one reaches through a relay: hang them under the relay's entry. */
-	for (j = 0; j < p->n_sites; ++j)
-		s->head[j] = -1;
-	for (j = 0; j < p->n_sites; ++j) {
-		if (j == i || (r = plan_link(p, i, j)) < 0)
-			continue;
-		s->next[j] = s->head[r];
-		s->head[r] = (long)j;
-	}
+	plan_relay_lists(p, i, s->head, s->next);
 	for (j = 0; j < p->n_sites; ++j)
 		if (j != i && plan_link(p, i, j) == PLAN_DIRECT)
 			put_site_peer(p, i, j, b, s);

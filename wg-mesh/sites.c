@@ -317,6 +317,107 @@ bool sites_parse_endpoint(struct sites_endpoint *out, const char *s)
 	return sites_is_hostname(out->host);
 }
 
+/* ---------------------------------------------------------------- ssh */
+
+/* A login name: letters, digits, '.', '_' and '-', not starting with '-'. */
+static bool is_ssh_user(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len || len >= SITES_SSH_USER_LEN || s[0] == '-')
+		return false;
+	for (i = 0; i < len; ++i)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
+			    s[i]))
+			return false;
+	return true;
+}
+
+/* A host name, or a Host alias of ssh_config, which may also hold '_'. */
+static bool is_ssh_name(const char *s)
+{
+	char copy[SITES_HOST_LEN];
+	size_t i, len = strlen(s);
+
+	if (!len || len >= sizeof(copy) || s[0] == '_')
+		return false;
+	for (i = 0; i <= len; ++i)
+		copy[i] = s[i] == '_' ? 'u' : s[i];
+	return sites_is_hostname(copy);
+}
+
+static bool is_address(int family, const char *s)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return inet_pton(family, s, buf) == 1;
+}
+
+/* host of a "user@host" or "host" form: a name, an IPv4 or a bare IPv6 address. */
+static bool parse_ssh_host(struct sites_ssh *out, const char *s, size_t len, bool uri)
+{
+	if (!len || len >= SITES_HOST_LEN)
+		return false;
+	memcpy(out->host, s, len);
+	out->host[len] = '\0';
+	if (is_address(AF_INET, out->host) || is_ssh_name(out->host))
+		return true;
+	/* In a URI an IPv6 address needs its brackets: [addr]:port is unambiguous. */
+	return !uri && is_address(AF_INET6, out->host);
+}
+
+/* "[2001:db8::1]:22", "host:22", "host" after ssh://[user@]. */
+static bool parse_ssh_uri_host(struct sites_ssh *out, const char *s)
+{
+	const char *end = s, *colon;
+
+	if (s[0] == '[') {
+		end = strchr(s, ']');
+		if (!end || (size_t)(end - s - 1) >= SITES_HOST_LEN)
+			return false;
+		memcpy(out->host, s + 1, end - s - 1);
+		out->host[end - s - 1] = '\0';
+		if (!is_address(AF_INET6, out->host))
+			return false;
+		colon = ++end;
+		if (!*colon)
+			return true;
+		if (*colon != ':')
+			return false;
+	} else {
+		colon = strchr(s, ':');
+		if (!parse_ssh_host(out, s, colon ? (size_t)(colon - s) : strlen(s), true))
+			return false;
+		if (!colon)
+			return true;
+	}
+	return num_parse_u16(&out->port, colon + 1) && out->port;
+}
+
+bool sites_parse_ssh(struct sites_ssh *out, const char *s)
+{
+	struct sites_ssh tmp;
+	const char *at, *host = s;
+
+	if (!out)
+		out = &tmp;
+	memset(out, 0, sizeof(*out));
+	if (!strncmp(s, "ssh://", 6)) {
+		out->is_uri = true;
+		host = s += 6;
+	}
+	at = strchr(s, '@');
+	if (at) {
+		if (!is_ssh_user(s, at - s))
+			return false;
+		memcpy(out->user, s, at - s);
+		host = at + 1;
+	}
+	if (out->is_uri)
+		return parse_ssh_uri_host(out, host);
+	return parse_ssh_host(out, host, strlen(host), false);
+}
+
 /* ---------------------------------------------------------------- sites */
 
 static void site_endpoint(struct ctx *c, yaml_node_t *v, void *obj)
@@ -347,9 +448,34 @@ static void site_post_down(struct ctx *c, yaml_node_t *v, void *obj)
 			&((struct sites_site *)obj)->post_down);
 }
 
+static void site_ssh(struct ctx *c, yaml_node_t *v, void *obj)
+{
+	struct sites_site *site = obj;
+	const char *s = scalar_of(c, v, "an SSH destination");
+
+	if (!s)
+		return;
+	if (!sites_parse_ssh(NULL, s)) {
+		diag_add(c->d, pos_of(v),
+			 "`%s' is not an SSH destination; expected user@host, host (or a Host "
+			 "alias of ssh_config) or ssh://[user@]host[:port] (IPv6 as "
+			 "ssh://[addr]:port)",
+			 s);
+		return;
+	}
+	free(site->ssh);
+	site->ssh = strdup(s);
+	site->ssh_pos = pos_of(v);
+}
+
 static const struct key_handler site_keys[] = {
-    {"endpoint", site_endpoint}, {"address", site_address},	{"networks", site_networks},
-    {"post-up", site_post_up},	 {"post-down", site_post_down}, {NULL, NULL},
+    {"endpoint", site_endpoint},
+    {"address", site_address},
+    {"networks", site_networks},
+    {"post-up", site_post_up},
+    {"post-down", site_post_down},
+    {"ssh", site_ssh},
+    {NULL, NULL},
 };
 
 /* Names become directory names and DOT identifiers: keep them plain. */
@@ -387,7 +513,7 @@ static void parse_site(struct ctx *c, yaml_node_t *k, yaml_node_t *v)
 	else if (!is_null(v))
 		diag_add(c->d, pos_of(v),
 			 "expected the settings of site `%s' (endpoint, address, "
-			 "networks, post-up, post-down) as a mapping",
+			 "networks, post-up, post-down, ssh) as a mapping",
 			 name);
 }
 
@@ -703,6 +829,7 @@ void sites_free(struct sites_mesh *m)
 		struct sites_site *s = &m->sites[i];
 
 		free(s->name);
+		free(s->ssh);
 		free(s->endpoints);
 		free(s->addresses.v);
 		free(s->networks.v);

@@ -46,6 +46,8 @@ struct sites_site {
 	size_t n_endpoints;
 	struct sites_prefixes addresses, networks;
 	struct sites_strings post_up, post_down;
+	char *ssh; /* the SSH destination as written, NULL when the site has none */
+	struct diag_pos ssh_pos;
 };
 
 enum sites_route { SITES_ROUTE_MESH, SITES_ROUTE_ALL };
@@ -92,6 +94,22 @@ long sites_find_client(const struct sites_mesh *m, const char *name);
 
 /* "192.0.2.1", "[2001:db8::1]:51821", "vpn.example.com:51820": true when valid. */
 bool sites_parse_endpoint(struct sites_endpoint *out, const char *s);
+#define SITES_SSH_USER_LEN 33 /* login names as useradd(8) takes them: 32 characters */
+
+/*
+ * An SSH destination: "user@host", "host" (a name, an address or a Host alias
+ * of ssh_config) or "ssh://[user@]host[:port]" (an IPv6 host in brackets).
+ * user is "" and port 0 when not given; host has no brackets.
+ */
+struct sites_ssh {
+	char user[SITES_SSH_USER_LEN];
+	char host[SITES_HOST_LEN];
+	uint16_t port;
+	bool is_uri;
+};
+
+/* True when s is one of the forms above; out may be NULL. */
+bool sites_parse_ssh(struct sites_ssh *out, const char *s);
 /* A DNS name made of letters, digits, '-' and '.' labels of 1..63 characters. */
 bool sites_is_hostname(const char *s);
 
