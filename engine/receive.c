@@ -44,7 +44,12 @@ static void ctx_flush(struct rx_ctx *c)
 	c->b = NULL;
 }
 
-/* A new batch for the keypair with our index idx; false if there is none. */
+/*
+ * A new batch for the keypair with our index idx. False, with the drop
+ * counted, if there is none or it may no longer receive: older than
+ * REJECT_AFTER_TIME or its counters used up (whitepaper 6.1), as the kernel
+ * refuses such packets before decrypting them.
+ */
 static bool ctx_start(struct rx_ctx *c, uint32_t idx, const struct udp_rx *rx)
 {
 	struct device *dev = c->dev;
@@ -57,12 +62,22 @@ static bool ctx_start(struct rx_ctx *c, uint32_t idx, const struct udp_rx *rx)
 	kp = ent ? (struct noise_keypair *)ent : NULL;
 	peer = kp ? peer_get(kp->entry.peer) : NULL;
 	pthread_rwlock_unlock(&dev->cfg_lock);
-	if (!kp)
+	if (!kp) {
+		atomic_fetch_add(&dev->stats.rx_unknown_index, 1);
 		return false;
+	}
+	if (!noise_keypair_can_receive(kp, clock_now_ns())) {
+		atomic_fetch_add(&dev->stats.rx_expired_key, 1);
+		noise_keypair_put(kp);
+		peer_put(peer);
+		return false;
+	}
 	c->b = device_batch_new(dev, peer, kp, BATCH_RECEIVE);
 	peer_put(peer);
-	if (!c->b)
+	if (!c->b) {
+		atomic_fetch_add(&dev->stats.rx_no_buffer, 1);
 		return false;
+	}
 	c->b->src = rx->src;
 	c->b->dst = rx->dst;
 	return true;
@@ -111,10 +126,8 @@ static void rx_data(struct rx_ctx *c, const uint8_t *msg, uint32_t len, const st
 	}
 	if (c->b && (c->b->kp->entry.index != idx || c->b->n == BATCH_MAX || !same_path(c->b, rx)))
 		ctx_flush(c);
-	if (!c->b && !ctx_start(c, idx, rx)) {
-		atomic_fetch_add(&dev->stats.rx_unknown_index, 1);
+	if (!c->b && !ctx_start(c, idx, rx))
 		return;
-	}
 	e = rx_elem(c, len);
 	if (!e) {
 		atomic_fetch_add(&dev->stats.tx_no_buffer, 1);
@@ -261,6 +274,14 @@ static void rx_authenticated(struct peer *peer, struct batch *b, unsigned int da
 	pthread_mutex_unlock(&peer->lock);
 }
 
+/* The counter for a packet refused after opening: bad tag, replayed, or keys used up. */
+static atomic_ulong *rx_refusal(struct device *dev, struct noise_keypair *kp, bool opened)
+{
+	if (!opened)
+		return &dev->stats.rx_bad_auth;
+	return atomic_load(&kp->can_receive) ? &dev->stats.rx_replay : &dev->stats.rx_expired_key;
+}
+
 /* Checks each opened packet of b and gathers the good ones into out. */
 static void rx_check_batch(struct peer *peer, struct batch *b, struct rx_out *out)
 {
@@ -274,8 +295,7 @@ static void rx_check_batch(struct peer *peer, struct batch *b, struct rx_out *ou
 		uint32_t len;
 
 		if (!e->ok || !noise_keypair_check_counter(b->kp, e->counter)) {
-			atomic_fetch_add(e->ok ? &dev->stats.rx_replay : &dev->stats.rx_bad_auth,
-					 1);
+			atomic_fetch_add(rx_refusal(dev, b->kp, e->ok), 1);
 			continue;
 		}
 		++good;

@@ -41,42 +41,46 @@ static void timers_sent(struct peer *peer, bool is_data)
 	pthread_mutex_unlock(&peer->lock);
 }
 
-/* Numbers and queues e[0..n) (n <= BATCH_MAX) under kp; false if kp is used up. */
-static bool queue_one_batch(struct peer *peer, struct noise_keypair *kp, struct elem **e,
-			    unsigned int n)
+/*
+ * Numbers and queues e[0..n) (n <= BATCH_MAX) under kp. Returns how many it
+ * took (queued, or dropped for want of a batch); fewer than n means kp's
+ * counters ran out and e[ret..n) are still the caller's.
+ */
+static unsigned int queue_one_batch(struct peer *peer, struct noise_keypair *kp, struct elem **e,
+				    unsigned int n)
 {
 	struct device *dev = peer->dev;
 	struct batch *b = device_batch_new(dev, peer, noise_keypair_get(kp), BATCH_SEND);
-	unsigned int mtu = device_mtu(dev);
+	unsigned int mtu = device_mtu(dev), i;
 
 	if (!b) {
 		atomic_fetch_add(&dev->stats.tx_no_buffer, n);
 		device_elems_put(dev, e, n);
-		return true;
+		return n;
 	}
 	pthread_mutex_lock(&peer->tx_order_lock);
-	for (unsigned int i = 0; i < n; ++i) {
-		if (!noise_keypair_next_counter(kp, &e[i]->counter)) {
-			pthread_mutex_unlock(&peer->tx_order_lock);
-			device_batch_release(dev, b);
-			device_elems_put(dev, e + i, n - i);
-			return false;
-		}
+	for (i = 0; i < n; ++i) {
+		if (!noise_keypair_next_counter(kp, &e[i]->counter))
+			break;
 		unsigned int plen = padded_len(e[i]->len, mtu);
 
 		memset(e[i]->data + e[i]->len, 0, plen - e[i]->len);
 		e[i]->len = plen;
 		b->e[b->n++] = e[i];
 	}
-	device_batch_queue(dev, b, &peer->tx_fifo);
+	if (i)
+		device_batch_queue(dev, b, &peer->tx_fifo);
 	pthread_mutex_unlock(&peer->tx_order_lock);
-	return true;
+	if (!i)
+		device_batch_release(dev, b);
+	return i;
 }
 
 void send_packets(struct peer *peer, struct elem **e, unsigned int n)
 {
 	uint64_t now = clock_now_ns();
 	struct noise_keypair *kp = noise_keypair_current_get(&peer->noise);
+	unsigned int i, m, took;
 	bool rekey;
 
 	if (!kp || !noise_keypair_can_send(kp, now)) {
@@ -85,16 +89,20 @@ void send_packets(struct peer *peer, struct elem **e, unsigned int n)
 		send_handshake_initiation(peer, false);
 		return;
 	}
-	for (unsigned int i = 0; i < n; i += BATCH_MAX) {
-		unsigned int m = n - i < BATCH_MAX ? n - i : BATCH_MAX;
-
-		if (!queue_one_batch(peer, kp, e + i, m)) {
-			device_elems_put(peer->dev, e + i + m, n - i - m);
+	for (i = 0; i < n;) {
+		m = n - i < BATCH_MAX ? n - i : BATCH_MAX;
+		took = queue_one_batch(peer, kp, e + i, m);
+		i += took;
+		if (took < m)
 			break;
-		}
 	}
 	rekey = noise_keypair_wants_rekey_send(kp, now);
 	noise_keypair_put(kp);
+	if (i < n) {
+		/* The keypair is used up (REJECT_AFTER_MESSAGES): the rest waits for new keys. */
+		peer_stage(peer, e + i, n - i);
+		rekey = true;
+	}
 	if (rekey)
 		send_handshake_initiation(peer, false);
 }

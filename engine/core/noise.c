@@ -805,10 +805,18 @@ bool noise_keypair_next_counter(struct noise_keypair *kp, uint64_t *counter)
 
 bool noise_keypair_check_counter(struct noise_keypair *kp, uint64_t counter)
 {
-	bool ok;
+	bool ok = false;
 
 	pthread_mutex_lock(&kp->replay_lock);
-	ok = replay_check(&kp->replay, counter);
+	/*
+	 * Once the counter REJECT_AFTER_MESSAGES - 1 was accepted the keypair is
+	 * used up: older counters still inside the window are refused too, as
+	 * the kernel's decrypt_packet does.
+	 */
+	if (kp->replay.counter >= REJECT_AFTER_MESSAGES)
+		atomic_store(&kp->can_receive, false);
+	else
+		ok = replay_check(&kp->replay, counter);
 	pthread_mutex_unlock(&kp->replay_lock);
 	return ok;
 }
@@ -822,8 +830,13 @@ bool noise_keypair_can_send(struct noise_keypair *kp, uint64_t now_ns)
 
 bool noise_keypair_can_receive(struct noise_keypair *kp, uint64_t now_ns)
 {
-	return atomic_load(&kp->can_receive) &&
-	       !clock_has_expired(kp->birthdate, REJECT_AFTER_TIME, now_ns);
+	if (!atomic_load(&kp->can_receive))
+		return false;
+	if (!clock_has_expired(kp->birthdate, REJECT_AFTER_TIME, now_ns))
+		return true;
+	/* Too old (whitepaper 6.1): refused for good, even if the clock were to go back. */
+	atomic_store(&kp->can_receive, false);
+	return false;
 }
 
 bool noise_keypair_wants_rekey_send(struct noise_keypair *kp, uint64_t now_ns)
