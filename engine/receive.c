@@ -321,15 +321,12 @@ static void rx_check_batch(struct peer *peer, struct batch *b, struct rx_out *ou
 /* Asks for a new handshake once when the current keypair grows old on receive. */
 static void keep_key_fresh(struct peer *peer, struct noise_keypair *kp)
 {
-	bool send = false;
+	bool send;
 
 	if (!noise_keypair_wants_rekey_receive(kp, clock_now_ns()))
 		return;
 	pthread_mutex_lock(&peer->lock);
-	if (!peer->timers.sent_lastminute_handshake) {
-		peer->timers.sent_lastminute_handshake = true;
-		send = true;
-	}
+	send = timers_lastminute_handshake(&peer->timers);
 	pthread_mutex_unlock(&peer->lock);
 	if (send)
 		send_handshake_initiation(peer, false);
