@@ -28,16 +28,28 @@ static unsigned int padded_len(unsigned int len, unsigned int mtu)
 	return p > mtu ? mtu : p;
 }
 
-/* Adds one authenticated packet's timer events; caller holds nothing. */
-static void timers_sent(struct peer *peer, bool is_data)
+/*
+ * An authenticated packet is about to leave; caller holds nothing. Noted
+ * before the send, as the kernel does: an answer that overtakes this thread
+ * must not have its keepalive request cancelled by a late "sent".
+ */
+static void timers_sending(struct peer *peer)
 {
 	uint64_t now = clock_now_ns();
 
 	pthread_mutex_lock(&peer->lock);
 	timers_any_authenticated_packet_traversal(&peer->timers, now);
 	timers_any_authenticated_packet_sent(&peer->timers, now);
-	if (is_data)
-		timers_data_sent(&peer->timers, now);
+	pthread_mutex_unlock(&peer->lock);
+}
+
+/* Data (not only keepalives) left: expect an answer. Caller holds nothing. */
+static void timers_sent_data(struct peer *peer)
+{
+	uint64_t now = clock_now_ns();
+
+	pthread_mutex_lock(&peer->lock);
+	timers_data_sent(&peer->timers, now);
 	pthread_mutex_unlock(&peer->lock);
 }
 
@@ -159,7 +171,7 @@ void send_handshake_initiation(struct peer *peer, bool is_retry)
 	pthread_mutex_lock(&peer->lock);
 	timers_ephemeral_key_created(&peer->timers, now);
 	pthread_mutex_unlock(&peer->lock);
-	timers_sent(peer, false);
+	timers_sending(peer);
 	if (ep.addr.sa_family && device_send_iov(peer->dev, &ep, &from, &iov, 1) == 0)
 		atomic_fetch_add(&peer->tx_bytes, sizeof(msg));
 	if (from.family != local.family)
@@ -217,6 +229,7 @@ static void transmit(struct peer *peer, struct batch *b, const union wgendpoint 
 		bytes += iov[i].iov_len;
 		data += b->e[i]->len > AEAD_TAG_LEN;
 	}
+	timers_sending(peer);
 	for (i = 0; i < b->n; i = j) {
 		j = train_end(iov, i, b->n);
 		device_send_iov(peer->dev, ep, &from, iov + i, j - i);
@@ -225,7 +238,8 @@ static void transmit(struct peer *peer, struct batch *b, const union wgendpoint 
 	if (from.family != local->family)
 		peer_local_clear(peer, local);
 	atomic_fetch_add(&peer->tx_bytes, bytes);
-	timers_sent(peer, data > 0);
+	if (data)
+		timers_sent_data(peer);
 }
 
 void send_flush(struct peer *peer)

@@ -18,7 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sodium.h>
 #include "clock.h"
 #include "device.h"
 #include "key.h"
@@ -62,9 +64,11 @@ struct wire {
 	struct clock_fake *clock;
 	pthread_t thread;
 	atomic_bool stop;
+	atomic_uint passes; /* the relay's loop count, to wait for it to catch up */
 	pthread_mutex_t lock;
 	unsigned int drop[2]; /* WIRE_BIT masks of kinds not forwarded */
-	unsigned int hold[2]; /* data messages to keep back instead of forwarding */
+	unsigned int hold[2]; /* data messages to keep a copy of */
+	bool hold_forward[2]; /* forward them too (a copy), or keep them back */
 	struct wire_held held[2][WIRE_HELD_MAX];
 	unsigned int n_held[2];
 	struct wire_event log[WIRE_LOG_MAX];
@@ -94,7 +98,7 @@ static inline bool wire_note(struct wire *w, int dir, const uint8_t *buf, size_t
 		--w->hold[dir];
 		memcpy(h->buf, buf, len);
 		h->len = len;
-		fwd = false;
+		fwd = w->hold_forward[dir];
 	}
 	pthread_mutex_unlock(&w->lock);
 	return fwd;
@@ -130,7 +134,8 @@ static inline void *wire_thread(void *arg)
 		struct pollfd p[2] = {{.fd = w->fd[AB], .events = POLLIN},
 				      {.fd = w->fd[BA], .events = POLLIN}};
 
-		if (poll(p, 2, 20) <= 0)
+		atomic_fetch_add(&w->passes, 1);
+		if (poll(p, 2, 5) <= 0)
 			continue;
 		for (int d = 0; d < 2; ++d)
 			if (p[d].revents & POLLIN)
@@ -190,11 +195,15 @@ static inline void wire_drop(struct wire *w, int dir, unsigned int mask)
 	pthread_mutex_unlock(&w->lock);
 }
 
-/* Keeps back the next n data messages in direction dir instead of forwarding them. */
-static inline void wire_hold(struct wire *w, int dir, unsigned int n)
+/*
+ * Keeps the next n data messages in direction dir for wire_release: held back,
+ * or forwarded as well when forward is true (to replay them later).
+ */
+static inline void wire_hold(struct wire *w, int dir, unsigned int n, bool forward)
 {
 	pthread_mutex_lock(&w->lock);
 	w->hold[dir] = n;
+	w->hold_forward[dir] = forward;
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -273,7 +282,34 @@ static inline bool wire_wait(struct wire *w, unsigned int mark, int dir, enum wi
 	return wire_count(w, mark, dir, kind) >= want;
 }
 
+/* Prints the log from mark on as TAP comments (for a failing test). */
+static inline void wire_dump(struct wire *w, unsigned int mark)
+{
+	pthread_mutex_lock(&w->lock);
+	for (unsigned int i = mark; i < w->n_log; ++i)
+		printf("# %s kind %d len %u at %.3f\n", w->log[i].dir == AB ? "AB" : "BA",
+		       w->log[i].kind, w->log[i].len,
+		       (double)(w->log[i].at % (1000 * NSEC_PER_SEC)) / 1e9);
+	pthread_mutex_unlock(&w->lock);
+}
+
 /* ------------------------------------------------------------ the engines */
+
+/* libsodium and the core set up, and clock (starting at the real times) installed. */
+static inline bool wire_init(struct clock_fake *clock)
+{
+	if (sodium_init() < 0 || noise_init())
+		return false;
+	clock->mono_ns = clock_now_ns();
+	clock->wall_ns = clock_wall_ns();
+	clock_fake_install(clock);
+	return true;
+}
+
+/* The tunnel addresses of A and B (each owns its /32), and seconds on the fake clock. */
+#define A_IP "10.0.0.1"
+#define B_IP "10.0.0.2"
+#define SEC(x) ((uint64_t)(x)*NSEC_PER_SEC)
 
 struct wire_side {
 	int fds[2]; /* [0] the device's TUN end, [1] the test's */
@@ -397,6 +433,24 @@ static inline bool wire_read(struct wire_side *s, const char *src, const char *d
 	return false;
 }
 
+/* The number of the first packet out of s's TUN within ms, or -1 if none came. */
+static inline int wire_read_seq(struct wire_side *s, int ms)
+{
+	struct pollfd p = {.fd = s->fds[1], .events = POLLIN};
+	uint8_t in[2048];
+
+	if (poll(&p, 1, ms) <= 0 || read(s->fds[1], in, sizeof(in)) < 29)
+		return -1;
+	return in[28];
+}
+
+/* Writes packet seq (src to dst) into from's TUN; true if it comes out of to's within ms. */
+static inline bool wire_through(struct wire_side *from, struct wire_side *to, const char *src,
+				const char *dst, unsigned int seq, int ms)
+{
+	return wire_write(from, src, dst, seq) && wire_read(to, src, dst, seq, ms);
+}
+
 /* Empties s's TUN of anything already delivered. */
 static inline void wire_drain(struct wire_side *s)
 {
@@ -406,33 +460,87 @@ static inline void wire_drain(struct wire_side *s)
 		;
 }
 
-/*
- * Waits until the timer thread has fired everything due at the fake clock's
- * time on s's peer, then a little more for what it sent to cross the relay.
- */
-static inline void wire_settle(struct clock_fake *clock, struct wire_side *s)
+/* The earliest armed timer of s's peer (0: none). */
+static inline uint64_t wire_next_deadline(struct wire_side *s)
 {
 	struct peer *p = wire_peer(s);
 	uint64_t due;
 
-	for (int i = 0; p && i < 600; ++i) {
-		pthread_mutex_lock(&p->lock);
-		due = timers_next_deadline(&p->timers);
-		pthread_mutex_unlock(&p->lock);
-		if (!due || due > clock->mono_ns)
-			break;
-		usleep(5000);
-	}
-	usleep(30000);
+	pthread_mutex_lock(&p->lock);
+	due = timers_next_deadline(&p->timers);
+	pthread_mutex_unlock(&p->lock);
+	return due;
 }
 
-/* Moves the fake clock by ns and lets both sides' timers run. */
-static inline void wire_advance(struct clock_fake *clock, struct wire_side *a, struct wire_side *b,
-				uint64_t ns)
+/* Waits until the timer thread has fired everything due on s's peer at the fake clock's time. */
+static inline void wire_wait_timers(struct clock_fake *clock, struct wire_side *s)
 {
+	for (int i = 0; i < 600; ++i) {
+		uint64_t due = wire_next_deadline(s);
+
+		if (!due || due > clock->mono_ns)
+			return;
+		usleep(5000);
+	}
+}
+
+/*
+ * Waits for what s is doing to reach the wire: a timer pass (it holds the
+ * config lock while it sends), sealing queued batches, and a flush in progress
+ * (a sender notes its timer events after the send, under the flush lock, and
+ * must not see a clock the test moved in between).
+ */
+static inline void wire_quiesce(struct wire_side *s)
+{
+	struct peer *p = wire_peer(s);
+
+	pthread_rwlock_wrlock(&s->dev->cfg_lock);
+	pthread_rwlock_unlock(&s->dev->cfg_lock);
+	for (int i = 0; i < 400 && queue_ring_len(&s->dev->crypt); ++i)
+		usleep(5000);
+	pthread_mutex_lock(&p->tx_flush_lock);
+	pthread_mutex_unlock(&p->tx_flush_lock);
+	pthread_mutex_lock(&p->rx_flush_lock);
+	pthread_mutex_unlock(&p->rx_flush_lock);
+}
+
+/* Waits until the relay has logged everything sent to it so far. */
+static inline void wire_catch_up(struct wire *w)
+{
+	int pending = 1;
+
+	for (int i = 0; i < 400 && pending; ++i) {
+		int n0 = 0, n1 = 0;
+		unsigned int pass = atomic_load(&w->passes);
+
+		ioctl(w->fd[AB], FIONREAD, &n0);
+		ioctl(w->fd[BA], FIONREAD, &n1);
+		pending = n0 || n1;
+		while (!pending && atomic_load(&w->passes) < pass + 2)
+			usleep(1000);
+		if (pending)
+			usleep(5000);
+	}
+}
+
+/* Lets a, b and the relay finish what they are doing. */
+static inline void wire_idle(struct wire *w, struct wire_side *a, struct wire_side *b)
+{
+	usleep(10000);
+	wire_quiesce(a);
+	wire_quiesce(b);
+	wire_catch_up(w);
+}
+
+/* Moves the fake clock by ns, lets both sides' timers run and what they sent cross the relay. */
+static inline void wire_advance(struct wire *w, struct clock_fake *clock, struct wire_side *a,
+				struct wire_side *b, uint64_t ns)
+{
+	wire_idle(w, a, b);
 	clock_fake_advance(clock, ns);
-	wire_settle(clock, a);
-	wire_settle(clock, b);
+	wire_wait_timers(clock, a);
+	wire_wait_timers(clock, b);
+	wire_idle(w, a, b);
 }
 
 #endif
