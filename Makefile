@@ -36,6 +36,9 @@ endif
 ifeq ($(SANITIZE),1)
 OPT := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 SANLD := -fsanitize=address,undefined
+else ifeq ($(SANITIZE),thread)
+OPT := -O1 -fno-omit-frame-pointer -fsanitize=thread
+SANLD := -fsanitize=thread
 else
 OPT := -O2 -D_FORTIFY_SOURCE=3
 SANLD :=
@@ -94,7 +97,7 @@ ALL_SRC := $(LIB_SRC) $(CORE_SRC) $(foreach p,$(PROGRAMS),$($(p)_SRC) $(wildcard
 BINS := $(foreach p,$(PROGRAMS),$(if $(wildcard $($(p)_MAIN)),$(B)/$(p)))
 
 .PHONY: all units benches install uninstall check check-unit check-long bench demo deps \
-	clean format format-check asan fuzz help
+	clean format format-check asan tsan fuzz help
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -167,10 +170,11 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BASHCOMPDIR)/,$(PROGRAMS))
 
 # ---------------------------------------------------------------- tests
-# Unit tests run under ASan and UBSan; netns, interop and kernel tests drive the
-# optimised binaries in build/ against Debian's references in /usr/bin.
+# Unit tests run under ASan and UBSan; the netns and kernel tests drive the
+# optimised binaries in build/ against Debian's references in /usr/bin (the
+# interop tests among them: tests/netns/*-interop.t, tests/unit/engine-noise-interop).
 PROVE ?= prove
-TEST_SCRIPTS = $(sort $(wildcard tests/netns/*.t tests/interop/*.t tests/kernel/*.t))
+TEST_SCRIPTS = $(sort $(wildcard tests/netns/*.t tests/kernel/*.t))
 
 check-unit:
 	$(MAKE) --no-print-directory B=build/asan SANITIZE=1 units
@@ -180,6 +184,7 @@ check: all
 	$(MAKE) --no-print-directory B=build/asan SANITIZE=1 units
 	WG_BUILD=$(CURDIR)/$(B) ASAN_OPTIONS=detect_leaks=1 \
 		$(PROVE) --exec '' --timer $$(ls build/asan/tests/unit/* | grep -v '\.[od]$$') $(TEST_SCRIPTS)
+	$(MAKE) --no-print-directory tsan
 
 check-long: all
 	WG_BUILD=$(CURDIR)/$(B) WG_LONG=1 $(PROVE) --exec '' --timer $(wildcard tests/long/*.t)
@@ -192,6 +197,14 @@ demo: all
 
 asan:
 	$(MAKE) B=build/asan SANITIZE=1 all units
+
+# The threaded engine tests (the device, its load and UAPI tests, noise's
+# threads) under ThreadSanitizer: any report fails the run (exit code 66).
+TSAN_UNITS := $(patsubst tests/unit/%.c,build/tsan/tests/unit/%,$(wildcard \
+	tests/unit/engine-device*.c tests/unit/engine-noise-threads.c))
+tsan:
+	$(MAKE) --no-print-directory B=build/tsan SANITIZE=thread $(TSAN_UNITS)
+	TSAN_OPTIONS='exitcode=66 second_deadlock_stack=1' $(PROVE) --exec '' --timer $(TSAN_UNITS)
 
 # Every tests/fuzz/*.c defining LLVMFuzzerTestOneInput, built with clang's
 # libFuzzer into build/fuzz/ and run FUZZ_SECONDS (default 20) each.
@@ -211,4 +224,22 @@ clean:
 	rm -rf build
 
 help:
-	@echo 'targets: all install uninstall check check-long bench demo deps format clean'
+	@echo 'make [target] [V=1] [WERROR=0] [B=builddir]'
+	@echo '  all           build build/wg, build/wg-quick, build/wg-mesh, build/wg-engine (default)'
+	@echo '  units         build the unit tests into $$B/tests/unit/'
+	@echo '  benches       build the C benchmarks into $$B/tests/bench/'
+	@echo '  install       install programs, man pages, completion (PREFIX, DESTDIR, ...)'
+	@echo '  uninstall     remove what install put there'
+	@echo '  check         unit tests (ASan+UBSan), netns and kernel VM tests, then tsan, through prove'
+	@echo '  check-unit    the unit tests alone, under ASan+UBSan'
+	@echo '  check-long    the long runs in tests/long/ (fuzzing)'
+	@echo '  bench         ours against the reference binaries, side by side'
+	@echo '  demo          the four-site mesh demo in network namespaces'
+	@echo '  asan          build everything with ASan+UBSan into build/asan/'
+	@echo '  tsan          the threaded engine tests under ThreadSanitizer (build/tsan/)'
+	@echo '  fuzz          build and run every libFuzzer target (FUZZ_SECONDS each)'
+	@echo '  deps          install the build and test dependencies (Debian, apt-get)'
+	@echo '  format        reformat every source with clang-format'
+	@echo '  format-check  fail if any source is not in clang-format shape'
+	@echo '  clean         remove build/'
+	@echo '  help          this list'

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <sodium.h>
 #include "clock.h"
-#include "../unit/engine-pair.h"
+#include "../lib/engine-pair.h"
 
 #define NMSG 4096
 

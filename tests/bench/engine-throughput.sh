@@ -13,7 +13,6 @@ need_netns
 need iperf3 "$OUR_ENGINE" "$REF_GO" "$REF_WG"
 SECS=${SECS:-5}
 NA=${T}a NB=${T}b IA=${T}w IB=${T}x
-SOCK=/var/run/wireguard
 AEAD=$WG_BUILD/tests/bench/engine-io-aead
 
 ns_add $NA && ns_add $NB
@@ -25,7 +24,6 @@ at_exit "rm -rf /tmp/$T.d"
 (umask 077 && $REF_WG genkey >/tmp/$T.d/ka && $REF_WG genkey >/tmp/$T.d/kb)
 PA=$($REF_WG pubkey </tmp/$T.d/ka) PB=$($REF_WG pubkey </tmp/$T.d/kb)
 
-wait_sock() { for _ in $(seq 50); do [ -S $SOCK/$1.sock ] && return 0; sleep 0.1; done; return 1; }
 up() { # up BINARY : both ends run BINARY
 	ip netns exec $NA "$1" $IA >/dev/null 2>&1 && ip netns exec $NB "$1" $IB >/dev/null 2>&1 ||
 		return 1

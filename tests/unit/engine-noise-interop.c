@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "../lib/tap.h"
-#include "engine-pair.h"
+#include "../lib/engine-pair.h"
 
 #define GO "/usr/bin/wireguard-go"
 #define GO_PORT 51999

@@ -12,7 +12,7 @@
 #include <sodium.h>
 #include "../lib/tap.h"
 #include "clock.h"
-#include "engine-pair.h"
+#include "../lib/engine-pair.h"
 
 static const char vec_si[] = "0002030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f60";
 static const char vec_sr[] = "60666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f8081828344";

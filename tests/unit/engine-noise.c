@@ -12,7 +12,7 @@
 #include <sodium.h>
 #include "../lib/tap.h"
 #include "clock.h"
-#include "engine-pair.h"
+#include "../lib/engine-pair.h"
 
 static struct pair_side a, b;
 static struct clock_fake fake = {.mono_ns = 1000 * NSEC_PER_SEC,
