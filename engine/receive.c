@@ -386,7 +386,7 @@ static void rx_cookie(struct device *dev, struct hs_msg *m)
 	const struct message_handshake_cookie *msg = (const void *)m->buf;
 	struct peer *peer = peer_by_index(dev, le32toh(msg->receiver_index));
 
-	if (!peer || cookie_reply_consume(&peer->cookie, msg) < 0)
+	if (!peer || cookie_reply_consume(&peer->cookie, msg, clock_now_ns()) < 0)
 		atomic_fetch_add(&dev->stats.rx_handshake_bad, 1);
 	peer_put(peer);
 }
@@ -412,9 +412,9 @@ static void send_response(struct peer *peer, const struct hs_msg *m)
 
 	if (noise_create_response(&peer->noise, &msg) < 0)
 		return;
-	cookie_maker_add_macs(&peer->cookie, &msg, sizeof(msg));
+	cookie_maker_add_macs(&peer->cookie, &msg, sizeof(msg), now);
 	/* The keypair must exist before the initiator can answer with data. */
-	derived = noise_begin_session(&peer->noise) == 0;
+	derived = noise_begin_session(&peer->noise, now) == 0;
 	pthread_mutex_lock(&peer->lock);
 	timers_ephemeral_key_created(&peer->timers, now);
 	if (derived)
@@ -433,7 +433,8 @@ static void rx_initiation(struct device *dev, struct hs_msg *m)
 	struct noise_remote *remote;
 	struct peer *peer;
 
-	if (noise_consume_initiation(&dev->noise, (const void *)m->buf, &remote) < 0) {
+	if (noise_consume_initiation(&dev->noise, (const void *)m->buf, &remote, clock_now_ns()) <
+	    0) {
 		atomic_fetch_add(&dev->stats.rx_handshake_bad, 1);
 		return;
 	}
@@ -456,7 +457,7 @@ static void rx_response(struct device *dev, struct hs_msg *m)
 		return;
 	}
 	peer = remote->peer;
-	if (atomic_load(&peer->is_dead) || noise_begin_session(&peer->noise) < 0)
+	if (atomic_load(&peer->is_dead) || noise_begin_session(&peer->noise, now) < 0)
 		return;
 	hs_received(peer, m);
 	atomic_fetch_add(&dev->stats.handshakes_done, 1);
@@ -474,8 +475,8 @@ static void send_cookie(struct device *dev, struct hs_msg *m)
 	uint32_t sender;
 
 	memcpy(&sender, m->buf + 4, 4);
-	if (cookie_reply_create(&dev->cookie, &reply, m->buf, m->len, le32toh(sender),
-				&m->src.addr) < 0)
+	if (cookie_reply_create(&dev->cookie, &reply, m->buf, m->len, le32toh(sender), &m->src.addr,
+				clock_now_ns()) < 0)
 		return;
 	atomic_fetch_add(&dev->stats.rx_cookie_sent, 1);
 	device_send_to(dev, &m->src, &m->dst, &reply, sizeof(reply));
@@ -491,7 +492,7 @@ void receive_handshake(struct device *dev, struct hs_msg *m)
 		return;
 	}
 	v = cookie_checker_validate(&dev->cookie, m->buf, m->len, &m->src.addr,
-				    device_is_under_load(dev), dev->rl);
+				    device_is_under_load(dev), dev->rl, clock_now_ns());
 	if (v == COOKIE_SEND_REPLY)
 		send_cookie(dev, m);
 	if (v != COOKIE_ACCEPT) {

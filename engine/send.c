@@ -165,9 +165,9 @@ void send_handshake_initiation(struct peer *peer, bool is_retry)
 	if (may)
 		timers_handshake_initiated(&peer->timers, now, is_retry);
 	pthread_mutex_unlock(&peer->lock);
-	if (!may || noise_create_initiation(&peer->noise, &msg) < 0)
+	if (!may || noise_create_initiation(&peer->noise, &msg, clock_wall_ns()) < 0)
 		return;
-	cookie_maker_add_macs(&peer->cookie, &msg, sizeof(msg));
+	cookie_maker_add_macs(&peer->cookie, &msg, sizeof(msg), now);
 	pthread_mutex_lock(&peer->lock);
 	timers_ephemeral_key_created(&peer->timers, now);
 	pthread_mutex_unlock(&peer->lock);

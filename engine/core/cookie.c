@@ -152,14 +152,14 @@ static void rotate_secret(struct cookie_checker *checker, uint64_t now)
 
 /* cookie = MAC(secret, src ip || src port); false for an unknown address family. */
 static bool make_cookie(uint8_t cookie[COOKIE_LEN], struct cookie_checker *checker,
-			const struct sockaddr *src)
+			const struct sockaddr *src, uint64_t now)
 {
 	uint8_t addr[18];
 	size_t len = source_bytes(addr, src);
 
 	if (!len)
 		return false;
-	rotate_secret(checker, clock_now_ns());
+	rotate_secret(checker, now);
 	pthread_rwlock_rdlock(&checker->lock);
 	blake2s(cookie, COOKIE_LEN, addr, len, checker->secret, COOKIE_SECRET_LEN);
 	pthread_rwlock_unlock(&checker->lock);
@@ -167,13 +167,13 @@ static bool make_cookie(uint8_t cookie[COOKIE_LEN], struct cookie_checker *check
 }
 
 bool cookie_checker_mac2_ok(struct cookie_checker *checker, const void *msg, size_t len,
-			    const struct sockaddr *src)
+			    const struct sockaddr *src, uint64_t now)
 {
 	const struct message_macs *macs = macs_of(msg, len);
 	uint8_t cookie[COOKIE_LEN], mac[COOKIE_LEN];
 	bool ok = false;
 
-	if (!macs || !make_cookie(cookie, checker, src))
+	if (!macs || !make_cookie(cookie, checker, src, now))
 		goto out;
 	compute_mac2(mac, msg, len, cookie);
 	ok = !sodium_memcmp(mac, macs->mac2, COOKIE_LEN);
@@ -184,29 +184,29 @@ out:
 
 enum cookie_verdict cookie_checker_validate(struct cookie_checker *checker, const void *msg,
 					    size_t len, const struct sockaddr *src, bool under_load,
-					    struct ratelimiter *rl)
+					    struct ratelimiter *rl, uint64_t now)
 {
 	if (!cookie_checker_mac1_ok(checker, msg, len))
 		return COOKIE_DROP;
 	/* Without load, mac1 suffices: a cookie round trip would only add latency. */
 	if (!under_load)
 		return COOKIE_ACCEPT;
-	if (!cookie_checker_mac2_ok(checker, msg, len, src))
+	if (!cookie_checker_mac2_ok(checker, msg, len, src, now))
 		return COOKIE_SEND_REPLY;
-	if (rl && !ratelimiter_allow(rl, src, clock_now_ns()))
+	if (rl && !ratelimiter_allow(rl, src, now))
 		return COOKIE_RATELIMITED;
 	return COOKIE_ACCEPT;
 }
 
 int cookie_reply_create(struct cookie_checker *checker, struct message_handshake_cookie *reply,
 			const void *msg, size_t len, uint32_t sender_index,
-			const struct sockaddr *src)
+			const struct sockaddr *src, uint64_t now)
 {
 	const struct message_macs *macs = macs_of(msg, len);
 	uint8_t cookie[COOKIE_LEN];
 	int ret = -EINVAL;
 
-	if (!macs || !make_cookie(cookie, checker, src))
+	if (!macs || !make_cookie(cookie, checker, src, now))
 		goto out;
 	reply->header.type = htole32(MESSAGE_HANDSHAKE_COOKIE);
 	reply->receiver_index = htole32(sender_index);
@@ -223,7 +223,8 @@ out:
 	return ret;
 }
 
-int cookie_reply_consume(struct cookie_maker *maker, const struct message_handshake_cookie *reply)
+int cookie_reply_consume(struct cookie_maker *maker, const struct message_handshake_cookie *reply,
+			 uint64_t now)
 {
 	uint8_t cookie[COOKIE_LEN];
 	int ret = -EINVAL;
@@ -237,7 +238,7 @@ int cookie_reply_consume(struct cookie_maker *maker, const struct message_handsh
 		maker->last_mac1_sent, COOKIE_LEN, reply->nonce, maker->cookie_decryption_key))
 		goto out;
 	memcpy(maker->cookie, cookie, COOKIE_LEN);
-	maker->cookie_birthdate = clock_now_ns();
+	maker->cookie_birthdate = now;
 	maker->have_sent_mac1 = false;
 	ret = 0;
 out:
@@ -246,10 +247,9 @@ out:
 	return ret;
 }
 
-void cookie_maker_add_macs(struct cookie_maker *maker, void *msg, size_t len)
+void cookie_maker_add_macs(struct cookie_maker *maker, void *msg, size_t len, uint64_t now)
 {
 	struct message_macs *macs = macs_of(msg, len);
-	uint64_t now = clock_now_ns();
 
 	if (!macs)
 		return;

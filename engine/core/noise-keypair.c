@@ -63,7 +63,7 @@ void noise_keypair_add(struct noise_remote *remote, struct noise_keypair *kp)
 	}
 }
 
-struct noise_keypair *noise_keypair_new(struct noise_remote *remote)
+struct noise_keypair *noise_keypair_new(struct noise_remote *remote, uint64_t now)
 {
 	struct noise_keypair *kp = calloc(1, sizeof(*kp));
 
@@ -80,7 +80,7 @@ struct noise_keypair *noise_keypair_new(struct noise_remote *remote)
 	kp->index_ops = remote->local->index;
 	replay_init(&kp->replay);
 	atomic_init(&kp->send_counter, 0);
-	kp->birthdate = clock_now_ns();
+	kp->birthdate = now;
 	atomic_init(&kp->can_send, true);
 	atomic_init(&kp->can_receive, true);
 	return kp;

@@ -40,8 +40,8 @@ struct noise_keypair {
 	struct index_ops index_ops; /* private: a copy, so the last put can drop the index */
 };
 
-/* For noise_begin_session: a fresh keypair of remote's with one reference, or NULL. */
-struct noise_keypair *noise_keypair_new(struct noise_remote *remote);
+/* For noise_begin_session: a fresh keypair of remote's born at now, with one reference, or NULL. */
+struct noise_keypair *noise_keypair_new(struct noise_remote *remote, uint64_t now);
 /* Puts kp in remote's slots (whitepaper 6.2/6.3). Caller holds remote->keypairs_lock. */
 void noise_keypair_add(struct noise_remote *remote, struct noise_keypair *kp);
 

@@ -265,9 +265,13 @@ void noise_handshake_clear(struct noise_remote *remote)
 	pthread_rwlock_unlock(&hs->lock);
 }
 
-/* The initiator's tokens after its ephemeral: es, s, ss, {t}. Caller holds both locks. */
+/*
+ * The initiator's tokens after its ephemeral: es, s, ss, {t} (wall_ns as a
+ * TAI64N label). Caller holds both locks.
+ */
 static int initiation_tokens(struct noise_remote *remote, struct message_handshake_initiation *msg,
-			     uint8_t ck[NOISE_HASH_LEN], uint8_t h[NOISE_HASH_LEN])
+			     uint8_t ck[NOISE_HASH_LEN], uint8_t h[NOISE_HASH_LEN],
+			     uint64_t wall_ns)
 {
 	struct noise_handshake *hs = &remote->handshake;
 	uint8_t key[NOISE_SYMMETRIC_KEY_LEN], ts[NOISE_TIMESTAMP_LEN];
@@ -284,7 +288,7 @@ static int initiation_tokens(struct noise_remote *remote, struct message_handsha
 	if (!mix_precomputed_dh(ck, key, hs->precomputed_static_static))
 		goto out;
 	/* {t} */
-	clock_tai64n(ts);
+	clock_tai64n(wall_ns, ts);
 	message_encrypt(msg->encrypted_timestamp, ts, NOISE_TIMESTAMP_LEN, key, h);
 	ret = 0;
 out:
@@ -325,7 +329,8 @@ static int handshake_create_end(struct noise_local *local, struct noise_handshak
 	return ret;
 }
 
-int noise_create_initiation(struct noise_remote *remote, struct message_handshake_initiation *msg)
+int noise_create_initiation(struct noise_remote *remote, struct message_handshake_initiation *msg,
+			    uint64_t wall_ns)
 {
 	struct noise_handshake *hs = &remote->handshake;
 	struct noise_local *local = remote->local;
@@ -342,7 +347,7 @@ int noise_create_initiation(struct noise_remote *remote, struct message_handshak
 	if (!ephemeral_generate(hs->ephemeral_private, msg->unencrypted_ephemeral))
 		goto out;
 	message_ephemeral(msg->unencrypted_ephemeral, ck, h);
-	ret = initiation_tokens(remote, msg, ck, h);
+	ret = initiation_tokens(remote, msg, ck, h, wall_ns);
 	if (!ret)
 		ret = handshake_created(local, hs, ck, h, HANDSHAKE_CREATED_INITIATION);
 	msg->sender_index = htole32(hs->entry.index);
@@ -427,11 +432,10 @@ static bool initiation_mix_ss(struct noise_handshake *hs, uint8_t ck[NOISE_HASH_
 
 int noise_consume_initiation(struct noise_local *local,
 			     const struct message_handshake_initiation *msg,
-			     struct noise_remote **remote)
+			     struct noise_remote **remote, uint64_t now)
 {
 	uint8_t ck[NOISE_HASH_LEN], h[NOISE_HASH_LEN], key[NOISE_SYMMETRIC_KEY_LEN];
 	uint8_t t[NOISE_TIMESTAMP_LEN];
-	uint64_t now = clock_now_ns();
 	struct noise_handshake *hs;
 	int ret = -EINVAL;
 
@@ -606,7 +610,7 @@ out:
 	return ret;
 }
 
-int noise_begin_session(struct noise_remote *remote)
+int noise_begin_session(struct noise_remote *remote, uint64_t now)
 {
 	struct noise_handshake *hs = &remote->handshake;
 	struct noise_keypair *kp = NULL;
@@ -616,7 +620,7 @@ int noise_begin_session(struct noise_remote *remote)
 	if (hs->state != HANDSHAKE_CREATED_RESPONSE && hs->state != HANDSHAKE_CONSUMED_RESPONSE)
 		goto out;
 	ret = -ENOMEM;
-	kp = noise_keypair_new(remote);
+	kp = noise_keypair_new(remote, now);
 	if (!kp)
 		goto out;
 	kp->is_initiator = hs->state == HANDSHAKE_CONSUMED_RESPONSE;

@@ -219,13 +219,13 @@ static void them_take_response(const struct message_handshake_response *msg)
 	struct noise_remote *remote;
 
 	if (cookie_checker_validate(&them.checker, msg, sizeof(*msg), (struct sockaddr *)&src,
-				    false, NULL) != COOKIE_ACCEPT)
+				    false, NULL, clock_now_ns()) != COOKIE_ACCEPT)
 		return;
 	if (noise_consume_response(&them.local, msg, &remote))
 		return;
 	if (remote != &them.remote)
 		abort();
-	(void)noise_begin_session(remote);
+	(void)noise_begin_session(remote, clock_now_ns());
 }
 
 static void us_receive(const uint8_t *data, size_t size);
@@ -240,10 +240,11 @@ static void them_take_initiation(const struct message_handshake_initiation *msg)
 	struct noise_remote *remote;
 
 	switch (cookie_checker_validate(&them.checker, msg, sizeof(*msg), (struct sockaddr *)&src,
-					under_load, them.rl)) {
+					under_load, them.rl, clock_now_ns())) {
 	case COOKIE_SEND_REPLY:
 		if (!cookie_reply_create(&them.checker, &reply, msg, sizeof(*msg),
-					 le32toh(msg->sender_index), (struct sockaddr *)&src))
+					 le32toh(msg->sender_index), (struct sockaddr *)&src,
+					 clock_now_ns()))
 			us_receive((const uint8_t *)&reply, sizeof(reply));
 		return;
 	case COOKIE_ACCEPT:
@@ -251,14 +252,14 @@ static void them_take_initiation(const struct message_handshake_initiation *msg)
 	default:
 		return;
 	}
-	if (noise_consume_initiation(&them.local, msg, &remote))
+	if (noise_consume_initiation(&them.local, msg, &remote, clock_now_ns()))
 		return;
 	if (remote != &them.remote)
 		abort();
 	if (noise_create_response(remote, &response))
 		return;
-	cookie_maker_add_macs(&them.maker, &response, sizeof(response));
-	have_response = noise_begin_session(remote) == 0;
+	cookie_maker_add_macs(&them.maker, &response, sizeof(response), clock_now_ns());
+	have_response = noise_begin_session(remote, clock_now_ns()) == 0;
 }
 
 /* ---------------------------------------------------------------- our receive path */
@@ -335,7 +336,7 @@ static void rx_cookie(const struct message_handshake_cookie *msg)
 		abort();
 	if (e->kind == INDEX_KEYPAIR)
 		noise_keypair_put((struct noise_keypair *)e);
-	(void)cookie_reply_consume(&us.maker, msg);
+	(void)cookie_reply_consume(&us.maker, msg, clock_now_ns());
 }
 
 static void rx_initiation(const struct message_handshake_initiation *msg)
@@ -343,14 +344,14 @@ static void rx_initiation(const struct message_handshake_initiation *msg)
 	struct message_handshake_response resp;
 	struct noise_remote *remote;
 
-	if (noise_consume_initiation(&us.local, msg, &remote))
+	if (noise_consume_initiation(&us.local, msg, &remote, clock_now_ns()))
 		return;
 	if (remote != &us.remote)
 		abort();
 	if (noise_create_response(remote, &resp))
 		return;
-	cookie_maker_add_macs(&us.maker, &resp, sizeof(resp));
-	if (noise_begin_session(remote))
+	cookie_maker_add_macs(&us.maker, &resp, sizeof(resp), clock_now_ns());
+	if (noise_begin_session(remote, clock_now_ns()))
 		return;
 	them_take_response(&resp);
 }
@@ -363,7 +364,7 @@ static void rx_response(const struct message_handshake_response *msg)
 		return;
 	if (remote != &us.remote)
 		abort();
-	(void)noise_begin_session(remote);
+	(void)noise_begin_session(remote, clock_now_ns());
 }
 
 /* A handshake message of exactly its struct's size, as the handshake thread gets it. */
@@ -376,11 +377,11 @@ static void rx_handshake(const uint8_t *msg, uint32_t type, uint32_t len)
 		return;
 	}
 	switch (cookie_checker_validate(&us.checker, msg, len, (struct sockaddr *)&src, under_load,
-					us.rl)) {
+					us.rl, clock_now_ns())) {
 	case COOKIE_SEND_REPLY:
 		if (!cookie_reply_create(&us.checker, &reply, msg, len, get_le32(msg + 4),
-					 (struct sockaddr *)&src))
-			(void)cookie_reply_consume(&them.maker, &reply);
+					 (struct sockaddr *)&src, clock_now_ns()))
+			(void)cookie_reply_consume(&them.maker, &reply, clock_now_ns());
 		return;
 	case COOKIE_ACCEPT:
 		break;
@@ -447,7 +448,7 @@ static void op_fixed(const uint8_t *data, size_t size)
 		memcpy(msg + offsetof(struct message_handshake_cookie, receiver_index), &idx, 4);
 	if (type == MESSAGE_HANDSHAKE_INITIATION || type == MESSAGE_HANDSHAKE_RESPONSE)
 		if (handshake_size_ok(type, (uint32_t)size))
-			cookie_maker_add_macs(&them.maker, msg, size);
+			cookie_maker_add_macs(&them.maker, msg, size, clock_now_ns());
 	us_receive(msg, size);
 	free(msg);
 }
@@ -482,9 +483,9 @@ static void op_them_initiate(void)
 {
 	struct message_handshake_initiation msg;
 
-	if (noise_create_initiation(&them.remote, &msg))
+	if (noise_create_initiation(&them.remote, &msg, clock_wall_ns()))
 		return;
-	cookie_maker_add_macs(&them.maker, &msg, sizeof(msg));
+	cookie_maker_add_macs(&them.maker, &msg, sizeof(msg), clock_now_ns());
 	us_receive((const uint8_t *)&msg, sizeof(msg));
 }
 
@@ -492,9 +493,9 @@ static void op_us_initiate(void)
 {
 	struct message_handshake_initiation msg;
 
-	if (noise_create_initiation(&us.remote, &msg))
+	if (noise_create_initiation(&us.remote, &msg, clock_wall_ns()))
 		return;
-	cookie_maker_add_macs(&us.maker, &msg, sizeof(msg));
+	cookie_maker_add_macs(&us.maker, &msg, sizeof(msg), clock_now_ns());
 	them_take_initiation(&msg);
 }
 
@@ -515,7 +516,7 @@ static void op_patch(const uint8_t *data, size_t size)
 	if (size < 2)
 		return;
 	if (!(data[0] & 1)) {
-		if (noise_create_initiation(&them.remote, &m.init))
+		if (noise_create_initiation(&them.remote, &m.init, clock_wall_ns()))
 			return;
 		len = sizeof(m.init);
 	} else if (have_response) {
@@ -528,7 +529,7 @@ static void op_patch(const uint8_t *data, size_t size)
 	off = sizeof(struct message_header) + data[1] % (end - sizeof(struct message_header));
 	size -= 2;
 	memcpy((uint8_t *)&m + off, data + 2, size < end - off ? size : end - off);
-	cookie_maker_add_macs(&them.maker, &m, len);
+	cookie_maker_add_macs(&them.maker, &m, len, clock_now_ns());
 	us_receive((const uint8_t *)&m, len);
 }
 
