@@ -113,17 +113,14 @@ static struct elem *rx_elem(struct rx_ctx *c, uint32_t len)
 	return c->n_cache ? c->cache[--c->n_cache] : NULL;
 }
 
-static void rx_data(struct rx_ctx *c, const uint8_t *msg, uint32_t len, const struct udp_rx *rx)
+/* A data message (classified) joins the batch of its keypair. */
+static void rx_data(struct rx_ctx *c, const uint8_t *msg, uint32_t len,
+		    const struct receive_header *h, const struct udp_rx *rx)
 {
 	struct device *dev = c->dev;
-	uint32_t idx = get_le32(msg + 4);
+	uint32_t idx = h->index;
 	struct elem *e;
-	uint64_t ctr;
 
-	if (len < MESSAGE_MINIMUM_LENGTH || len > ELEM_JUMBO_SIZE - 16) {
-		atomic_fetch_add(&dev->stats.rx_bad_size, 1);
-		return;
-	}
 	if (c->b && (c->b->kp->entry.index != idx || c->b->n == BATCH_MAX || !same_path(c->b, rx)))
 		ctx_flush(c);
 	if (!c->b && !ctx_start(c, idx, rx))
@@ -134,25 +131,57 @@ static void rx_data(struct rx_ctx *c, const uint8_t *msg, uint32_t len, const st
 		return;
 	}
 	memcpy(e->buf, msg, len);
-	memcpy(&ctr, msg + 8, 8);
-	e->counter = le64toh(ctr);
+	e->counter = h->counter;
 	e->data = e->buf + MESSAGE_DATA_HEADER_LEN;
 	e->len = len - MESSAGE_DATA_HEADER_LEN;
 	c->b->e[c->b->n++] = e;
 }
 
-static bool handshake_size_ok(uint32_t type, uint32_t len)
+static uint64_t get_le64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return le64toh(v);
+}
+
+/* The class a message of a known type has at length len. */
+static enum receive_class class_by_size(uint32_t type, uint32_t len)
 {
 	switch (type) {
 	case MESSAGE_HANDSHAKE_INITIATION:
-		return len == sizeof(struct message_handshake_initiation);
+		return len == sizeof(struct message_handshake_initiation) ? RECEIVE_INITIATION
+									  : RECEIVE_BAD_SIZE;
 	case MESSAGE_HANDSHAKE_RESPONSE:
-		return len == sizeof(struct message_handshake_response);
+		return len == sizeof(struct message_handshake_response) ? RECEIVE_RESPONSE
+									: RECEIVE_BAD_SIZE;
 	case MESSAGE_HANDSHAKE_COOKIE:
-		return len == sizeof(struct message_handshake_cookie);
+		return len == sizeof(struct message_handshake_cookie) ? RECEIVE_COOKIE
+								      : RECEIVE_BAD_SIZE;
+	case MESSAGE_DATA:
+		/* A jumbo buffer holds the message after 16 bytes of room for the inner header. */
+		return len >= MESSAGE_MINIMUM_LENGTH && len <= ELEM_JUMBO_SIZE - 16
+			   ? RECEIVE_DATA
+			   : RECEIVE_BAD_SIZE;
 	default:
-		return false;
+		return RECEIVE_BAD_TYPE;
 	}
+}
+
+enum receive_class receive_classify(const uint8_t *msg, uint32_t len, struct receive_header *h)
+{
+	enum receive_class c = len >= 4 ? class_by_size(get_le32(msg), len) : RECEIVE_BAD_TYPE;
+
+	h->index = 0;
+	h->counter = 0;
+	/* Every class but the initiation names our index at offset 4; data its counter at 8. */
+	if (c == RECEIVE_RESPONSE)
+		h->index = get_le32(msg + 8);
+	else if (c == RECEIVE_COOKIE || c == RECEIVE_DATA)
+		h->index = get_le32(msg + 4);
+	if (c == RECEIVE_DATA)
+		h->counter = get_le64(msg + 8);
+	return c;
 }
 
 static void rx_handshake(struct device *dev, const uint8_t *msg, uint32_t len,
@@ -176,17 +205,23 @@ static void rx_handshake(struct device *dev, const uint8_t *msg, uint32_t len,
 
 static void rx_one(struct rx_ctx *c, const uint8_t *msg, uint32_t len, const struct udp_rx *rx)
 {
-	uint32_t type = len >= 4 ? get_le32(msg) : 0;
+	struct receive_header h;
 
-	if (type == MESSAGE_DATA) {
-		rx_data(c, msg, len, rx);
-	} else if (handshake_size_ok(type, len)) {
+	switch (receive_classify(msg, len, &h)) {
+	case RECEIVE_DATA:
+		rx_data(c, msg, len, &h, rx);
+		break;
+	case RECEIVE_INITIATION:
+	case RECEIVE_RESPONSE:
+	case RECEIVE_COOKIE:
 		rx_handshake(c->dev, msg, len, rx);
-	} else {
-		atomic_fetch_add(type >= MESSAGE_HANDSHAKE_INITIATION && type <= MESSAGE_DATA
-				     ? &c->dev->stats.rx_bad_size
-				     : &c->dev->stats.rx_bad_type,
-				 1);
+		break;
+	case RECEIVE_BAD_SIZE:
+		atomic_fetch_add(&c->dev->stats.rx_bad_size, 1);
+		break;
+	case RECEIVE_BAD_TYPE:
+		atomic_fetch_add(&c->dev->stats.rx_bad_type, 1);
+		break;
 	}
 }
 

@@ -126,32 +126,42 @@ static int serve_get(struct device *dev, FILE *out)
 	return ret;
 }
 
-static int serve_set(struct device *dev, FILE *in)
+enum uapi_request uapi_server_read_request(FILE *in, struct wgdevice **set, int *err)
 {
-	struct wgdevice *m = NULL;
-	int ret = uapi_read_set(in, &m);
+	char line[64];
 
-	if (ret == 0)
-		ret = device_uapi_set(dev, m);
-	model_device_free(m);
-	return ret;
+	*set = NULL;
+	*err = 0;
+	if (!fgets(line, sizeof(line), in))
+		return UAPI_REQUEST_END;
+	if (!strcmp(line, "get=1\n")) {
+		/* A get has no body: the blank line must follow at once. */
+		if (!fgets(line, sizeof(line), in) || strcmp(line, "\n"))
+			return UAPI_REQUEST_END;
+		return UAPI_REQUEST_GET;
+	}
+	if (strcmp(line, "set=1\n"))
+		return UAPI_REQUEST_END;
+	*err = uapi_read_set(in, set);
+	if (*err) {
+		model_device_free(*set);
+		*set = NULL;
+	}
+	return UAPI_REQUEST_SET;
 }
 
 void uapi_server_serve(struct device *dev, FILE *in, FILE *out)
 {
-	char line[64];
+	enum uapi_request r;
+	struct wgdevice *m;
 	int ret;
 
-	while (fgets(line, sizeof(line), in)) {
-		if (!strcmp(line, "get=1\n")) {
-			if (!fgets(line, sizeof(line), in) || strcmp(line, "\n"))
-				return;
+	while ((r = uapi_server_read_request(in, &m, &ret)) != UAPI_REQUEST_END) {
+		if (r == UAPI_REQUEST_GET)
 			ret = serve_get(dev, out);
-		} else if (!strcmp(line, "set=1\n")) {
-			ret = serve_set(dev, in);
-		} else {
-			return;
-		}
+		else if (!ret)
+			ret = device_uapi_set(dev, m);
+		model_device_free(m);
 		if (ret < 0)
 			log_err("UAPI request failed: %s", strerror(-ret));
 		fprintf(out, "errno=%d\n\n", ret);
