@@ -36,6 +36,9 @@ endif
 ifeq ($(SANITIZE),1)
 OPT := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 SANLD := -fsanitize=address,undefined
+else ifeq ($(SANITIZE),leak)
+OPT := -O1 -fno-omit-frame-pointer -fsanitize=leak
+SANLD := -fsanitize=leak
 else ifeq ($(SANITIZE),thread)
 OPT := -O1 -fno-omit-frame-pointer -fsanitize=thread
 SANLD := -fsanitize=thread
@@ -186,8 +189,12 @@ check: all
 		$(PROVE) --exec '' --timer $$(ls build/asan/tests/unit/* | grep -v '\.[od]$$') $(TEST_SCRIPTS)
 	$(MAKE) --no-print-directory tsan
 
+# The long runs: hour-long fuzzing, and a 10-minute soak of two engines built
+# with LeakSanitizer (build/lsan/wg-engine).
 check-long: all
-	WG_BUILD=$(CURDIR)/$(B) WG_LONG=1 $(PROVE) --exec '' --timer $(wildcard tests/long/*.t)
+	$(MAKE) --no-print-directory B=build/lsan SANITIZE=leak build/lsan/wg-engine
+	WG_BUILD=$(CURDIR)/$(B) WG_LONG=1 WG_SOAK_ENGINE=$(CURDIR)/build/lsan/wg-engine \
+		$(PROVE) --exec '' --timer $(wildcard tests/long/*.t)
 
 bench: all benches
 	WG_BUILD=$(CURDIR)/$(B) tests/bench/run
@@ -232,7 +239,7 @@ help:
 	@echo '  uninstall     remove what install put there'
 	@echo '  check         unit tests (ASan+UBSan), netns and kernel VM tests, then tsan, through prove'
 	@echo '  check-unit    the unit tests alone, under ASan+UBSan'
-	@echo '  check-long    the long runs in tests/long/ (fuzzing)'
+	@echo '  check-long    the long runs in tests/long/: fuzzing, a 10-minute engine soak under LSan'
 	@echo '  bench         ours against the reference binaries, side by side'
 	@echo '  demo          the four-site mesh demo in network namespaces'
 	@echo '  asan          build everything with ASan+UBSan into build/asan/'

@@ -108,16 +108,18 @@ make_blob() { # make_blob MB : /tmp/$T.blob of MB random megabytes and its /tmp/
 	at_exit "rm -f /tmp/$T.blob /tmp/$T.sum /tmp/$T.rx"
 	head -c "$1M" /dev/urandom >/tmp/$T.blob && sha256sum </tmp/$T.blob >/tmp/$T.sum
 }
-transfer() { # transfer FROM_NS TO_NS TO_ADDR : /tmp/$T.blob over TCP, checksums must match
-	local port=$((20000 + RANDOM % 20000)) to=$3 rx
+# transfer FROM_NS TO_NS TO_ADDR [TAG] : /tmp/$T.blob over TCP, checksums must
+# match; transfers running at the same time need distinct TAGs.
+transfer() {
+	local port=$((20000 + RANDOM % 20000)) to=$3 rx out=/tmp/$T.rx${4:-}
 	[[ $to == *:* ]] && to="[$to]"
 	ip netns exec "$2" socat -u TCP6-LISTEN:$port,reuseaddr,ipv6only=0 STDOUT 2>/dev/null |
-		sha256sum >/tmp/$T.rx &
+		sha256sum >"$out" &
 	rx=$!
 	sleep 0.3
 	ip netns exec "$1" timeout 60 socat -u FILE:/tmp/$T.blob "TCP:$to:$port" || return 1
 	wait $rx
-	[ "$(cut -d' ' -f1 </tmp/$T.rx)" == "$(cut -d' ' -f1 </tmp/$T.sum)" ]
+	[ "$(cut -d' ' -f1 <"$out")" == "$(cut -d' ' -f1 </tmp/$T.sum)" ]
 }
 cleanup() {
 	local i ns

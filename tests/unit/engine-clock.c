@@ -7,6 +7,7 @@
  */
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 #include "../lib/tap.h"
 #include "clock.h"
 
@@ -41,6 +42,24 @@ static void test_race(void)
 	pthread_join(t, &backwards);
 	ok(!backwards, "a reader on another thread sees the fake clock only move forward");
 	is_int(clock_wall_ns(), NSEC_PER_SEC + RACE_STEPS, "and every advance counted");
+	clock_set_source(NULL);
+}
+
+/* The soak tests' clock: monotonic time ten times as fast, wall time real. */
+static void test_speedup(void)
+{
+	struct timespec pause = {0, 200 * 1000 * 1000};
+	uint64_t mono, wall;
+
+	clock_speedup_install(10);
+	mono = clock_now_ns();
+	wall = clock_wall_ns();
+	nanosleep(&pause, NULL);
+	mono = clock_now_ns() - mono;
+	wall = clock_wall_ns() - wall;
+	/* 200 ms asleep: 2 s on the fast clock; a loaded machine may oversleep. */
+	ok(mono >= 2 * NSEC_PER_SEC && mono >= 9 * wall && mono <= 11 * wall + NSEC_PER_SEC / 10,
+	   "a tenfold speed-up runs the monotonic clock ten times as fast as the wall clock");
 	clock_set_source(NULL);
 }
 
@@ -79,5 +98,6 @@ int main(void)
 	clock_set_source(NULL);
 	ok(clock_now_ns() >= b, "NULL restores the system clock");
 	test_race();
+	test_speedup();
 	return tap_done();
 }
