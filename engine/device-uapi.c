@@ -16,6 +16,17 @@
 #include "peer.h"
 #include "send.h"
 
+/* The drop counters, every one (zeros too), as the reply's drop_NAME=N extension lines. */
+static void get_drops(struct device *dev, struct wgdevice *m)
+{
+	_Static_assert(DEVICE_N_DROPS <= WG_DROPS_MAX, "the model holds every drop counter");
+	for (unsigned int i = 0; i < DEVICE_N_DROPS; ++i) {
+		snprintf(m->drops[i].name, sizeof(m->drops[i].name), "%s", device_drop_names[i]);
+		m->drops[i].count = atomic_load(&dev->stats.drops[i]);
+	}
+	m->n_drops = DEVICE_N_DROPS;
+}
+
 static int get_interface(struct device *dev, struct wgdevice *m)
 {
 	pthread_rwlock_rdlock(&dev->noise.lock);
@@ -31,6 +42,7 @@ static int get_interface(struct device *dev, struct wgdevice *m)
 	m->fwmark = dev->fwmark;
 	m->flags |= WGDEVICE_HAS_LISTEN_PORT | WGDEVICE_HAS_FWMARK;
 	snprintf(m->name, sizeof(m->name), "%s", dev->tun->name);
+	get_drops(dev, m);
 	return 0;
 }
 

@@ -33,6 +33,11 @@ void log_set_level(enum log_level level)
 	log_level = level;
 }
 
+bool log_is_verbose(void)
+{
+	return log_level >= LOG_VERBOSE;
+}
+
 void log_set_iface(const char *iface)
 {
 	snprintf(log_iface, sizeof(log_iface), "%s", iface);

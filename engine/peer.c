@@ -127,13 +127,15 @@ void peer_stage(struct peer *peer, struct elem *const *e, unsigned int n)
 		}
 		peer->staged[peer->n_staged++] = e[i];
 		if (n_drop == MAX_STAGED_PACKETS) {
+			/* Every one counted, also when more than a full stage's worth go. */
+			device_drop(&peer->dev->stats, DROP_tx_staged_drop, peer, n_drop);
 			device_elems_put(peer->dev, drop, n_drop);
 			n_drop = 0;
 		}
 	}
 	pthread_mutex_unlock(&peer->lock);
 	if (n_drop) {
-		atomic_fetch_add(&peer->dev->stats.tx_staged_drop, n_drop);
+		device_drop(&peer->dev->stats, DROP_tx_staged_drop, peer, n_drop);
 		device_elems_put(peer->dev, drop, n_drop);
 	}
 }

@@ -63,21 +63,21 @@ static bool ctx_start(struct rx_ctx *c, uint32_t idx, const struct udp_rx *rx)
 	peer = kp ? peer_get(kp->entry.peer) : NULL;
 	pthread_rwlock_unlock(&dev->cfg_lock);
 	if (!kp) {
-		atomic_fetch_add(&dev->stats.rx_unknown_index, 1);
+		device_drop(&dev->stats, DROP_rx_unknown_index, NULL, 1);
 		return false;
 	}
 	if (!noise_keypair_can_receive(kp, clock_now_ns())) {
-		atomic_fetch_add(&dev->stats.rx_expired_key, 1);
+		device_drop(&dev->stats, DROP_rx_expired_key, peer, 1);
 		noise_keypair_put(kp);
 		peer_put(peer);
 		return false;
 	}
 	c->b = device_batch_new(dev, peer, kp, BATCH_RECEIVE);
+	if (!c->b)
+		device_drop(&dev->stats, DROP_rx_no_buffer, peer, 1);
 	peer_put(peer);
-	if (!c->b) {
-		atomic_fetch_add(&dev->stats.rx_no_buffer, 1);
+	if (!c->b)
 		return false;
-	}
 	c->b->src = rx->src;
 	c->b->dst = rx->dst;
 	return true;
@@ -127,7 +127,8 @@ static void rx_data(struct rx_ctx *c, const uint8_t *msg, uint32_t len,
 		return;
 	e = rx_elem(c, len);
 	if (!e) {
-		atomic_fetch_add(&dev->stats.tx_no_buffer, 1);
+		/* Receive buffers, not send ones: the pools are shared, the direction is not. */
+		device_drop(&dev->stats, DROP_rx_no_buffer, c->b->peer, 1);
 		return;
 	}
 	memcpy(e->buf, msg, len);
@@ -190,7 +191,7 @@ static void rx_handshake(struct device *dev, const uint8_t *msg, uint32_t len,
 	struct hs_msg *m;
 
 	if (!queue_pool_get(&dev->hs_pool, (void **)&m, 1)) {
-		atomic_fetch_add(&dev->stats.rx_handshake_dropped, 1);
+		device_drop(&dev->stats, DROP_rx_handshake_dropped, NULL, 1);
 		return;
 	}
 	memcpy(m->buf, msg, len);
@@ -198,7 +199,7 @@ static void rx_handshake(struct device *dev, const uint8_t *msg, uint32_t len,
 	m->src = rx->src;
 	m->dst = rx->dst;
 	if (!queue_ring_push(&dev->handshakes, m)) {
-		atomic_fetch_add(&dev->stats.rx_handshake_dropped, 1);
+		device_drop(&dev->stats, DROP_rx_handshake_dropped, NULL, 1);
 		queue_pool_put(&dev->hs_pool, (void **)&m, 1);
 	}
 }
@@ -217,10 +218,10 @@ static void rx_one(struct rx_ctx *c, const uint8_t *msg, uint32_t len, const str
 		rx_handshake(c->dev, msg, len, rx);
 		break;
 	case RECEIVE_BAD_SIZE:
-		atomic_fetch_add(&c->dev->stats.rx_bad_size, 1);
+		device_drop(&c->dev->stats, DROP_rx_bad_size, NULL, 1);
 		break;
 	case RECEIVE_BAD_TYPE:
-		atomic_fetch_add(&c->dev->stats.rx_bad_type, 1);
+		device_drop(&c->dev->stats, DROP_rx_bad_type, NULL, 1);
 		break;
 	}
 }
@@ -233,7 +234,7 @@ void receive_datagrams(struct device *dev, struct udp_rx *rx, unsigned int n)
 		uint32_t seg = rx[i].gso ? rx[i].gso : rx[i].len;
 
 		if (!seg) {
-			atomic_fetch_add(&dev->stats.rx_bad_size, 1);
+			device_drop(&dev->stats, DROP_rx_bad_size, NULL, 1);
 			continue;
 		}
 		for (uint32_t off = 0; off < rx[i].len; off += seg) {
@@ -309,12 +310,12 @@ static void rx_authenticated(struct peer *peer, struct batch *b, unsigned int da
 	pthread_mutex_unlock(&peer->lock);
 }
 
-/* The counter for a packet refused after opening: bad tag, replayed, or keys used up. */
-static atomic_ulong *rx_refusal(struct device *dev, struct noise_keypair *kp, bool opened)
+/* Why a packet was refused after opening: bad tag, replayed, or keys used up. */
+static enum device_drop rx_refusal(struct noise_keypair *kp, bool opened)
 {
 	if (!opened)
-		return &dev->stats.rx_bad_auth;
-	return atomic_load(&kp->can_receive) ? &dev->stats.rx_replay : &dev->stats.rx_expired_key;
+		return DROP_rx_bad_auth;
+	return atomic_load(&kp->can_receive) ? DROP_rx_replay : DROP_rx_expired_key;
 }
 
 /* Checks each opened packet of b and gathers the good ones into out. */
@@ -330,7 +331,7 @@ static void rx_check_batch(struct peer *peer, struct batch *b, struct rx_out *ou
 		uint32_t len;
 
 		if (!e->ok || !noise_keypair_check_counter(b->kp, e->counter)) {
-			atomic_fetch_add(rx_refusal(dev, b->kp, e->ok), 1);
+			device_drop(&dev->stats, rx_refusal(b->kp, e->ok), peer, 1);
 			continue;
 		}
 		++good;
@@ -339,9 +340,9 @@ static void rx_check_batch(struct peer *peer, struct batch *b, struct rx_out *ou
 			continue;
 		len = receive_inner_len(e->data, e->len);
 		if (!len) {
-			atomic_fetch_add(&dev->stats.rx_bad_inner, 1);
+			device_drop(&dev->stats, DROP_rx_bad_inner, peer, 1);
 		} else if (allowedips_lookup_src(&dev->aips, e->data, len) != peer) {
-			atomic_fetch_add(&dev->stats.rx_bad_source, 1);
+			device_drop(&dev->stats, DROP_rx_bad_source, peer, 1);
 		} else {
 			out->pkts[out->n] = e->data;
 			out->lens[out->n++] = len;
@@ -422,7 +423,7 @@ static void rx_cookie(struct device *dev, struct hs_msg *m)
 	struct peer *peer = peer_by_index(dev, le32toh(msg->receiver_index));
 
 	if (!peer || cookie_reply_consume(&peer->cookie, msg, clock_now_ns()) < 0)
-		atomic_fetch_add(&dev->stats.rx_handshake_bad, 1);
+		device_drop(&dev->stats, DROP_rx_handshake_bad, peer, 1);
 	peer_put(peer);
 }
 
@@ -470,7 +471,7 @@ static void rx_initiation(struct device *dev, struct hs_msg *m)
 
 	if (noise_consume_initiation(&dev->noise, (const void *)m->buf, &remote, clock_now_ns()) <
 	    0) {
-		atomic_fetch_add(&dev->stats.rx_handshake_bad, 1);
+		device_drop(&dev->stats, DROP_rx_handshake_bad, NULL, 1);
 		return;
 	}
 	peer = remote->peer;
@@ -488,7 +489,7 @@ static void rx_response(struct device *dev, struct hs_msg *m)
 	uint64_t now = clock_now_ns();
 
 	if (noise_consume_response(&dev->noise, (const void *)m->buf, &remote) < 0) {
-		atomic_fetch_add(&dev->stats.rx_handshake_bad, 1);
+		device_drop(&dev->stats, DROP_rx_handshake_bad, NULL, 1);
 		return;
 	}
 	peer = remote->peer;
@@ -531,7 +532,10 @@ void receive_handshake(struct device *dev, struct hs_msg *m)
 	if (v == COOKIE_SEND_REPLY)
 		send_cookie(dev, m);
 	if (v != COOKIE_ACCEPT) {
-		atomic_fetch_add(&dev->stats.rx_handshake_dropped, 1);
+		/* A wrong mac1 is a bad message; the rest is load shedding. */
+		device_drop(&dev->stats,
+			    v == COOKIE_DROP ? DROP_rx_handshake_bad : DROP_rx_handshake_dropped,
+			    NULL, 1);
 		return;
 	}
 	pthread_rwlock_rdlock(&dev->cfg_lock);

@@ -66,7 +66,7 @@ static unsigned int queue_one_batch(struct peer *peer, struct noise_keypair *kp,
 	unsigned int mtu = device_mtu(dev), i;
 
 	if (!b) {
-		atomic_fetch_add(&dev->stats.tx_no_buffer, n);
+		device_drop(&dev->stats, DROP_tx_no_buffer, peer, n);
 		device_elems_put(dev, e, n);
 		return n;
 	}
@@ -298,7 +298,7 @@ static void tun_packet(struct device *dev, uint8_t *buf, size_t len)
 	struct peer *peer;
 
 	if (n <= 0 || n > TUN_MAX_SEGS) {
-		atomic_fetch_add(&dev->stats.rx_bad_inner, 1);
+		device_drop(&dev->stats, DROP_tx_bad_packet, NULL, 1);
 		return;
 	}
 	/* Small buffers first; segments too big for them (jumbo MTUs) take jumbo ones. */
@@ -306,13 +306,13 @@ static void tun_packet(struct device *dev, uint8_t *buf, size_t len)
 	if (n == -EMSGSIZE)
 		n = split_into(dev, h, pkt, plen, e, tun_gso_count(h, pkt, plen), true);
 	if (n <= 0) {
-		atomic_fetch_add(
-		    n == -ENOBUFS ? &dev->stats.tx_no_buffer : &dev->stats.rx_bad_inner, 1);
+		device_drop(&dev->stats, n == -ENOBUFS ? DROP_tx_no_buffer : DROP_tx_bad_packet,
+			    NULL, 1);
 		return;
 	}
 	peer = device_peer_by_dst(dev, e[0]->data, e[0]->len);
 	if (!peer) {
-		atomic_fetch_add(&dev->stats.tx_no_peer, 1);
+		device_drop(&dev->stats, DROP_tx_no_peer, NULL, 1);
 		device_elems_put(dev, e, (unsigned int)n);
 		return;
 	}

@@ -16,6 +16,7 @@
 #include <sodium.h>
 #include "../lib/tap.h"
 #include "engine-wire.h"
+#include "log.h"
 #include "uapi-server.h"
 
 static struct clock_fake fake;
@@ -205,10 +206,80 @@ static void test_traffic(struct wire_side *a, struct wire_side *b)
 	ok(atomic_load(&b->dev->stats.rx_bad_source) >= 1, "and counted");
 }
 
+/* Runs fn with the engine's log at verbose going to a file; returns what it wrote. */
+static char *captured_log(void (*fn)(struct wire_side *, struct wire_side *), struct wire_side *a,
+			  struct wire_side *b)
+{
+	FILE *f = tmpfile();
+	int saved = dup(STDERR_FILENO);
+	static char buf[16384];
+	size_t n = 0;
+
+	fflush(stderr);
+	if (f)
+		dup2(fileno(f), STDERR_FILENO);
+	log_set_level(LOG_VERBOSE);
+	fn(a, b);
+	log_set_level(LOG_ERROR);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	if (f) {
+		rewind(f);
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[n] = 0;
+	return buf;
+}
+
+static void garbage_and_spoof(struct wire_side *a, struct wire_side *b)
+{
+	send_garbage(b->dev->udp.port);
+	usleep(200000);
+	/* One second later the log's rate limit has a fresh window for the spoofed packet. */
+	sleep(1);
+	deliver_within(a, b, "10.0.0.9", "10.0.0.2", 6, 64, 300);
+}
+
+/* "peer(AbCd…WxYz)", the way the log names s's public key (as wireguard-go does). */
+static void peer_label(char *out, size_t size, const struct wire_side *s)
+{
+	char b64[KEY_B64_LEN];
+
+	key_to_base64(b64, s->pub);
+	snprintf(out, size, "peer(%.4s\u2026%.4s)", b64, b64 + 39);
+}
+
+/* Drops are counted by reason, logged with reason and peer, and reported over UAPI. */
+static void test_drops(struct wire_side *a, struct wire_side *b)
+{
+	unsigned long before = drops(b->dev), type = atomic_load(&b->dev->stats.rx_bad_type);
+	char *log = captured_log(garbage_and_spoof, a, b), *reply, want[96], label[32];
+
+	ok(drops(b->dev) > before, "garbage of every type and size is dropped and counted");
+	ok(atomic_load(&b->dev->stats.rx_bad_type) > type, "unknown types as rx_bad_type");
+	ok(strstr(log, "unknown peer: dropped 1 packet: not a WireGuard message (rx_bad_type)") !=
+	       NULL,
+	   "at verbose the log names the reason, without a peer for garbage");
+	peer_label(label, sizeof(label), a);
+	snprintf(want, sizeof(want), "%s: dropped 1 packet: inner source outside", label);
+	ok(strstr(log, want) != NULL, "and names the peer that sent a spoofed inner source");
+	if (!strstr(log, want))
+		printf("# log: %.400s\n# want: %s\n", log, want);
+	reply = uapi_exchange(b->dev, "get=1\n\n");
+	snprintf(want, sizeof(want), "drop_rx_bad_type=%lu\n",
+		 atomic_load(&b->dev->stats.rx_bad_type));
+	ok(reply && strstr(reply, want), "the UAPI get reply carries the totals (%s)", "drop_*=N");
+	ok(reply && strstr(reply, "drop_tx_bad_packet=0\n") &&
+	       strstr(reply, "drop_rx_no_buffer=0\n"),
+	   "every reason, zeros too");
+	free(reply);
+}
+
 int main(void)
 {
 	struct wire_side a = {0}, b = {0};
-	unsigned long before;
 
 	if (sodium_init() < 0)
 		return 1;
@@ -222,10 +293,7 @@ int main(void)
 	       "A knows B and its endpoint");
 	is_int(wire_side_config(&b, &a, "10.0.0.1", 0, 0), 0, "B knows A, without an endpoint");
 	test_traffic(&a, &b);
-	before = drops(b.dev);
-	send_garbage(b.dev->udp.port);
-	usleep(200000);
-	ok(drops(b.dev) > before, "garbage of every type and size is dropped and counted");
+	test_drops(&a, &b);
 	ok(deliver(&a, &b, "10.0.0.1", "10.0.0.2", 5, 500), "the tunnel still works after garbage");
 	test_rekey(&a, &b);
 	test_uapi_malformed(&b);
