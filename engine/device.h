@@ -19,6 +19,7 @@
 #include "allowedips.h"
 #include "cookie.h"
 #include "drops.h"
+#include "lockassert.h"
 #include "index.h"
 #include "model.h"
 #include "noise.h"

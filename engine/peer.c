@@ -177,10 +177,11 @@ static int walk_add(void *ctx, int family, const uint8_t *addr, uint8_t cidr)
 
 int peer_to_model(struct peer *peer, struct wgpeer *out)
 {
+	rwlock_assert_held(&peer->dev->cfg_lock);
 	memcpy(out->public_key, peer->public_key, WG_KEY_LEN);
-	pthread_rwlock_rdlock(&peer->noise.handshake.lock);
+	rwlock_rdlock(&peer->noise.handshake.lock);
 	memcpy(out->preshared_key, peer->noise.handshake.preshared_key, WG_KEY_LEN);
-	pthread_rwlock_unlock(&peer->noise.handshake.lock);
+	rwlock_unlock(&peer->noise.handshake.lock);
 	out->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_HAS_PRESHARED_KEY |
 		     WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL;
 	pthread_mutex_lock(&peer->lock);

@@ -57,11 +57,11 @@ static bool ctx_start(struct rx_ctx *c, uint32_t idx, const struct udp_rx *rx)
 	struct noise_keypair *kp;
 	struct peer *peer;
 
-	pthread_rwlock_rdlock(&dev->cfg_lock);
+	rwlock_rdlock(&dev->cfg_lock);
 	ent = index_lookup(dev->index, idx, INDEX_KEYPAIR);
 	kp = ent ? (struct noise_keypair *)ent : NULL;
 	peer = kp ? peer_get(kp->entry.peer) : NULL;
-	pthread_rwlock_unlock(&dev->cfg_lock);
+	rwlock_unlock(&dev->cfg_lock);
 	if (!kp) {
 		device_drop(&dev->stats, DROP_rx_unknown_index, NULL, 1);
 		return false;
@@ -325,7 +325,7 @@ static void rx_check_batch(struct peer *peer, struct batch *b, struct rx_out *ou
 	unsigned int good = 0, data = 0;
 	uint64_t bytes = 0;
 
-	pthread_rwlock_rdlock(&dev->cfg_lock);
+	rwlock_rdlock(&dev->cfg_lock);
 	for (unsigned int i = 0; i < b->n; ++i) {
 		struct elem *e = b->e[i];
 		uint32_t len;
@@ -349,7 +349,7 @@ static void rx_check_batch(struct peer *peer, struct batch *b, struct rx_out *ou
 			++data;
 		}
 	}
-	pthread_rwlock_unlock(&dev->cfg_lock);
+	rwlock_unlock(&dev->cfg_lock);
 	if (good)
 		rx_authenticated(peer, b, data, bytes, out);
 }
@@ -406,14 +406,14 @@ static struct peer *peer_by_index(struct device *dev, uint32_t idx)
 	struct index_entry *ent;
 	struct peer *peer = NULL;
 
-	pthread_rwlock_rdlock(&dev->cfg_lock);
+	rwlock_rdlock(&dev->cfg_lock);
 	ent = index_lookup(dev->index, idx, INDEX_HANDSHAKE | INDEX_KEYPAIR);
 	if (ent) {
 		peer = peer_get(ent->peer);
 		if (ent->kind == INDEX_KEYPAIR)
 			noise_keypair_put((struct noise_keypair *)ent);
 	}
-	pthread_rwlock_unlock(&dev->cfg_lock);
+	rwlock_unlock(&dev->cfg_lock);
 	return peer;
 }
 
@@ -469,6 +469,7 @@ static void rx_initiation(struct device *dev, struct hs_msg *m)
 	struct noise_remote *remote;
 	struct peer *peer;
 
+	rwlock_assert_held(&dev->cfg_lock);
 	if (noise_consume_initiation(&dev->noise, (const void *)m->buf, &remote, clock_now_ns()) <
 	    0) {
 		device_drop(&dev->stats, DROP_rx_handshake_bad, NULL, 1);
@@ -488,6 +489,7 @@ static void rx_response(struct device *dev, struct hs_msg *m)
 	struct peer *peer;
 	uint64_t now = clock_now_ns();
 
+	rwlock_assert_held(&dev->cfg_lock);
 	if (noise_consume_response(&dev->noise, (const void *)m->buf, &remote) < 0) {
 		device_drop(&dev->stats, DROP_rx_handshake_bad, NULL, 1);
 		return;
@@ -538,12 +540,12 @@ void receive_handshake(struct device *dev, struct hs_msg *m)
 			    NULL, 1);
 		return;
 	}
-	pthread_rwlock_rdlock(&dev->cfg_lock);
+	rwlock_rdlock(&dev->cfg_lock);
 	if (type == MESSAGE_HANDSHAKE_INITIATION)
 		rx_initiation(dev, m);
 	else
 		rx_response(dev, m);
-	pthread_rwlock_unlock(&dev->cfg_lock);
+	rwlock_unlock(&dev->cfg_lock);
 }
 
 static void udp_poll_once(struct device *dev, struct udp_rx *rx)
@@ -552,11 +554,11 @@ static void udp_poll_once(struct device *dev, struct udp_rx *rx)
 	bool stale;
 	int n;
 
-	pthread_rwlock_rdlock(&dev->udp_lock);
+	rwlock_rdlock(&dev->udp_lock);
 	p[0] = (struct pollfd){.fd = dev->udp.fd4, .events = POLLIN};
 	p[1] = (struct pollfd){.fd = dev->udp.fd6, .events = POLLIN};
 	stale = dev->udp_stale[0] >= 0 || dev->udp_stale[1] >= 0;
-	pthread_rwlock_unlock(&dev->udp_lock);
+	rwlock_unlock(&dev->udp_lock);
 	if (stale)
 		device_close_stale(dev);
 	if (poll(p, 2, 200) <= 0)

@@ -193,8 +193,6 @@ struct conn {
 	bool done; /* caller holds set->lock */
 };
 
-#define assert_mutex_held(m) assert(pthread_mutex_trylock(m) == EBUSY)
-
 static void mark_done(struct conn *c)
 {
 	pthread_mutex_lock(&c->set->lock);
@@ -252,7 +250,7 @@ static struct conn *take_conns(struct conn_set *set, bool all)
 {
 	struct conn **pp = &set->head, *taken = NULL, *c;
 
-	assert_mutex_held(&set->lock);
+	mutex_assert_held(&set->lock);
 	while ((c = *pp)) {
 		if (!all && !c->done) {
 			pp = &c->next;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <sodium.h>
 #include "clock.h"
+#include "lockassert.h"
 #include "noise.h"
 
 /*
@@ -35,7 +36,7 @@ void noise_keypair_add(struct noise_remote *remote, struct noise_keypair *kp)
 	struct noise_keypair *old_prev = remote->previous, *old_cur = remote->current;
 	struct noise_keypair *old_next = remote->next;
 
-	assert(pthread_mutex_trylock(&remote->keypairs_lock) != 0);
+	mutex_assert_held(&remote->keypairs_lock);
 	if (kp->is_initiator) {
 		/*
 		 * The response confirmed our keys, so they are usable now. A next
