@@ -123,8 +123,12 @@ $(CORE_TEST_OBJS): $(O)/tests/unit/%.o: tests/unit/%.c
 	$(call echo_cc,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(CORE_INCLUDES) -c -o $@ $<
 
+# A relative include ("../device.h") would slip past CORE_INCLUDES: refuse it.
 $(CORE_AR): $(patsubst %.c,$(O)/%.o,$(CORE_SRC))
 	$(call echo_cc,AR,$@)
+	$(Q)if grep -n '^#include "\.\./' $(CORE_SRC) $(wildcard engine/core/*.h); then \
+		echo 'engine/core/ includes outside itself (the core never includes the device)' >&2; \
+		exit 1; fi
 	$(Q)mkdir -p $(@D) && rm -f $@ && ar rcs $@ $^
 
 $(B)/ar/lib.a: $(patsubst %.c,$(O)/%.o,$(LIB_SRC))
