@@ -12,7 +12,8 @@
 
 #define LOG_BURST 10
 
-static enum log_level log_level = LOG_ERROR;
+/* Atomic: tests turn verbose logging on and off while the engine runs. */
+static _Atomic enum log_level log_level = LOG_ERROR;
 static char log_iface[32];
 static atomic_long log_window;
 static atomic_int log_in_window;

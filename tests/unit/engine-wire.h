@@ -86,9 +86,10 @@ static inline enum wire_kind wire_kind_of(const uint8_t *buf, size_t len)
 static inline bool wire_note(struct wire *w, int dir, const uint8_t *buf, size_t len)
 {
 	enum wire_kind k = wire_kind_of(buf, len);
-	bool fwd = !(w->drop[dir] & WIRE_BIT(k));
+	bool fwd;
 
 	pthread_mutex_lock(&w->lock);
+	fwd = !(w->drop[dir] & WIRE_BIT(k));
 	if (w->n_log < WIRE_LOG_MAX)
 		w->log[w->n_log++] = (struct wire_event){dir, k, (uint32_t)len, w->clock->mono_ns};
 	if (fwd && k == WIRE_DATA && w->hold[dir] && w->n_held[dir] < WIRE_HELD_MAX &&
@@ -104,6 +105,24 @@ static inline bool wire_note(struct wire *w, int dir, const uint8_t *buf, size_t
 	return fwd;
 }
 
+/* Sends bytes on in direction dir as if the sender had sent them (not logged). */
+static inline void wire_inject(struct wire *w, int dir, const void *buf, size_t len)
+{
+	struct sockaddr_in a;
+	bool known;
+
+	if (dir == AB) {
+		sendto(w->fd[BA], buf, len, 0, (void *)&w->b_addr, sizeof(w->b_addr));
+		return;
+	}
+	pthread_mutex_lock(&w->lock);
+	a = w->a_addr;
+	known = w->a_known;
+	pthread_mutex_unlock(&w->lock);
+	if (known)
+		sendto(w->fd[AB], buf, len, 0, (void *)&a, sizeof(a));
+}
+
 static inline void wire_pump(struct wire *w, int dir)
 {
 	/* The relay's thread only; too big for the stack. */
@@ -115,15 +134,13 @@ static inline void wire_pump(struct wire *w, int dir)
 	if (n < 0)
 		return;
 	if (dir == AB) {
+		pthread_mutex_lock(&w->lock);
 		w->a_addr = from;
 		w->a_known = true;
+		pthread_mutex_unlock(&w->lock);
 	}
-	if (!wire_note(w, dir, buf, (size_t)n))
-		return;
-	if (dir == AB)
-		sendto(w->fd[BA], buf, (size_t)n, 0, (void *)&w->b_addr, sizeof(w->b_addr));
-	else if (w->a_known)
-		sendto(w->fd[AB], buf, (size_t)n, 0, (void *)&w->a_addr, sizeof(w->a_addr));
+	if (wire_note(w, dir, buf, (size_t)n))
+		wire_inject(w, dir, buf, (size_t)n);
 }
 
 static inline void *wire_thread(void *arg)
@@ -205,15 +222,6 @@ static inline void wire_hold(struct wire *w, int dir, unsigned int n, bool forwa
 	w->hold[dir] = n;
 	w->hold_forward[dir] = forward;
 	pthread_mutex_unlock(&w->lock);
-}
-
-/* Sends bytes on in direction dir as if the sender had sent them (not logged). */
-static inline void wire_inject(struct wire *w, int dir, const void *buf, size_t len)
-{
-	if (dir == AB)
-		sendto(w->fd[BA], buf, len, 0, (void *)&w->b_addr, sizeof(w->b_addr));
-	else
-		sendto(w->fd[AB], buf, len, 0, (void *)&w->a_addr, sizeof(w->a_addr));
 }
 
 /* Forwards the i-th held-back message of direction dir now; false if there is none. */
