@@ -156,16 +156,24 @@ void uapi_server_serve(struct device *dev, FILE *in, FILE *out)
 	struct wgdevice *m;
 	int ret;
 
-	while ((r = uapi_server_read_request(in, &m, &ret)) != UAPI_REQUEST_END) {
+	/*
+	 * Requests already buffered are not answered once the device stops or
+	 * the reply cannot be written (the client is gone, or the server shut
+	 * the connection down): a client that floods requests without reading
+	 * would otherwise hold the stop for as long as the queue lasts.
+	 */
+	while (!device_is_stopping(dev) &&
+	       (r = uapi_server_read_request(in, &m, &ret)) != UAPI_REQUEST_END) {
 		if (r == UAPI_REQUEST_GET)
 			ret = serve_get(dev, out);
 		else if (!ret)
 			ret = device_uapi_set(dev, m);
 		model_device_free(m);
-		if (ret < 0)
+		if (ret < 0 && !ferror(out))
 			log_err("UAPI request failed: %s", strerror(-ret));
 		fprintf(out, "errno=%d\n\n", ret);
-		fflush(out);
+		if (fflush(out) == EOF || ferror(out))
+			break;
 	}
 }
 
