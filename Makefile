@@ -193,11 +193,14 @@ check: all
 		$(PROVE) --exec '' --timer $$(ls build/asan/tests/unit/* | grep -v '\.[od]$$') $(TEST_SCRIPTS)
 	$(MAKE) --no-print-directory tsan
 
-# The long runs: hour-long fuzzing, and a 10-minute soak of two engines built
-# with LeakSanitizer (build/lsan/wg-engine).
+# The long runs: hour-long fuzzing, a 10-minute soak of two engines built with
+# LeakSanitizer (build/lsan/wg-engine), and the engine netns tests again with
+# programs built with ThreadSanitizer (build/tsan/).
 check-long: all
 	$(MAKE) --no-print-directory B=build/lsan SANITIZE=leak build/lsan/wg-engine
+	$(MAKE) --no-print-directory B=build/tsan SANITIZE=thread all
 	WG_BUILD=$(CURDIR)/$(B) WG_LONG=1 WG_SOAK_ENGINE=$(CURDIR)/build/lsan/wg-engine \
+		WG_TSAN_BUILD=$(CURDIR)/build/tsan \
 		$(PROVE) --exec '' --timer $(wildcard tests/long/*.t)
 
 bench: all benches
@@ -243,7 +246,7 @@ help:
 	@echo '  uninstall     remove what install put there'
 	@echo '  check         unit tests (ASan+UBSan), netns and kernel VM tests, then tsan, through prove'
 	@echo '  check-unit    the unit tests alone, under ASan+UBSan'
-	@echo '  check-long    the long runs in tests/long/: fuzzing, a 10-minute engine soak under LSan'
+	@echo '  check-long    tests/long/: fuzzing, a 10-minute engine soak (LSan), engine netns tests (TSan)'
 	@echo '  bench         ours against the reference binaries, side by side'
 	@echo '  demo          the four-site mesh demo in network namespaces'
 	@echo '  asan          build everything with ASan+UBSan into build/asan/'
