@@ -46,11 +46,10 @@ uint64_t clock_wall_ns(void)
 	return current_source.wall_ns(current_source.ctx);
 }
 
-void clock_tai64n(uint8_t out[NOISE_TIMESTAMP_LEN])
+void clock_tai64n(uint64_t wall, uint8_t out[NOISE_TIMESTAMP_LEN])
 {
 	/* TAI64 labels count from 2^62, and TAI is 10 s ahead of UTC's 1970 epoch. */
 	const uint64_t tai64_base = (1ULL << 62) + 10;
-	uint64_t wall = clock_wall_ns();
 	uint64_t sec = tai64_base + wall / NSEC_PER_SEC;
 	/*
 	 * Rounding nanoseconds down to 2^24 ns (under 1/50 s) keeps the label

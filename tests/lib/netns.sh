@@ -121,6 +121,10 @@ transfer() {
 	wait $rx
 	[ "$(cut -d' ' -f1 <"$out")" == "$(cut -d' ' -f1 </tmp/$T.sum)" ]
 }
+frag_creates() { # frag_creates NS : IPv4 and IPv6 fragments the namespace has made
+	ip netns exec "$1" awk '/^Ip:/ { if (seen) { for (i = 1; i <= NF; i++) if (h[i] == "FragCreates") n += $i } else { seen = 1; split($0, h) } }
+		/^Ip6FragCreates/ { n += $2 } END { print n + 0 }' /proc/net/snmp /proc/net/snmp6
+}
 cleanup() {
 	local i ns
 	for ((i = ${#tap_cleanups[@]} - 1; i >= 0; i--)); do eval "${tap_cleanups[$i]}" >/dev/null 2>&1; done

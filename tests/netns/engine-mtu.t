@@ -21,10 +21,6 @@ big_ping() { # big_ping NS ADDR : three pings of 8900 data bytes, within the MTU
 		ip netns exec "$ns" busybox ping -s 8900 -c 3 -W 2 "$@"
 	fi
 }
-frag_creates() { # frag_creates NS : IPv4 and IPv6 fragments the namespace has made
-	ip netns exec "$1" awk '/^Ip:/ { if (seen) { for (i = 1; i <= NF; i++) if (h[i] == "FragCreates") n += $i } else { seen = 1; split($0, h) } }
-		/^Ip6FragCreates/ { n += $2 } END { print n + 0 }' /proc/net/snmp /proc/net/snmp6
-}
 tunnel() { # tunnel NS IFACE N : addresses and MTU 9000
 	ip -n $1 addr add 10.91.0.$3/24 dev $2 &&
 		ip -n $1 addr add fd91::$3/64 dev $2 nodad &&
