@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The mesh as Graphviz DOT: sites (dashed when behind NAT), clients, direct
+ * The mesh as Graphviz DOT: sites (dashed when behind NAT, hubs with a double
+ * border), clients, direct
  * links labelled with the address family they use, relayed pairs dashed and
  * labelled with their relay.
  */

@@ -217,9 +217,10 @@ static int cmd_plan(struct mesh *x, const struct opts *o)
 static int cmd_check(struct mesh *x, const struct opts *o)
 {
 	(void)o;
-	printf("%s: OK: %zu site%s, %zu client%s, %zu relayed pair%s\n", x->yaml, x->p.n_sites,
-	       x->p.n_sites == 1 ? "" : "s", x->p.n_clients, x->p.n_clients == 1 ? "" : "s",
-	       x->p.n_relayed, x->p.n_relayed == 1 ? "" : "s");
+	printf("%s: OK: %zu site%s, %zu client%s, %zu direct and %zu relayed pair%s\n", x->yaml,
+	       x->p.n_sites, x->p.n_sites == 1 ? "" : "s", x->p.n_clients,
+	       x->p.n_clients == 1 ? "" : "s", x->p.n_direct, x->p.n_relayed,
+	       x->p.n_relayed == 1 ? "" : "s");
 	return 0;
 }
 

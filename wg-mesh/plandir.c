@@ -240,13 +240,30 @@ static void print_relays(const struct plan *p, FILE *out)
 		fputs(shown < p->n_relayed ? ", ...)\n" : ")\n", out);
 }
 
+/* "full", or "hub (tokyo, paris)", and how many `links:' rules change it. */
+static void print_topology(const struct plan *p, FILE *out)
+{
+	const struct sites_mesh *m = p->m;
+	size_t i;
+
+	fputs(m->topology == SITES_TOPOLOGY_HUB ? "topology: hub (" : "topology: full", out);
+	for (i = 0; m->topology == SITES_TOPOLOGY_HUB && i < m->hubs.n; ++i)
+		fprintf(out, "%s%s", i ? ", " : "", m->hubs.v[i].name);
+	if (m->topology == SITES_TOPOLOGY_HUB)
+		fputc(')', out);
+	if (m->n_links)
+		fprintf(out, ", %zu link rule%s", m->n_links, m->n_links == 1 ? "" : "s");
+	fputc('\n', out);
+}
+
 void plandir_print_summary(const struct plan *p, const struct plandir_summary *sum, FILE *out)
 {
-	size_t pairs = plan_site_pairs(p), clients = 0, i;
+	size_t pairs = p->n_direct, clients = 0, i;
 
 	for (i = 0; i < p->n_clients; ++i)
 		clients += p->clients[i].via >= 0;
 	fprintf(out, "sites:    %zu\nclients:  %zu\n", p->n_sites, p->n_clients);
+	print_topology(p, out);
 	fprintf(out, "peers:    %zu pairs (%zu site to site, %zu client to site), each with %s\n",
 		pairs + clients, pairs, clients,
 		p->m->preshared_keys ? "its own pre-shared key" : "no pre-shared key");

@@ -533,6 +533,145 @@ static void mesh_psk(struct ctx *c, yaml_node_t *v, void *obj)
 		diag_add(c->d, pos_of(v), "`%s' is not a boolean; expected true or false", s);
 }
 
+/* ---------------------------------------------------------------- topology */
+
+static void mesh_topology(struct ctx *c, yaml_node_t *v, void *obj)
+{
+	const char *s = scalar_of(c, v, "`full' or `hub'");
+	struct sites_mesh *m = obj;
+
+	if (!s)
+		return;
+	m->topology_pos = pos_of(v);
+	if (!strcmp(s, "full"))
+		m->topology = SITES_TOPOLOGY_FULL;
+	else if (!strcmp(s, "hub"))
+		m->topology = SITES_TOPOLOGY_HUB;
+	else
+		diag_add(c->d, pos_of(v),
+			 "unknown topology `%s'; expected `full' (every pair of sites peers) or "
+			 "`hub' (spokes peer with the `hubs' only)",
+			 s);
+}
+
+static bool set_name(struct sites_name *out, yaml_node_t *n, const char *s)
+{
+	out->name = strdup(s);
+	out->pos = pos_of(n);
+	return out->name != NULL;
+}
+
+static void add_name(struct ctx *c, yaml_node_t *n, const char *s, void *obj)
+{
+	struct sites_names *list = obj;
+
+	(void)c;
+	if (!grow(&list->v, list->n, sizeof(*list->v)))
+		return;
+	if (set_name(&list->v[list->n], n, s))
+		list->n++;
+}
+
+static void mesh_hubs(struct ctx *c, yaml_node_t *v, void *obj)
+{
+	struct sites_mesh *m = obj;
+
+	m->hubs_pos = pos_of(v);
+	for_each_scalar(c, v, "the name of a site", add_name, &m->hubs);
+}
+
+#define LINK_SHAPE "expected `{add: [SITE, SITE]}' or `{remove: [SITE, SITE]}'"
+
+/* The two site names of a rule: a sequence of exactly two scalars. */
+static bool link_pair(struct ctx *c, yaml_node_t *v, struct sites_link *l)
+{
+	yaml_node_t *a, *b;
+	const char *x, *y;
+
+	if (v->type != YAML_SEQUENCE_NODE ||
+	    v->data.sequence.items.top - v->data.sequence.items.start != 2) {
+		diag_add(c->d, pos_of(v), "expected a pair of site names such as `[tokyo, paris]'");
+		return false;
+	}
+	a = node_at(c, v->data.sequence.items.start[0]);
+	b = node_at(c, v->data.sequence.items.start[1]);
+	x = scalar_of(c, a, "the name of a site");
+	y = scalar_of(c, b, "the name of a site");
+	if (!x || !y)
+		return false;
+	if (set_name(&l->a, a, x) && set_name(&l->b, b, y))
+		return true;
+	free(l->a.name);
+	return false;
+}
+
+static void add_link(struct ctx *c, yaml_node_t *item)
+{
+	struct sites_mesh *m = c->m;
+	struct sites_link l = {0};
+	yaml_node_t *k, *v;
+	const char *key;
+
+	if (item->type != YAML_MAPPING_NODE ||
+	    item->data.mapping.pairs.top - item->data.mapping.pairs.start != 1) {
+		diag_add(c->d, pos_of(item), "expected one rule here; " LINK_SHAPE);
+		return;
+	}
+	k = node_at(c, item->data.mapping.pairs.start->key);
+	v = node_at(c, item->data.mapping.pairs.start->value);
+	key = scalar_of(c, k, "`add' or `remove'");
+	if (!key)
+		return;
+	if (strcmp(key, "add") && strcmp(key, "remove")) {
+		diag_add(c->d, pos_of(k), "unknown link rule `%s'; " LINK_SHAPE, key);
+		return;
+	}
+	l.add = !strcmp(key, "add");
+	l.pos = pos_of(k);
+	if (!link_pair(c, v, &l))
+		return;
+	if (!grow(&m->links, m->n_links, sizeof(*m->links))) {
+		free(l.a.name);
+		free(l.b.name);
+		return;
+	}
+	m->links[m->n_links++] = l;
+}
+
+static void mesh_links(struct ctx *c, yaml_node_t *v, void *obj)
+{
+	yaml_node_item_t *it;
+
+	(void)obj;
+	if (v->type != YAML_SEQUENCE_NODE) {
+		if (!is_null(v))
+			diag_add(c->d, pos_of(v), "expected a list of link rules; " LINK_SHAPE);
+		return;
+	}
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; ++it)
+		add_link(c, node_at(c, *it));
+}
+
+static void names_free(struct sites_names *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->n; ++i)
+		free(list->v[i].name);
+	free(list->v);
+}
+
+static void links_free(struct sites_mesh *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_links; ++i) {
+		free(m->links[i].a.name);
+		free(m->links[i].b.name);
+	}
+	free(m->links);
+}
+
 static const struct key_handler mesh_keys[] = {
     {"interface", mesh_interface},
     {"port", mesh_port},
@@ -540,6 +679,9 @@ static const struct key_handler mesh_keys[] = {
     {"keepalive", mesh_keepalive},
     {"preshared-keys", mesh_psk},
     {"mtu", mesh_mtu},
+    {"topology", mesh_topology}, /* full or hub */
+    {"hubs", mesh_hubs},	 /* topology: hub */
+    {"links", mesh_links},	 /* pairs added to or removed from the topology */
     {NULL, NULL},
 };
 
@@ -718,6 +860,8 @@ void sites_free(struct sites_mesh *m)
 	free(m->sites);
 	free(m->clients);
 	free(m->pools.v);
+	names_free(&m->hubs);
+	links_free(m);
 	free(m->interface);
 	free(m);
 }

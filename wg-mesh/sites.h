@@ -50,6 +50,26 @@ struct sites_site {
 
 enum sites_route { SITES_ROUTE_MESH, SITES_ROUTE_ALL };
 
+/* Who peers with whom: every pair of sites, or spokes with hubs only. */
+enum sites_topology { SITES_TOPOLOGY_FULL, SITES_TOPOLOGY_HUB };
+
+struct sites_name {
+	char *name;
+	struct diag_pos pos;
+};
+
+struct sites_names {
+	struct sites_name *v;
+	size_t n;
+};
+
+/* One `links:' rule: peer a and b directly (add) or never directly (remove). */
+struct sites_link {
+	bool add;
+	struct sites_name a, b;
+	struct diag_pos pos; /* of the `add' or `remove' key */
+};
+
 struct sites_client {
 	char *name;
 	struct diag_pos pos;
@@ -73,6 +93,12 @@ struct sites_mesh {
 	size_t n_sites;
 	struct sites_client *clients;
 	size_t n_clients;
+	enum sites_topology topology;
+	struct diag_pos topology_pos;
+	struct sites_names hubs;
+	struct diag_pos hubs_pos;
+	struct sites_link *links;
+	size_t n_links;
 	bool syntax_error; /* the YAML did not parse: nothing more to check */
 };
 

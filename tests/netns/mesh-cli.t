@@ -60,6 +60,19 @@ is "$(grep -o "^$dir/bad.yaml:[0-9]*:[0-9]*" "$dir/bad.out" | sed "s|$dir/||" | 
 grep -q "expected" "$dir/bad.out"
 ok $? "errors say what was expected"
 
+cp "$here/../../examples/hub.yaml" "$dir/hub.yaml"
+check "plan examples/hub.yaml" "$M" plan "$dir/hub.yaml" -o "$dir/hubout"
+grep -q "^topology: hub (tokyo, paris), 2 link rules$" /tmp/$T.out
+ok $? "the summary names the hub topology"
+grep -q "^peers:    9 pairs (9 site to site" /tmp/$T.out
+ok $? "and counts only the pairs that peer"
+printf 'mesh:\n  tunnel: [10.0.0.0/24]\n  topology: hub\n  hubs: [a, tokio]\n  links:\n    - remove: [a, b]\nsites:\n  a: {endpoint: 192.0.2.1}\n  b: {}\n' >"$dir/badhub.yaml"
+"$M" plan "$dir/badhub.yaml" -o "$dir/badhubout" >"$dir/bad.out" 2>&1
+is "$?:$([ -e "$dir/badhubout" ] || [ -e "$dir/badhub.keys" ] || echo nothing)" "1:nothing" \
+	"a bad topology: exit 1 and nothing written"
+is "$(grep -o "^$dir/badhub.yaml:[0-9]*:[0-9]*: error: [a-z]* [a-z\`']*" "$dir/bad.out" | sed "s|$dir/||")" \
+	"badhub.yaml:4:13: error: hub \`tokio'
+badhub.yaml:6:7: error: removing the" "the unknown hub and the removed link that cuts b off, at their line and column"
 check "check" "$M" check "$dir/sites.yaml"
 "$M" graph "$dir/sites.yaml" >"$dir/g.dot"
 is "$(head -1 "$dir/g.dot"; tail -1 "$dir/g.dot")" $'graph mesh {\n}' "graph prints DOT"
