@@ -168,6 +168,7 @@ static int load(struct mesh *x, const struct opts *o, bool exclusive)
 	ret = x->m->syntax_error ? 0 : plan_build(&x->p, x->m, &x->ks, &x->d);
 	if (ret)
 		return ret;
+	diag_print(&x->p.warnings, stderr);
 	if (!diag_has_errors(&x->d))
 		return 0;
 	diag_print(&x->d, stderr);

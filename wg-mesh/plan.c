@@ -15,6 +15,7 @@
 #include "textbuf.h"
 #include "plan.h"
 #include "topology.h"
+#include "mtu.h"
 
 struct addr_set {
 	struct addr_slot {
@@ -628,6 +629,8 @@ int plan_build(struct plan *p, const struct sites_mesh *m, struct keystore *ks, 
 	p->ks = ks;
 	p->n_sites = m->n_sites;
 	p->n_clients = m->n_clients;
+	diag_init(&p->warnings, d->file);
+	p->warnings.kind = "warning";
 	p->sites = calloc(p->n_sites + 1, sizeof(*p->sites));
 	p->clients = calloc(p->n_clients + 1, sizeof(*p->clients));
 	if (!p->sites || !p->clients)
@@ -646,6 +649,8 @@ int plan_build(struct plan *p, const struct sites_mesh *m, struct keystore *ks, 
 		ret = topology_link(p, d);
 	if (!ret)
 		ret = build_own(p);
+	if (!ret && !diag_has_errors(d))
+		ret = mtu_plan(p, d);
 	return ret;
 }
 
@@ -661,5 +666,6 @@ void plan_free(struct plan *p)
 	free(p->sites);
 	free(p->clients);
 	free(p->link);
+	diag_free(&p->warnings);
 	memset(p, 0, sizeof(*p));
 }

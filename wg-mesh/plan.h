@@ -38,6 +38,7 @@ struct plan_node {
 	unsigned int reach;		   /* families its endpoints are reached on */
 	char *endpoint[4];		   /* by the viewer's wan mask; NULL: none usable */
 	uint16_t listen_port;
+	uint16_t mtu;	  /* the interface MTU planned from its paths; 0: none planned */
 	bool is_hub;	  /* named under mesh.hubs (topology: hub) */
 	bool relays;	  /* carries traffic between two other sites */
 	bool forwards;	  /* networks, relaying or clients: needs IP forwarding */
@@ -53,6 +54,7 @@ struct plan {
 	size_t n_sites, n_clients;
 	int32_t *link; /* per pair of sites: PLAN_DIRECT, PLAN_UNREACHABLE or the relay */
 	size_t n_direct, n_relayed;
+	struct diag warnings; /* what is worth knowing but writes the plan anyway */
 };
 
 /*

@@ -108,8 +108,8 @@ static void put_interface(const struct plan *p, const struct plan_node *n, struc
 		first = 0;
 	}
 	textbuf_add(b, "\n", 1);
-	if (p->m->mtu)
-		textbuf_printf(b, "MTU = %u\n", p->m->mtu);
+	if (p->m->mtu || n->mtu)
+		textbuf_printf(b, "MTU = %u\n", p->m->mtu ? p->m->mtu : n->mtu);
 }
 
 /*

@@ -347,9 +347,22 @@ static void site_post_down(struct ctx *c, yaml_node_t *v, void *obj)
 			&((struct sites_site *)obj)->post_down);
 }
 
+static void site_underlay_mtu(struct ctx *c, yaml_node_t *v, void *obj)
+{
+	struct sites_site *site = obj;
+
+	if (parse_u16_at(c, v, &site->underlay_mtu, 1280, 65535, "an underlay MTU"))
+		site->underlay_mtu_pos = pos_of(v);
+}
+
 static const struct key_handler site_keys[] = {
-    {"endpoint", site_endpoint}, {"address", site_address},	{"networks", site_networks},
-    {"post-up", site_post_up},	 {"post-down", site_post_down}, {NULL, NULL},
+    {"endpoint", site_endpoint},
+    {"address", site_address},
+    {"networks", site_networks},
+    {"post-up", site_post_up},
+    {"post-down", site_post_down},
+    {"underlay-mtu", site_underlay_mtu}, /* the WAN link's MTU: PPPoE 1492 */
+    {NULL, NULL},
 };
 
 /* Names become directory names and DOT identifiers: keep them plain. */
@@ -504,7 +517,8 @@ static void mesh_keepalive(struct ctx *c, yaml_node_t *v, void *obj)
 
 static void mesh_mtu(struct ctx *c, yaml_node_t *v, void *obj)
 {
-	parse_u16_at(c, v, &((struct sites_mesh *)obj)->mtu, 1280, 65535, "an MTU");
+	if (parse_u16_at(c, v, &((struct sites_mesh *)obj)->mtu, 1280, 65535, "an MTU"))
+		((struct sites_mesh *)obj)->mtu_pos = pos_of(v);
 }
 
 static void mesh_tunnel(struct ctx *c, yaml_node_t *v, void *obj)

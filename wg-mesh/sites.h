@@ -46,6 +46,8 @@ struct sites_site {
 	size_t n_endpoints;
 	struct sites_prefixes addresses, networks;
 	struct sites_strings post_up, post_down;
+	uint16_t underlay_mtu; /* 0: not given (1500) */
+	struct diag_pos underlay_mtu_pos;
 };
 
 enum sites_route { SITES_ROUTE_MESH, SITES_ROUTE_ALL };
@@ -89,6 +91,7 @@ struct sites_mesh {
 	uint16_t keepalive; /* 0: off */
 	bool preshared_keys;
 	uint16_t mtu; /* 0: wg-quick decides */
+	struct diag_pos mtu_pos;
 	struct sites_site *sites;
 	size_t n_sites;
 	struct sites_client *clients;
