@@ -20,6 +20,7 @@
 #include "outfile.h"
 #include "graph.h"
 #include "keystore.h"
+#include "keyage.h"
 #include "plandir.h"
 #include "plan.h"
 #include "qr.h"
@@ -36,7 +37,8 @@ struct opts {
 	const char *out, *keys, *png, *svg;
 	const char **rotate;
 	size_t n_rotate;
-	int argc; /* positional arguments after the command */
+	uint64_t rotate_age; /* --rotate-older-than, in seconds; 0: not given */
+	int argc;	     /* positional arguments after the command */
 	char **argv;
 };
 
@@ -82,6 +84,8 @@ static void usage(FILE *out, const char *prog)
 	      "  -o, --output DIR   where plan writes configs (default: out/ beside sites.yaml)\n"
 	      "  -k, --keys FILE    the keystore (default: sites.keys beside sites.yaml)\n"
 	      "      --rotate NAME  plan: give NAME a new key (repeatable)\n"
+	      "      --rotate-older-than AGE\n"
+	      "                     plan: new keys for all keys older than AGE (90d, 12w, 1y)\n"
 	      "      --png FILE     qr: write a PNG image instead of printing\n"
 	      "      --svg FILE     qr: write an SVG image instead of printing\n"
 	      "  -h, --help         this help\n"
@@ -131,6 +135,8 @@ static void rotate_keys(struct mesh *x, const struct opts *o)
 		if (e)
 			keystore_rotate(e);
 	}
+	if (o->rotate_age)
+		keyage_rotate_older(&x->ks, o->rotate_age, time(NULL));
 }
 
 /* Reads sites.yaml and the keystore and plans; 0, 1 (input errors, printed) or -errno. */
@@ -297,10 +303,15 @@ static int cmd_graph(struct mesh *x, const struct opts *o)
 }
 
 static const struct option longs[] = {
-    {"output", required_argument, NULL, 'o'}, {"keys", required_argument, NULL, 'k'},
-    {"rotate", required_argument, NULL, 'r'}, {"png", required_argument, NULL, 'p'},
-    {"svg", required_argument, NULL, 's'},    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+    {"output", required_argument, NULL, 'o'},
+    {"keys", required_argument, NULL, 'k'},
+    {"rotate", required_argument, NULL, 'r'},
+    {"png", required_argument, NULL, 'p'},
+    {"svg", required_argument, NULL, 's'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"rotate-older-than", required_argument, NULL, 'a'},
+    {NULL, 0, NULL, 0},
 };
 
 static int parse_opts(struct opts *o, int argc, char *argv[])
@@ -321,6 +332,14 @@ static int parse_opts(struct opts *o, int argc, char *argv[])
 		case 'r':
 			o->rotate[o->n_rotate++] = optarg;
 			break;
+		case 'a':
+			if (sites_parse_age(&o->rotate_age, optarg))
+				break;
+			fprintf(stderr,
+				"%s: --rotate-older-than `%s' is not an age; expected a number "
+				"with h, d, w or y, such as 90d\n",
+				PROG_NAME, optarg);
+			return 1;
 		case 'p':
 			o->png = optarg;
 			break;
@@ -358,8 +377,8 @@ static bool options_fit(const struct command *cmd, const struct opts *o)
 {
 	const char *bad = NULL;
 
-	if ((o->n_rotate || o->out) && cmd->fn != cmd_plan)
-		bad = o->n_rotate ? "--rotate" : "--output";
+	if ((o->n_rotate || o->out || o->rotate_age) && cmd->fn != cmd_plan)
+		bad = o->n_rotate ? "--rotate" : o->rotate_age ? "--rotate-older-than" : "--output";
 	else if ((o->png || o->svg) && cmd->fn != cmd_qr)
 		bad = o->png ? "--png" : "--svg";
 	else if (o->png && o->svg)

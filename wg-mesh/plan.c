@@ -16,6 +16,7 @@
 #include "plan.h"
 #include "topology.h"
 #include "mtu.h"
+#include "keyage.h"
 
 struct addr_set {
 	struct addr_slot {
@@ -651,6 +652,8 @@ int plan_build(struct plan *p, const struct sites_mesh *m, struct keystore *ks, 
 		ret = build_own(p);
 	if (!ret && !diag_has_errors(d))
 		ret = mtu_plan(p, d);
+	if (!ret)
+		keyage_warn(p, time(NULL));
 	return ret;
 }
 

@@ -686,6 +686,47 @@ static void links_free(struct sites_mesh *m)
 	free(m->links);
 }
 
+/* ---------------------------------------------------------------- key age */
+
+bool sites_parse_age(uint64_t *secs, const char *s)
+{
+	static const struct {
+		char unit;
+		uint64_t secs;
+	} units[] = {{'h', 3600}, {'d', 86400}, {'w', 7 * 86400}, {'y', 365 * 86400}};
+	size_t digits = strspn(s, "0123456789"), i;
+	uint64_t n = 0;
+
+	if (!digits || digits > 6 || !s[digits] || s[digits + 1])
+		return false;
+	for (i = 0; i < digits; ++i)
+		n = n * 10 + (uint64_t)(s[i] - '0');
+	for (i = 0; i < sizeof(units) / sizeof(*units); ++i) {
+		if (s[digits] == units[i].unit) {
+			*secs = n * units[i].secs;
+			return n > 0;
+		}
+	}
+	return false;
+}
+
+static void mesh_key_max_age(struct ctx *c, yaml_node_t *v, void *obj)
+{
+	const char *s = scalar_of(c, v, "an age such as 90d");
+	struct sites_mesh *m = obj;
+
+	if (!s)
+		return;
+	m->key_max_age_pos = pos_of(v);
+	if (!strcmp(s, "off"))
+		m->key_max_age = 0;
+	else if (!sites_parse_age(&m->key_max_age, s))
+		diag_add(c->d, pos_of(v),
+			 "`%s' is not a key age; expected a number with h, d, w or y (hours, days, "
+			 "weeks, years) such as 90d, or off",
+			 s);
+}
+
 static const struct key_handler mesh_keys[] = {
     {"interface", mesh_interface},
     {"port", mesh_port},
@@ -693,9 +734,10 @@ static const struct key_handler mesh_keys[] = {
     {"keepalive", mesh_keepalive},
     {"preshared-keys", mesh_psk},
     {"mtu", mesh_mtu},
-    {"topology", mesh_topology}, /* full or hub */
-    {"hubs", mesh_hubs},	 /* topology: hub */
-    {"links", mesh_links},	 /* pairs added to or removed from the topology */
+    {"topology", mesh_topology},       /* full or hub */
+    {"hubs", mesh_hubs},	       /* topology: hub */
+    {"links", mesh_links},	       /* pairs added to or removed from the topology */
+    {"key-max-age", mesh_key_max_age}, /* warn about older keys */
     {NULL, NULL},
 };
 

@@ -92,6 +92,8 @@ struct sites_mesh {
 	bool preshared_keys;
 	uint16_t mtu; /* 0: wg-quick decides */
 	struct diag_pos mtu_pos;
+	uint64_t key_max_age; /* seconds; 0: off */
+	struct diag_pos key_max_age_pos;
 	struct sites_site *sites;
 	size_t n_sites;
 	struct sites_client *clients;
@@ -121,6 +123,8 @@ long sites_find_client(const struct sites_mesh *m, const char *name);
 
 /* "192.0.2.1", "[2001:db8::1]:51821", "vpn.example.com:51820": true when valid. */
 bool sites_parse_endpoint(struct sites_endpoint *out, const char *s);
+/* "90d", "12w", "36h", "1y" (365 days) into seconds: true when valid and not 0. */
+bool sites_parse_age(uint64_t *secs, const char *s);
 /* A DNS name made of letters, digits, '-' and '.' labels of 1..63 characters. */
 bool sites_is_hostname(const char *s);
 
