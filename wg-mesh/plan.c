@@ -17,6 +17,7 @@
 #include "topology.h"
 #include "mtu.h"
 #include "keyage.h"
+#include "access.h"
 
 struct addr_set {
 	struct addr_slot {
@@ -650,6 +651,8 @@ int plan_build(struct plan *p, const struct sites_mesh *m, struct keystore *ks, 
 		ret = topology_link(p, d);
 	if (!ret)
 		ret = build_own(p);
+	if (!ret)
+		ret = access_plan(p, d);
 	if (!ret && !diag_has_errors(d))
 		ret = mtu_plan(p, d);
 	if (!ret)
@@ -669,6 +672,7 @@ void plan_free(struct plan *p)
 	free(p->sites);
 	free(p->clients);
 	free(p->link);
+	access_free(p);
 	diag_free(&p->warnings);
 	memset(p, 0, sizeof(*p));
 }

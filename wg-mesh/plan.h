@@ -54,7 +54,8 @@ struct plan {
 	size_t n_sites, n_clients;
 	int32_t *link; /* per pair of sites: PLAN_DIRECT, PLAN_UNREACHABLE or the relay */
 	size_t n_direct, n_relayed;
-	struct diag warnings; /* what is worth knowing but writes the plan anyway */
+	struct diag warnings;  /* what is worth knowing but writes the plan anyway */
+	struct access *access; /* groups and allow rules, resolved (access.c); NULL: none */
 };
 
 /*

@@ -82,6 +82,30 @@ struct sites_client {
 	enum sites_route route;
 };
 
+/* A named set of sites and clients (`groups:'). */
+struct sites_group {
+	struct sites_name name;
+	struct sites_names members;
+};
+
+enum sites_proto { SITES_PROTO_ANY, SITES_PROTO_TCP, SITES_PROTO_UDP, SITES_PROTO_ICMP };
+
+struct sites_ports {
+	struct sites_port_range {
+		uint16_t lo, hi;
+	} * v;
+	size_t n;
+};
+
+/* One `allow:' rule: members of `from' may open connections to members of `to'. */
+struct sites_rule {
+	struct diag_pos pos;
+	struct sites_name from, to; /* group names; name NULL when missing */
+	enum sites_proto proto;
+	struct diag_pos proto_pos;
+	struct sites_ports ports; /* none: every port */
+};
+
 struct sites_mesh {
 	char *interface;
 	struct diag_pos interface_pos;
@@ -104,6 +128,10 @@ struct sites_mesh {
 	struct diag_pos hubs_pos;
 	struct sites_link *links;
 	size_t n_links;
+	struct sites_group *groups;
+	size_t n_groups;
+	struct sites_rule *rules;
+	size_t n_rules;
 	bool syntax_error; /* the YAML did not parse: nothing more to check */
 };
 
