@@ -256,6 +256,30 @@ static void print_topology(const struct plan *p, FILE *out)
 	fputc('\n', out);
 }
 
+/* The planned MTUs (when underlay-mtu planned them) and the access rules, if any. */
+static void print_mtu_and_access(const struct plan *p, FILE *out)
+{
+	unsigned int lo = 0, hi = 0;
+	size_t i;
+
+	for (i = 0; i < p->n_sites; ++i) {
+		if (!p->sites[i].mtu)
+			continue;
+		lo = !lo || p->sites[i].mtu < lo ? p->sites[i].mtu : lo;
+		hi = p->sites[i].mtu > hi ? p->sites[i].mtu : hi;
+	}
+	if (lo == hi && lo)
+		fprintf(out, "mtu:      %u (planned from underlay-mtu)\n", lo);
+	else if (lo)
+		fprintf(out, "mtu:      %u to %u (planned from underlay-mtu)\n", lo, hi);
+	if (p->m->n_rules)
+		fprintf(
+		    out,
+		    "access:   %zu allow rule%s over %zu group%s (an nftables table per site)\n",
+		    p->m->n_rules, p->m->n_rules == 1 ? "" : "s", p->m->n_groups,
+		    p->m->n_groups == 1 ? "" : "s");
+}
+
 void plandir_print_summary(const struct plan *p, const struct plandir_summary *sum, FILE *out)
 {
 	size_t pairs = p->n_direct, clients = 0, i;
@@ -264,6 +288,7 @@ void plandir_print_summary(const struct plan *p, const struct plandir_summary *s
 		clients += p->clients[i].via >= 0;
 	fprintf(out, "sites:    %zu\nclients:  %zu\n", p->n_sites, p->n_clients);
 	print_topology(p, out);
+	print_mtu_and_access(p, out);
 	fprintf(out, "peers:    %zu pairs (%zu site to site, %zu client to site), each with %s\n",
 		pairs + clients, pairs, clients,
 		p->m->preshared_keys ? "its own pre-shared key" : "no pre-shared key");

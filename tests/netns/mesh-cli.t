@@ -66,6 +66,12 @@ grep -q "^topology: hub (tokyo, paris), 2 link rules$" /tmp/$T.out
 ok $? "the summary names the hub topology"
 grep -q "^peers:    9 pairs (9 site to site" /tmp/$T.out
 ok $? "and counts only the pairs that peer"
+grep -q "^mtu:      1400 (planned from underlay-mtu)$" /tmp/$T.out
+ok $? "and the MTU planned from branch's underlay-mtu"
+cp "$here/../../examples/access.yaml" "$dir/access.yaml"
+check "plan examples/access.yaml" "$M" plan "$dir/access.yaml" -o "$dir/accessout"
+grep -q "^access:   3 allow rules over 3 groups (an nftables table per site)$" /tmp/$T.out
+ok $? "the summary counts the access rules"
 printf 'mesh:\n  tunnel: [10.0.0.0/24]\n  topology: hub\n  hubs: [a, tokio]\n  links:\n    - remove: [a, b]\nsites:\n  a: {endpoint: 192.0.2.1}\n  b: {}\n' >"$dir/badhub.yaml"
 "$M" plan "$dir/badhub.yaml" -o "$dir/badhubout" >"$dir/bad.out" 2>&1
 is "$?:$([ -e "$dir/badhubout" ] || [ -e "$dir/badhub.keys" ] || echo nothing)" "1:nothing" \
