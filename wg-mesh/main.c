@@ -24,6 +24,7 @@
 #include "applied.h"
 #include "apply.h"
 #include "keystore.h"
+#include "keyage.h"
 #include "plandir.h"
 #include "plan.h"
 #include "probe.h"
@@ -48,6 +49,7 @@ struct opts {
 	bool dry_run;
 	long jobs;	       /* 0: not given */
 	bool json, prometheus; /* status */
+	uint64_t rotate_age;   /* --rotate-older-than, in seconds; 0: not given */
 	int argc;	       /* positional arguments after the command */
 	char **argv;
 };
@@ -96,23 +98,26 @@ static void usage(FILE *out, const char *prog)
 	fprintf(out, "Usage: %s COMMAND sites.yaml [ARGS] [OPTIONS]\n\nCommands:\n", prog);
 	for (i = 0; i < sizeof(commands) / sizeof(*commands); ++i)
 		fprintf(out, "  %-6s %s\n", commands[i].name, commands[i].help);
-	fputs("\nOptions:\n"
-	      "  -o, --output DIR   where plan writes configs (default: out/ beside sites.yaml)\n"
-	      "  -k, --keys FILE    the keystore (default: sites.keys beside sites.yaml)\n"
-	      "      --rotate NAME  plan, apply: give NAME a new key (repeatable)\n"
-	      "      --site NAME    apply: only this site (repeatable)\n"
-	      "      --dry-run      apply: print each site's change and commands, change nothing\n"
-	      "  -j, --jobs N       apply: sites at once (default 8)\n"
-	      "      --png FILE     qr: write a PNG image instead of printing\n"
-	      "      --svg FILE     qr: write an SVG image instead of printing\n"
-	      "      --json         status: JSON instead of the matrix\n"
-	      "      --prometheus   status: Prometheus text format (node_exporter textfile)\n"
-	      "  -h, --help         this help\n"
-	      "  -V, --version      the version\n\n"
-	      "Examples:\n  wg-mesh plan sites.yaml -o out\n  wg-mesh qr sites.yaml phone\n"
-	      "  wg-mesh apply sites.yaml --dry-run\n"
-	      "See wg-mesh(8).\n",
-	      out);
+	fputs(
+	    "\nOptions:\n"
+	    "  -o, --output DIR   where plan writes configs (default: out/ beside sites.yaml)\n"
+	    "  -k, --keys FILE    the keystore (default: sites.keys beside sites.yaml)\n"
+	    "      --rotate NAME  plan, apply: give NAME a new key (repeatable)\n"
+	    "      --rotate-older-than AGE\n"
+	    "                     plan, apply: new keys for all keys older than AGE (90d, 12w, 1y)\n"
+	    "      --site NAME    apply: only this site (repeatable)\n"
+	    "      --dry-run      apply: print each site's change and commands, change nothing\n"
+	    "  -j, --jobs N       apply: sites at once (default 8)\n"
+	    "      --png FILE     qr: write a PNG image instead of printing\n"
+	    "      --svg FILE     qr: write an SVG image instead of printing\n"
+	    "      --json         status: JSON instead of the matrix\n"
+	    "      --prometheus   status: Prometheus text format (node_exporter textfile)\n"
+	    "  -h, --help         this help\n"
+	    "  -V, --version      the version\n\n"
+	    "Examples:\n  wg-mesh plan sites.yaml -o out\n  wg-mesh qr sites.yaml phone\n"
+	    "  wg-mesh apply sites.yaml --dry-run\n"
+	    "See wg-mesh(8).\n",
+	    out);
 }
 
 /* sites.yaml -> sites.keys and out/, beside it. */
@@ -155,6 +160,8 @@ static void rotate_keys(struct mesh *x, const struct opts *o)
 		if (e)
 			keystore_rotate(e);
 	}
+	if (o->rotate_age)
+		keyage_rotate_older(&x->ks, o->rotate_age, time(NULL));
 }
 
 /* Reads sites.yaml and the keystore and plans; 0, 1 (input errors, printed) or -errno. */
@@ -192,6 +199,7 @@ static int load(struct mesh *x, const struct opts *o, bool exclusive)
 	ret = x->m->syntax_error ? 0 : plan_build(&x->p, x->m, &x->ks, &x->d);
 	if (ret)
 		return ret;
+	diag_print(&x->p.warnings, stderr);
 	if (!diag_has_errors(&x->d))
 		return 0;
 	diag_print(&x->d, stderr);
@@ -241,9 +249,10 @@ static int cmd_plan(struct mesh *x, const struct opts *o)
 static int cmd_check(struct mesh *x, const struct opts *o)
 {
 	(void)o;
-	printf("%s: OK: %zu site%s, %zu client%s, %zu relayed pair%s\n", x->yaml, x->p.n_sites,
-	       x->p.n_sites == 1 ? "" : "s", x->p.n_clients, x->p.n_clients == 1 ? "" : "s",
-	       x->p.n_relayed, x->p.n_relayed == 1 ? "" : "s");
+	printf("%s: OK: %zu site%s, %zu client%s, %zu direct and %zu relayed pair%s\n", x->yaml,
+	       x->p.n_sites, x->p.n_sites == 1 ? "" : "s", x->p.n_clients,
+	       x->p.n_clients == 1 ? "" : "s", x->p.n_direct, x->p.n_relayed,
+	       x->p.n_relayed == 1 ? "" : "s");
 	return 0;
 }
 
@@ -452,6 +461,7 @@ static const struct option longs[] = {
     {"jobs", required_argument, NULL, 'j'},
     {"json", no_argument, NULL, 'J'},
     {"prometheus", no_argument, NULL, 'P'},
+    {"rotate-older-than", required_argument, NULL, 'a'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -490,6 +500,14 @@ static int parse_opts(struct opts *o, int argc, char *argv[])
 		case 'r':
 			o->rotate[o->n_rotate++] = optarg;
 			break;
+		case 'a':
+			if (sites_parse_age(&o->rotate_age, optarg))
+				break;
+			fprintf(stderr,
+				"%s: --rotate-older-than `%s' is not an age; expected a number "
+				"with h, d, w or y, such as 90d\n",
+				PROG_NAME, optarg);
+			return 1;
 		case 'p':
 			o->png = optarg;
 			break;
@@ -543,8 +561,8 @@ static bool options_fit(const struct command *cmd, const struct opts *o)
 {
 	const char *bad = NULL;
 
-	if ((o->n_rotate || o->out) && cmd->fn != cmd_plan && cmd->fn != cmd_apply)
-		bad = o->n_rotate ? "--rotate" : "--output";
+	if ((o->n_rotate || o->out || o->rotate_age) && cmd->fn != cmd_plan && cmd->fn != cmd_apply)
+		bad = o->n_rotate ? "--rotate" : o->rotate_age ? "--rotate-older-than" : "--output";
 	else if ((o->n_only || o->dry_run) && cmd->fn != cmd_apply)
 		bad = o->n_only ? "--site" : "--dry-run";
 	else if (o->jobs && cmd->fn != cmd_apply && cmd->fn != cmd_status)

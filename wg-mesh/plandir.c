@@ -246,13 +246,55 @@ static void print_relays(const struct plan *p, FILE *out)
 		fputs(shown < p->n_relayed ? ", ...)\n" : ")\n", out);
 }
 
+/* "full", or "hub (tokyo, paris)", and how many `links:' rules change it. */
+static void print_topology(const struct plan *p, FILE *out)
+{
+	const struct sites_mesh *m = p->m;
+	size_t i;
+
+	fputs(m->topology == SITES_TOPOLOGY_HUB ? "topology: hub (" : "topology: full", out);
+	for (i = 0; m->topology == SITES_TOPOLOGY_HUB && i < m->hubs.n; ++i)
+		fprintf(out, "%s%s", i ? ", " : "", m->hubs.v[i].name);
+	if (m->topology == SITES_TOPOLOGY_HUB)
+		fputc(')', out);
+	if (m->n_links)
+		fprintf(out, ", %zu link rule%s", m->n_links, m->n_links == 1 ? "" : "s");
+	fputc('\n', out);
+}
+
+/* The planned MTUs (when underlay-mtu planned them) and the access rules, if any. */
+static void print_mtu_and_access(const struct plan *p, FILE *out)
+{
+	unsigned int lo = 0, hi = 0;
+	size_t i;
+
+	for (i = 0; i < p->n_sites; ++i) {
+		if (!p->sites[i].mtu)
+			continue;
+		lo = !lo || p->sites[i].mtu < lo ? p->sites[i].mtu : lo;
+		hi = p->sites[i].mtu > hi ? p->sites[i].mtu : hi;
+	}
+	if (lo == hi && lo)
+		fprintf(out, "mtu:      %u (planned from underlay-mtu)\n", lo);
+	else if (lo)
+		fprintf(out, "mtu:      %u to %u (planned from underlay-mtu)\n", lo, hi);
+	if (p->m->n_rules)
+		fprintf(
+		    out,
+		    "access:   %zu allow rule%s over %zu group%s (an nftables table per site)\n",
+		    p->m->n_rules, p->m->n_rules == 1 ? "" : "s", p->m->n_groups,
+		    p->m->n_groups == 1 ? "" : "s");
+}
+
 void plandir_print_summary(const struct plan *p, const struct plandir_summary *sum, FILE *out)
 {
-	size_t pairs = plan_site_pairs(p), clients = 0, i;
+	size_t pairs = p->n_direct, clients = 0, i;
 
 	for (i = 0; i < p->n_clients; ++i)
 		clients += p->clients[i].via >= 0;
 	fprintf(out, "sites:    %zu\nclients:  %zu\n", p->n_sites, p->n_clients);
+	print_topology(p, out);
+	print_mtu_and_access(p, out);
 	fprintf(out, "peers:    %zu pairs (%zu site to site, %zu client to site), each with %s\n",
 		pairs + clients, pairs, clients,
 		p->m->preshared_keys ? "its own pre-shared key" : "no pre-shared key");
