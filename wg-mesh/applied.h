@@ -2,7 +2,8 @@
 /*
  * What apply has put where: DIR/.wg-mesh-applied, one "NAME IFACE DEST" line
  * per site it configured. A site removed from sites.yaml has no ssh: left to
- * reach it by; this list remembers it until it is down and its file gone.
+ * reach it by; this list remembers it until it is down and its file gone,
+ * and the interface each site had, for a rename of mesh.interface.
  */
 #ifndef MESH_APPLIED_H
 #define MESH_APPLIED_H

@@ -22,10 +22,11 @@
 struct site_run {
 	size_t idx; /* in the plan's sites */
 	const char *name, *dest, *iface;
-	unsigned int phase; /* 0: relays and via sites, 1: the rest */
-	bool removed;	    /* no longer in sites.yaml: conf is empty, the site goes down */
+	unsigned int phase;    /* 0: relays and via sites, 1: the rest */
+	bool removed;	       /* no longer in sites.yaml: conf is empty, the site goes down */
+	const char *old_iface; /* mesh.interface was renamed since this site was applied */
 	struct textbuf conf;
-	struct change change;
+	struct change change, retired; /* retired: taking old_iface down first */
 	bool classified, ran, failed;
 	char error[240];
 };
@@ -132,9 +133,14 @@ static int select_removed(struct apply_ctx *x)
 	size_t i;
 	int ret = x->o->state ? applied_load(&x->applied, x->o->state) : 0;
 
-	if (ret || x->o->n_only)
+	if (ret)
 		return ret;
-	for (i = 0; i < x->applied.n; ++i) {
+	for (i = 0; i < x->n; ++i) {
+		e = applied_find(&x->applied, x->v[i].name);
+		if (e && strcmp(e->iface, x->v[i].iface))
+			x->v[i].old_iface = e->iface;
+	}
+	for (i = 0; !x->o->n_only && i < x->applied.n; ++i) {
 		e = &x->applied.v[i];
 		if (sites_find_site(x->p->m, e->name) >= 0)
 			continue;
@@ -160,7 +166,7 @@ static void save_applied(struct apply_ctx *x)
 
 	for (i = 0; !ret && i < x->n; ++i) {
 		s = &x->v[i];
-		if (!s->removed)
+		if (!s->removed && !(s->failed && s->old_iface))
 			ret = applied_set(&x->applied, s->name, s->iface, s->dest);
 		else if (!s->failed)
 			applied_remove(&x->applied, s->name);
@@ -349,10 +355,33 @@ static void change_site(struct apply_ctx *x, struct site_run *s)
 	remote_result_free(&r);
 }
 
+/* The same steps for old_iface with no new config: down, its file removed. */
+static bool retire_old_iface(struct apply_ctx *x, struct site_run *s)
+{
+	struct site_run old = {
+	    .name = s->name, .dest = s->dest, .iface = s->old_iface, .removed = true};
+	struct probe pr = {0};
+
+	if (read_site(x, &old, &pr) && classify_site(&old, &pr) && !x->o->dry_run &&
+	    old.change.commands.len)
+		change_site(x, &old);
+	probe_free(&pr);
+	s->retired = old.change;
+	s->ran = old.ran;
+	if (old.failed) {
+		s->failed = true;
+		snprintf(s->error, sizeof(s->error), "taking the old interface %s down: %.*s",
+			 s->old_iface, (int)(sizeof(s->error) / 2), old.error);
+	}
+	return !old.failed;
+}
+
 static void apply_site(struct apply_ctx *x, struct site_run *s)
 {
 	struct probe pr = {0};
 
+	if (s->old_iface && !retire_old_iface(x, s))
+		return;
 	if (read_site(x, s, &pr) && classify_site(s, &pr) && !x->o->dry_run &&
 	    s->change.commands.len)
 		change_site(x, s);
@@ -450,7 +479,9 @@ static void print_dry_run(const struct apply_ctx *x)
 		}
 		fprintf(x->out, "%s (%s): %s: %s%s\n", s->name, s->dest,
 			change_class_str(s->change.class), s->change.why,
-			s->change.commands.len ? "; would run:" : "; nothing to run");
+			s->change.commands.len || s->retired.commands.len ? "; would run:"
+									  : "; nothing to run");
+		print_commands(x->out, &s->retired.commands);
 		print_commands(x->out, &s->change.commands);
 	}
 	fprintf(x->out, "dry run: nothing was changed\n");
@@ -469,6 +500,8 @@ static void print_site(const struct apply_ctx *x, const struct site_run *s, int 
 	if (c->routes_add || c->routes_del)
 		fprintf(x->out, " (%zu route%s added, %zu removed)", c->routes_add,
 			c->routes_add == 1 ? "" : "s", c->routes_del);
+	if (s->retired.class == CHANGE_DOWN)
+		fprintf(x->out, " (%s taken down first)", s->old_iface);
 	fputc('\n', x->out);
 }
 
@@ -542,6 +575,7 @@ int apply_run(const struct plan *p, const struct apply_opts *o, FILE *out)
 	for (i = 0; x.v && i < x.n; ++i) {
 		textbuf_free(&x.v[i].conf);
 		change_free(&x.v[i].change);
+		change_free(&x.v[i].retired);
 	}
 	free(x.v);
 	applied_free(&x.applied);

@@ -9,8 +9,10 @@
 # rotated key go through syncconf while a 50 ms ping between two other sites
 # loses nothing; an address change restarts that site alone; a site whose
 # sshd is down is reported while the others finish, and comes in line later;
-# bad input (an unknown ssh: form, an unreachable host) runs nothing; a site
-# removed from sites.yaml goes down and loses its config.
+# bad input (an unknown ssh: form, an unreachable host, an unknown host key)
+# runs nothing; a site
+# removed from sites.yaml goes down and loses its config; a renamed interface
+# replaces the old one.
 T=ma-apply
 P=ma-a
 here=$(cd "$(dirname "$0")" && pwd)
@@ -206,6 +208,15 @@ ok $? "naming the site"
 is "$(for k in 1 2 3 4; do calls $k; done)" "" "and nothing ran on any site"
 check "osaka still runs its old config" topo_ping 1 3 4
 cp "$TOPO_TMP/good.yaml" "$Y"
+cp "$SSHD_DIR/known_hosts" "$TOPO_TMP/known_hosts.good"
+grep -v '^198.18.1.2' "$TOPO_TMP/known_hosts.good" >"$SSHD_DIR/known_hosts"
+apply --site tokyo
+is "$?" 1 "a host key the client does not know: refused"
+grep -qE '^  tokyo +FAILED +unreachable \(ssh exit 255\): Host key verification failed' "$TOPO_TMP/out.txt"
+ok $? "in ssh's words, never accepted"
+[ $? -eq 0 ] || sed 's/^/#   /' "$TOPO_TMP/out.txt"
+cp "$TOPO_TMP/known_hosts.good" "$SSHD_DIR/known_hosts"
+is "$(for k in 1 2 3 4; do calls $k; done)" "" "and nothing ran on any site"
 
 # lima removed from sites.yaml: it goes down and loses its file, the others drop it.
 sed -i '/^  lima:/,/^clients:/{/^clients:/!d}' "$Y"
@@ -218,6 +229,25 @@ is "$(grep -cE '^  (tokyo|paris|osaka) +sync ' "$TOPO_TMP/out.txt")" 3 "the othe
 check "lima has no interface left" sshd_exec 4 sh -c '! ip link show wgma0 2>/dev/null'
 check "nor its config" sshd_exec 4 test ! -e /etc/wireguard/wgma0.conf
 check "the applied list forgot it" sh -c "! grep -q '^lima ' '$TOPO_TMP/out/.wg-mesh-applied'"
+apply
+grep -q '^apply: nothing to change; 3 sites already run the plan$' "$TOPO_TMP/out.txt"
+ok $? "and a second run changes nothing"
+
+# mesh.interface renamed: each site takes the old interface down, then brings the new one up.
+sed -i 's/^  interface: wgma0/  interface: wgma1/' "$Y"
+apply
+ok $? "apply the interface renamed to wgma1"
+[ $? -eq 0 ] || sed 's/^/#   /' "$TOPO_TMP/out.txt"
+is "$(grep -cE '^  (tokyo|paris|osaka) +up .*\(wgma0 taken down first\)' "$TOPO_TMP/out.txt")" 3 \
+	"every site: wgma0 down first, then wgma1 up"
+check "no wgma0 left on tokyo" sshd_exec 1 sh -c '! ip link show wgma0 2>/dev/null && test ! -e /etc/wireguard/wgma0.conf'
+fails=
+for from in 1 2 3; do
+	for to in 1 2 3; do
+		[ "$from" = "$to" ] || topo_ping "$from" "$to" 6 || fails+=" $from->$to"
+	done
+done
+is "$fails" "" "the three LANs ping each other over wgma1"
 apply
 grep -q '^apply: nothing to change; 3 sites already run the plan$' "$TOPO_TMP/out.txt"
 ok $? "and a second run changes nothing"
