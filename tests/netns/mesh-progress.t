@@ -5,7 +5,8 @@
 # N/TOTAL" on stderr when stderr is a terminal (run under script(1), a pty),
 # erases it before the summary, and writes nothing to stderr otherwise; a
 # small mesh never shows it. tests/bench/run (make bench) shows "[K/N] NAME:
-# Ts" the same way, run here with its quickest benchmark.
+# Ts" the same way, run here with its quickest benchmark; wg-mesh apply
+# prints "[K/N] SITE: OUTCOME" as each site finishes when stdout is a terminal.
 T=dbpr$$
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -61,4 +62,23 @@ is "$(cat "$W/bench.err")" "" "nothing on stderr"
 is "$(grep -c $'\r\|\[1/1\]' "$W/bench.out")" 0 "no status line on stdout"
 grep -q 'second plan (no change)' "$W/bench.out"
 ok $? "the benchmark's output as ever"
+
+# wg-mesh apply: a line per site as each finishes on a terminal, none in a
+# script. Every site is unreachable here (a stand-in ssh that fails as ssh does
+# when it cannot connect), which is enough to see the count; nothing is contacted.
+cp "$root/examples/sites.yaml" "$W/apply.yaml"
+printf '#!/bin/sh\necho "ssh: connect to host $1 port 22: Connection refused" >&2\nexit 255\n' \
+	>"$W/fake-ssh"
+chmod 0755 "$W/fake-ssh"
+export WG_MESH_SSH=$W/fake-ssh
+on_tty "$W/apply.tty" "$OUR_MESH apply $W/apply.yaml -o $W/out5 -j 1"
+ok $((! $?)) "apply with every site unreachable fails on a terminal"
+is "$(grep -o '^\[[0-9]/4\] [a-z]*: FAILED' "$W/apply.tty" | sed 's/ .*//' | tr -d '\r' | sort | tr '\n' ' ')" \
+	"[1/4] [2/4] [3/4] [4/4] " "it counts the four sites with ssh: as each finishes"
+"$OUR_MESH" apply "$W/apply.yaml" -o "$W/out6" -j 1 >"$W/apply.out" 2>"$W/apply.err"
+ok $((! $?)) "the same apply in a script fails too"
+is "$(grep -c '^\[[0-9]/4\]' "$W/apply.out")" 0 "with no count lines"
+grep -q 'FAILED' "$W/apply.out" "$W/apply.err"
+ok $? "the summary still names the failures"
+unset WG_MESH_SSH
 done_testing
