@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/netns.sh"
 MESH_WG_QUICK=${MESH_WG_QUICK:-$OUR_QUICK}
 MESH_USERSPACE=${MESH_USERSPACE:-$OUR_ENGINE}
-. "$here/../../examples/demo/topology.sh"
+. "$here/../lib/topology.sh"
 
 need_netns
 need "$OUR_MESH" "$MESH_WG_QUICK" "$MESH_USERSPACE" nft

@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/netns.sh"
 MESH_WG_QUICK=$OUR_QUICK
 MESH_USERSPACE=$OUR_ENGINE
-. "$here/../../examples/demo/topology.sh"
+. "$here/../lib/topology.sh"
 . "$here/../lib/sshd-sites.sh"
 need_netns
 need "$OUR_MESH" "$OUR_WG" "$OUR_QUICK" "$OUR_ENGINE" "$REF_WG" "$REF_QUICK" "$REF_GO" \

@@ -1,5 +1,0 @@
-# SPDX-License-Identifier: GPL-2.0
-# Moved to tests/lib/topology.sh with the other test helpers. This forwarder
-# keeps scripts written against the old path (on branches not yet merged)
-# working; remove it once none sources it.
-. "$(dirname "${BASH_SOURCE[0]}")/../../tests/lib/topology.sh"
