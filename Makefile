@@ -3,8 +3,10 @@
 # One non-recursive Makefile for the whole toolchain. Sources are found by
 # wildcard: every lib/*.c goes into libwg.a, every other program folder's
 # non-main .c files into that program's archive, so a new module needs no edit
-# here. `make check` re-invokes this same file with B=build/asan SANITIZE=1 for
-# the unit tests.
+# here. engine/core/ (the pure protocol core) is an archive of its own, built
+# with only -Iengine/core -Ilib so that including a device header fails, and
+# its unit tests link without the device. `make check` re-invokes this same
+# file with B=build/asan SANITIZE=1 for the unit tests.
 
 VERSION := 0.1.0
 PREFIX ?= /usr/local
@@ -42,10 +44,13 @@ endif
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 override CFLAGS += -std=gnu11 $(OPT) -g $(WARNINGS) -fstack-protector-strong -fPIE -MMD -MP \
-	-pthread -Ilib -Iengine -I. $(PKG_CFLAGS) \
+	-pthread $(PKG_CFLAGS) \
 	-DWG_VERSION='"$(VERSION)"' -DRUNSTATEDIR='"$(RUNSTATEDIR)"'
 override LDFLAGS += -pie -Wl,-z,relro -Wl,-z,now -Wl,--as-needed -pthread $(SANLD)
 LDLIBS += $(PKG_LIBS) -lm
+INCLUDES := -Ilib -Iengine -Iengine/core -I.
+# The core sees itself and lib/ only: an include of the device does not compile.
+CORE_INCLUDES := -Iengine/core -Ilib
 
 ifeq ($(V),1)
 Q :=
@@ -67,12 +72,23 @@ $(1)_AR := $(B)/ar/$$($(1)_DIR).a
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call program_vars,$(p))))
 
-ARCHIVES := $(foreach p,$(PROGRAMS),$($(p)_AR)) $(B)/ar/lib.a
+# The pure protocol core: no I/O, no threads of its own, never the device.
+CORE_SRC := $(wildcard engine/core/*.c)
+CORE_AR := $(B)/ar/engine-core.a
+CORE_MODULES := $(patsubst engine/core/%.c,%,$(CORE_SRC))
+wg-engine_EXTRA_AR := $(CORE_AR)
+
+ARCHIVES := $(foreach p,$(PROGRAMS),$($(p)_AR)) $(CORE_AR) $(B)/ar/lib.a
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRC))
+# tests/unit/engine-MODULE.c and engine-MODULE-*.c for a core MODULE are the
+# core's tests: compiled like the core and linked with its archive and lib/ only.
+CORE_TESTS := $(filter $(foreach m,$(CORE_MODULES),$(B)/tests/unit/engine-$(m) \
+	$(B)/tests/unit/engine-$(m)-%),$(UNIT_BINS))
+CORE_TEST_OBJS := $(patsubst $(B)/tests/unit/%,$(O)/tests/unit/%.o,$(CORE_TESTS))
 BENCH_SRC := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(B)/tests/bench/%,$(BENCH_SRC))
-ALL_SRC := $(LIB_SRC) $(foreach p,$(PROGRAMS),$($(p)_SRC) $(wildcard $($(p)_MAIN))) \
+ALL_SRC := $(LIB_SRC) $(CORE_SRC) $(foreach p,$(PROGRAMS),$($(p)_SRC) $(wildcard $($(p)_MAIN))) \
 	$(UNIT_SRC) $(BENCH_SRC)
 
 BINS := $(foreach p,$(PROGRAMS),$(if $(wildcard $($(p)_MAIN)),$(B)/$(p)))
@@ -89,7 +105,21 @@ benches: $(BENCH_BINS)
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
 	$(call echo_cc,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -c -o $@ $<
+
+$(O)/engine/core/%.o: engine/core/%.c
+	@mkdir -p $(@D)
+	$(call echo_cc,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(CORE_INCLUDES) -c -o $@ $<
+
+$(CORE_TEST_OBJS): $(O)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(call echo_cc,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(CORE_INCLUDES) -c -o $@ $<
+
+$(CORE_AR): $(patsubst %.c,$(O)/%.o,$(CORE_SRC))
+	$(call echo_cc,AR,$@)
+	$(Q)mkdir -p $(@D) && rm -f $@ && ar rcs $@ $^
 
 $(B)/ar/lib.a: $(patsubst %.c,$(O)/%.o,$(LIB_SRC))
 	$(call echo_cc,AR,$@)
@@ -99,9 +129,9 @@ define program_rules
 $($(1)_AR): $$(patsubst %.c,$(O)/%.o,$$($(1)_SRC))
 	$$(call echo_cc,AR,$$@)
 	$(Q)mkdir -p $$(@D) && rm -f $$@ && ar rcs $$@ $$^ </dev/null
-$(B)/$(1): $(O)/$$($(1)_DIR)/main.o $($(1)_AR) $(B)/ar/lib.a
+$(B)/$(1): $(O)/$$($(1)_DIR)/main.o $($(1)_AR) $($(1)_EXTRA_AR) $(B)/ar/lib.a
 	$$(call echo_cc,LD,$$@)
-	$(Q)$$(CC) $$(LDFLAGS) -o $$@ $$< -Wl,--start-group $($(1)_AR) $(B)/ar/lib.a \
+	$(Q)$$(CC) $$(LDFLAGS) -o $$@ $$< -Wl,--start-group $($(1)_AR) $($(1)_EXTRA_AR) $(B)/ar/lib.a \
 		-Wl,--end-group $$(LDLIBS)
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call program_rules,$(p))))
@@ -109,6 +139,10 @@ $(foreach p,$(PROGRAMS),$(eval $(call program_rules,$(p))))
 $(B)/tests/%: $(O)/tests/%.o $(ARCHIVES)
 	$(call echo_cc,LD,$@)
 	$(Q)mkdir -p $(@D) && $(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(ARCHIVES) -Wl,--end-group $(LDLIBS)
+
+$(CORE_TESTS): $(B)/tests/unit/%: $(O)/tests/unit/%.o $(CORE_AR) $(B)/ar/lib.a
+	$(call echo_cc,LD,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(LDFLAGS) -o $@ $< $(CORE_AR) $(B)/ar/lib.a $(LDLIBS)
 
 -include $(patsubst %.c,$(O)/%.d,$(ALL_SRC))
 
@@ -133,10 +167,11 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BASHCOMPDIR)/,$(PROGRAMS))
 
 # ---------------------------------------------------------------- tests
-# Unit tests run under ASan and UBSan; netns, interop and kernel tests drive the
-# optimised binaries in build/ against Debian's references in /usr/bin.
+# Unit tests run under ASan and UBSan; the netns and kernel tests drive the
+# optimised binaries in build/ against Debian's references in /usr/bin (the
+# interop tests among them: tests/netns/*-interop.t, tests/unit/engine-noise-interop).
 PROVE ?= prove
-TEST_SCRIPTS = $(sort $(wildcard tests/netns/*.t tests/interop/*.t tests/kernel/*.t))
+TEST_SCRIPTS = $(sort $(wildcard tests/netns/*.t tests/kernel/*.t))
 
 check-unit:
 	$(MAKE) --no-print-directory B=build/asan SANITIZE=1 units
@@ -168,13 +203,30 @@ deps:
 	tests/lib/install-deps
 
 format:
-	clang-format -i $(ALL_SRC) $(wildcard */*.h tests/*/*.h)
+	clang-format -i $(ALL_SRC) $(wildcard */*.h engine/core/*.h tests/*/*.h)
 
 format-check:
-	clang-format --dry-run --Werror $(ALL_SRC) $(wildcard */*.h tests/*/*.h)
+	clang-format --dry-run --Werror $(ALL_SRC) $(wildcard */*.h engine/core/*.h tests/*/*.h)
 
 clean:
 	rm -rf build
 
 help:
-	@echo 'targets: all install uninstall check check-long bench demo deps format clean'
+	@echo 'make [target] [V=1] [WERROR=0] [B=builddir]'
+	@echo '  all           build build/wg, build/wg-quick, build/wg-mesh, build/wg-engine (default)'
+	@echo '  units         build the unit tests into $$B/tests/unit/'
+	@echo '  benches       build the C benchmarks into $$B/tests/bench/'
+	@echo '  install       install programs, man pages, completion (PREFIX, DESTDIR, ...)'
+	@echo '  uninstall     remove what install put there'
+	@echo '  check         unit tests (ASan+UBSan), then netns and kernel VM tests, through prove'
+	@echo '  check-unit    the unit tests alone, under ASan+UBSan'
+	@echo '  check-long    the long runs in tests/long/ (fuzzing)'
+	@echo '  bench         ours against the reference binaries, side by side'
+	@echo '  demo          the four-site mesh demo in network namespaces'
+	@echo '  asan          build everything with ASan+UBSan into build/asan/'
+	@echo '  fuzz          build and run every libFuzzer target (FUZZ_SECONDS each)'
+	@echo '  deps          install the build and test dependencies (Debian, apt-get)'
+	@echo '  format        reformat every source with clang-format'
+	@echo '  format-check  fail if any source is not in clang-format shape'
+	@echo '  clean         remove build/'
+	@echo '  help          this list'

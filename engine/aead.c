@@ -194,21 +194,3 @@ bool aead_open(uint8_t *dst, const uint8_t *src, size_t len, uint64_t counter,
 	return crypto_aead_chacha20poly1305_ietf_decrypt(dst, &mlen, NULL, src, len, NULL, 0, nonce,
 							 key) == 0;
 }
-
-void aead_seal_batch(struct aead_item *items, unsigned int n, const uint8_t key[AEAD_KEY_LEN])
-{
-	for (unsigned int i = 0; i < n; ++i) {
-		aead_seal(items[i].data, items[i].data, items[i].len, items[i].counter, key);
-		items[i].len += AEAD_TAG_LEN;
-	}
-}
-
-void aead_open_batch(struct aead_item *items, unsigned int n, const uint8_t key[AEAD_KEY_LEN])
-{
-	for (unsigned int i = 0; i < n; ++i) {
-		items[i].ok =
-		    aead_open(items[i].data, items[i].data, items[i].len, items[i].counter, key);
-		if (items[i].ok)
-			items[i].len -= AEAD_TAG_LEN;
-	}
-}

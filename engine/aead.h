@@ -19,24 +19,11 @@
 /* "openssl" when libcrypto's EVP is in use, else "libsodium". */
 const char *aead_backend(void);
 
-/* One packet of a batch: in place, len grows by the tag when sealed. */
-struct aead_item {
-	uint8_t *data;
-	uint32_t len;
-	uint64_t counter;
-	bool ok; /* set by aead_open_batch */
-};
-
 /* Encrypts len bytes of src into dst (len + AEAD_TAG_LEN bytes); may be in place. */
 void aead_seal(uint8_t *dst, const uint8_t *src, size_t len, uint64_t counter,
 	       const uint8_t key[AEAD_KEY_LEN]);
 /* Decrypts len bytes (tag included) into dst; false if the tag is wrong. */
 bool aead_open(uint8_t *dst, const uint8_t *src, size_t len, uint64_t counter,
 	       const uint8_t key[AEAD_KEY_LEN]) __attribute__((warn_unused_result));
-
-/* Seals every item in place with one key. */
-void aead_seal_batch(struct aead_item *items, unsigned int n, const uint8_t key[AEAD_KEY_LEN]);
-/* Opens every item in place, setting each item's ok and shrinking len. */
-void aead_open_batch(struct aead_item *items, unsigned int n, const uint8_t key[AEAD_KEY_LEN]);
 
 #endif

@@ -25,6 +25,11 @@
 #include "ratelimiter.h"
 #include "tun.h"
 #include "udp.h"
+/* The device's parts, each with its own contract. */
+#include "device-uapi.h"
+#include "peerlookup.h"
+#include "queueing.h"
+#include "socket.h"
 
 struct peer;
 struct uapi_server;
@@ -94,40 +99,6 @@ void device_request_stop(struct device *dev);
 bool device_is_stopping(struct device *dev);
 struct uapi_server *device_uapi(struct device *dev);
 
-/* The current state as a model for a UAPI get. 0 or -errno. */
-int device_uapi_get(struct device *dev, struct wgdevice **out) __attribute__((warn_unused_result));
-/* Applies a parsed UAPI set atomically: all of it, or nothing and -errno. */
-int device_uapi_set(struct device *dev, const struct wgdevice *change)
-    __attribute__((warn_unused_result));
-
-/* Sends bytes to ep from local (NULL: any) on the device's sockets (handshakes). 0 or -errno. */
-int device_send_to(struct device *dev, const union wgendpoint *ep, const struct udp_local *local,
-		   void *buf, size_t len);
-/*
- * Sends each iov element as one datagram to ep (a GSO train when sizes allow)
- * from local (NULL: any), which is cleared if the address is no longer usable.
- */
-int device_send_iov(struct device *dev, const union wgendpoint *ep, struct udp_local *local,
-		    struct iovec *iov, unsigned int n);
-/* The peer routed to by an IP packet's destination, with a reference, or NULL. */
-struct peer *device_peer_by_dst(struct device *dev, const uint8_t *pkt, size_t len);
-/* True when the decrypted packet's source belongs to peer's allowed IPs. */
-bool device_source_allowed(struct device *dev, struct peer *peer, const uint8_t *pkt, size_t len);
-/* A batch from the pool for peer (a reference is taken) under kp (reference passed in). */
-struct batch *device_batch_new(struct device *dev, struct peer *peer, struct noise_keypair *kp,
-			       enum batch_dir dir);
-/* Returns elems to their pools (small or jumbo). */
-void device_elems_put(struct device *dev, struct elem *const *e, unsigned int n);
-/* Returns a batch's elems, keypair, peer reference and the batch itself to their pools. */
-void device_batch_release(struct device *dev, struct batch *b);
-/* Queues b on the peer's FIFO and the crypto ring; on a full queue it is dropped. */
-void device_batch_queue(struct device *dev, struct batch *b, struct queue_fifo *fifo);
-/* Marks the calling thread as a reader that seals and opens its own batches. */
-void device_mark_reader(void);
-/* A reader's part: seals or opens the batches it queued in this pass. */
-void device_crypt_help(struct device *dev);
-/* Closes sockets replaced by a listen-port change; the UDP thread calls it. */
-void device_close_stale(struct device *dev);
 /* The interface MTU, refreshed by the timer thread. */
 unsigned int device_mtu(struct device *dev);
 /* True when the handshake queue is at least 1/8 full. */

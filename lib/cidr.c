@@ -108,16 +108,6 @@ bool cidr_parse_msg(struct wgallowedip *out, const char *s, char *msg, size_t le
 	return false;
 }
 
-bool cidr_parse_report(struct wgallowedip *out, const char *s)
-{
-	char msg[CIDR_MSG_LEN];
-
-	if (cidr_parse_msg(out, s, msg, sizeof(msg)))
-		return true;
-	fprintf(stderr, "%s\n", msg);
-	return false;
-}
-
 void cidr_print_addr(char *buf, size_t len, uint16_t family, const void *addr)
 {
 	if ((family != AF_INET && family != AF_INET6) || !inet_ntop(family, addr, buf, len)) {

@@ -27,9 +27,7 @@ enum cidr_error {
 bool cidr_parse(struct wgallowedip *out, const char *s);
 /* The same, saying what was wrong. */
 enum cidr_error cidr_parse_why(struct wgallowedip *out, const char *s);
-/* The same, printing wg(8)'s diagnostic to stderr on failure. */
-bool cidr_parse_report(struct wgallowedip *out, const char *s);
-/* The same, writing the diagnostic (no newline) into msg instead. */
+/* The same, writing wg(8)'s diagnostic (no newline) into msg on failure. */
 bool cidr_parse_msg(struct wgallowedip *out, const char *s, char *msg, size_t len);
 /* "10.0.0.0/8", "fd00::/64" (address as given, no masking). */
 void cidr_print(char *buf, size_t len, const struct wgallowedip *aip);

@@ -204,16 +204,6 @@ bool endpoint_parse_numeric(union wgendpoint *out, const char *s)
 	return parse(out, s, true, msg, sizeof(msg));
 }
 
-bool endpoint_parse(union wgendpoint *out, const char *s)
-{
-	char msg[ENDPOINT_MSG_LEN];
-
-	if (endpoint_parse_msg(out, s, msg, sizeof(msg)))
-		return true;
-	fprintf(stderr, "%s\n", msg);
-	return false;
-}
-
 bool endpoint_is_set(const union wgendpoint *ep)
 {
 	return ep->addr.sa_family == AF_INET || ep->addr.sa_family == AF_INET6;

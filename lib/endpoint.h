@@ -17,9 +17,7 @@
 /* Room for a diagnostic quoting the input (longer input is cut). */
 #define ENDPOINT_MSG_LEN 512
 
-/* Parses and resolves; prints one diagnostic to stderr on failure. */
-bool endpoint_parse(union wgendpoint *out, const char *s);
-/* The same, writing the diagnostic (no newline) into msg instead of stderr. */
+/* Parses and resolves; on failure one diagnostic (no newline) is in msg. */
 bool endpoint_parse_msg(union wgendpoint *out, const char *s, char *msg, size_t len);
 /*
  * The UAPI form, as wireguard-go takes it: a dotted-quad IPv4 or a bracketed

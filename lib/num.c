@@ -106,13 +106,6 @@ static bool parse_service(uint16_t *out, const char *s, char *msg, size_t len)
 	return true;
 }
 
-static bool report(bool ok, const char *msg)
-{
-	if (!ok)
-		fprintf(stderr, "%s\n", msg);
-	return ok;
-}
-
 bool num_parse_port_msg(uint16_t *out, const char *s, char *msg, size_t len)
 {
 	if (!s || !*s) {
@@ -129,13 +122,6 @@ bool num_parse_port_msg(uint16_t *out, const char *s, char *msg, size_t len)
 	return parse_service(out, s, msg, len);
 }
 
-bool num_parse_port(uint16_t *out, const char *s)
-{
-	char msg[NUM_MSG_LEN];
-
-	return report(num_parse_port_msg(out, s, msg, sizeof(msg)), msg);
-}
-
 bool num_parse_fwmark_msg(uint32_t *out, const char *s, char *msg, size_t len)
 {
 	if (s && !strcasecmp(s, "off")) {
@@ -146,13 +132,6 @@ bool num_parse_fwmark_msg(uint32_t *out, const char *s, char *msg, size_t len)
 		return true;
 	snprintf(msg, len, "Fwmark is neither 0/off nor 0-0xffffffff: `%s'", s ? s : "");
 	return false;
-}
-
-bool num_parse_fwmark(uint32_t *out, const char *s)
-{
-	char msg[NUM_MSG_LEN];
-
-	return report(num_parse_fwmark_msg(out, s, msg, sizeof(msg)), msg);
 }
 
 bool num_parse_keepalive_msg(uint16_t *out, const char *s, char *msg, size_t len)
@@ -166,11 +145,4 @@ bool num_parse_keepalive_msg(uint16_t *out, const char *s, char *msg, size_t len
 	snprintf(msg, len, "Persistent keepalive interval is neither 0/off nor 1-65535: `%s'",
 		 s ? s : "");
 	return false;
-}
-
-bool num_parse_keepalive(uint16_t *out, const char *s)
-{
-	char msg[NUM_MSG_LEN];
-
-	return report(num_parse_keepalive_msg(out, s, msg, sizeof(msg)), msg);
 }

@@ -21,18 +21,13 @@ bool num_parse_u32_any(uint32_t *out, const char *s);
 
 /*
  * A listen port as wg(8): 0..65535 (0 = pick one at random) or a UDP service
- * name. Prints wg(8)'s diagnostic to stderr on failure. Unlike wg(8), which
- * lets getaddrinfo() wrap 65536 to 0, numbers above 65535 are refused.
+ * name. Unlike wg(8), which lets getaddrinfo() wrap 65536 to 0, numbers above
+ * 65535 are refused. On failure, wg(8)'s diagnostic (no newline) is in msg.
  */
-bool num_parse_port(uint16_t *out, const char *s);
-/* "off" (any case) = 0, else decimal or 0x hex up to 2^32-1. Prints a diagnostic on failure. */
-bool num_parse_fwmark(uint32_t *out, const char *s);
-/* "off" (any case) = 0, else decimal 0..65535. Prints a diagnostic on failure. */
-bool num_parse_keepalive(uint16_t *out, const char *s);
-
-/* The same three, writing the diagnostic (no newline) into msg instead of stderr. */
 bool num_parse_port_msg(uint16_t *out, const char *s, char *msg, size_t len);
+/* "off" (any case) = 0, else decimal or 0x hex up to 2^32-1; a diagnostic in msg on failure. */
 bool num_parse_fwmark_msg(uint32_t *out, const char *s, char *msg, size_t len);
+/* "off" (any case) = 0, else decimal 0..65535; a diagnostic in msg on failure. */
 bool num_parse_keepalive_msg(uint16_t *out, const char *s, char *msg, size_t len);
 
 #endif

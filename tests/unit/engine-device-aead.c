@@ -44,8 +44,7 @@ static int check_size(size_t len, uint64_t ctr)
 int main(void)
 {
 	static const size_t sizes[] = {0, 1, 15, 16, 17, 63, 64, 65, 255, 1280, 1420, 1440, 2048};
-	struct aead_item items[3];
-	uint8_t key[32], bufs[3][64] = {{0}};
+	uint8_t key[32], buf[64] = {0};
 	int good = 0, total = 0;
 
 	if (sodium_init() < 0)
@@ -54,13 +53,8 @@ int main(void)
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); ++i, ++total)
 		good += check_size(sizes[i], i == 3 ? UINT64_MAX - 1 : (uint64_t)i * 0x10001);
 	is_int(good, total, "every size seals like libsodium, opens, and refuses tampering");
-	ok(!aead_open(bufs[0], bufs[0], 15, 0, key), "shorter than a tag is refused");
 	randombytes_buf(key, sizeof(key));
-	for (int i = 0; i < 3; ++i)
-		items[i] = (struct aead_item){.data = bufs[i], .len = 40, .counter = (uint64_t)i};
-	aead_seal_batch(items, 3, key);
-	aead_open_batch(items, 3, key);
-	ok(items[0].ok && items[1].ok && items[2].ok && items[2].len == 40, "a batch round-trips");
+	ok(!aead_open(buf, buf, 15, 0, key), "shorter than a tag is refused");
 	sodium_memzero(key, sizeof(key));
 	return tap_done();
 }

@@ -2,9 +2,9 @@
 /*
  * Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s, as WireGuard uses it (whitepaper
  * section 5.4): the local static identity, each peer's handshake state, the
- * four handshake steps, and the keypairs (previous, current, next) a finished
- * handshake yields, with the paper's rotation and key confirmation. Pure code:
- * peers are found and indexes kept through callbacks, time comes from clock.
+ * four handshake steps; the keypairs a finished handshake yields are in
+ * noise-keypair.h. Pure code: peers are found and indexes kept through
+ * callbacks, time comes from clock.
  *
  * Locking: noise_local.lock guards the identity, noise_handshake.lock one
  * peer's handshake, noise_remote.keypairs_lock the three keypair slots, and
@@ -21,6 +21,7 @@
 #include "messages.h"
 #include "index.h"
 #include "replay.h"
+#include "noise-keypair.h"
 
 struct noise_remote;
 
@@ -59,28 +60,6 @@ struct noise_handshake {
 	uint8_t chaining_key[NOISE_HASH_LEN];
 	uint8_t latest_timestamp[NOISE_TIMESTAMP_LEN]; /* newest TAI64N accepted from the peer */
 	uint32_t remote_index;
-};
-
-/*
- * Session keys from one handshake. Reference counted (entry.refs): the slot
- * in noise_remote holds one reference, index_lookup and
- * noise_keypair_current_get take more; noise_keypair_put drops one and the
- * last one wipes and frees it. The transport AEAD (engine/aead) uses the keys.
- */
-struct noise_keypair {
-	struct index_entry entry; /* INDEX_KEYPAIR: entry.index is our receiver index */
-	struct noise_remote *remote;
-	uint8_t send_key[NOISE_SYMMETRIC_KEY_LEN];
-	uint8_t recv_key[NOISE_SYMMETRIC_KEY_LEN];
-	atomic_uint_fast64_t send_counter; /* next nonce to use */
-	pthread_mutex_t replay_lock;
-	struct replay_window replay;
-	uint32_t remote_index; /* the peer's index: goes in our data messages */
-	uint64_t birthdate;    /* clock_now_ns at creation */
-	bool is_initiator;
-	atomic_bool can_send;
-	atomic_bool can_receive;
-	struct index_ops index_ops; /* private: a copy, so the last put can drop the index */
 };
 
 /* Everything noise keeps per peer. */
@@ -145,34 +124,5 @@ int noise_consume_response(struct noise_local *local, const struct message_hands
  * data arrives with it (noise_received_with_keypair). 0 or -errno.
  */
 int noise_begin_session(struct noise_remote *remote) __attribute__((warn_unused_result));
-
-/* Key confirmation: true if kp was next and is now current (a handshake completed). */
-bool noise_received_with_keypair(struct noise_remote *remote, struct noise_keypair *kp);
-/* Drops all three keypairs (their indexes at once). */
-void noise_keypairs_clear(struct noise_remote *remote);
-/* Stops sending with current and next, so the next packet triggers a handshake. */
-void noise_keypairs_expire_current(struct noise_remote *remote);
-/* The current keypair with a reference taken, or NULL. */
-struct noise_keypair *noise_keypair_current_get(struct noise_remote *remote);
-/* Takes another reference to kp (not NULL) and returns it. */
-struct noise_keypair *noise_keypair_get(struct noise_keypair *kp);
-/* Drops a reference (NULL is fine); the last removes its index, wipes and frees it. */
-void noise_keypair_put(struct noise_keypair *kp);
-
-/* Reserves the next sending nonce; false once the keypair is used up or invalid. */
-bool noise_keypair_next_counter(struct noise_keypair *kp, uint64_t *counter)
-    __attribute__((warn_unused_result));
-/* Checks a received (authenticated) counter against the replay window, recording it. */
-bool noise_keypair_check_counter(struct noise_keypair *kp, uint64_t counter)
-    __attribute__((warn_unused_result));
-/* True if kp may still send at now_ns (age < REJECT_AFTER_TIME, counter below the limit). */
-bool noise_keypair_can_send(struct noise_keypair *kp, uint64_t now_ns);
-/* True if kp may still receive at now_ns. */
-bool noise_keypair_can_receive(struct noise_keypair *kp, uint64_t now_ns);
-/* The paper's rekey-on-send rule: counter > REKEY_AFTER_MESSAGES, or initiator and age >
- * REKEY_AFTER_TIME. */
-bool noise_keypair_wants_rekey_send(struct noise_keypair *kp, uint64_t now_ns);
-/* Rekey-on-receive: initiator and age > REJECT_AFTER_TIME - KEEPALIVE_TIMEOUT - REKEY_TIMEOUT. */
-bool noise_keypair_wants_rekey_receive(struct noise_keypair *kp, uint64_t now_ns);
 
 #endif
