@@ -63,6 +63,7 @@ struct hs_msg {
 struct device {
 	pthread_rwlock_t cfg_lock;
 	struct peer *peers;			  /* caller holds cfg_lock */
+	struct peer **peers_end;		  /* the last next pointer: linking is O(1) */
 	struct peer *peer_hash[DEVICE_PEER_HASH]; /* by public key; caller holds cfg_lock */
 	unsigned int n_peers;
 	struct allowedips aips; /* caller holds cfg_lock */

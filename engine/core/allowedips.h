@@ -17,10 +17,18 @@
 
 struct allowedips_node;
 
+struct allowedips_owner;
+
 struct allowedips {
 	struct allowedips_node *root4;
 	struct allowedips_node *root6;
 	uint64_t seq; /* bumped by every change */
+	/*
+	 * Each peer's nodes, linked: removal and walks by peer visit only that
+	 * peer's prefixes, not the whole trie (a setconf of N peers stays linear).
+	 */
+	struct allowedips_owner *owners; /* open addressing on the peer pointer */
+	size_t owners_cap, owners_used;
 };
 
 void allowedips_init(struct allowedips *t);
