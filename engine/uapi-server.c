@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <assert.h>
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -134,6 +135,8 @@ static int serve_set(struct device *dev, FILE *in)
 	if (ret == 0)
 		ret = device_uapi_set(dev, m);
 	model_device_free(m);
+	/* A large set's parsed model is freed between the nodes it made: give its pages back. */
+	malloc_trim(0);
 	return ret;
 }
 
