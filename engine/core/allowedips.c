@@ -96,21 +96,56 @@ void allowedips_init(struct allowedips *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static void free_tree(struct allowedips_node *n)
+/* A block of nodes; the first slabs are small so that a small trie stays small. */
+struct allowedips_slab {
+	struct allowedips_slab *next;
+	size_t n, used;
+	struct allowedips_node nodes[];
+};
+
+#define SLAB_FIRST 32
+#define SLAB_MAX 4096
+
+/* A zeroed node: a spare one, or the next of the newest slab (a new slab when it is full). */
+static struct allowedips_node *node_alloc(struct allowedips *t)
 {
-	if (!n)
-		return;
-	free_tree(n->bit[0]);
-	free_tree(n->bit[1]);
-	free(n);
+	struct allowedips_slab *s = t->slabs;
+	struct allowedips_node *n = t->spare;
+
+	if (n) {
+		t->spare = n->bit[0];
+		memset(n, 0, sizeof(*n));
+		return n;
+	}
+	if (!s || s->used == s->n) {
+		size_t count = s ? (2 * s->n < SLAB_MAX ? 2 * s->n : SLAB_MAX) : SLAB_FIRST;
+
+		s = calloc(1, sizeof(*s) + count * sizeof(s->nodes[0]));
+		if (!s)
+			return NULL;
+		s->n = count;
+		s->next = t->slabs;
+		t->slabs = s;
+	}
+	return &s->nodes[s->used++];
+}
+
+static void node_release(struct allowedips *t, struct allowedips_node *n)
+{
+	n->bit[0] = t->spare;
+	t->spare = n;
 }
 
 void allowedips_free(struct allowedips *t)
 {
-	free_tree(t->root4);
-	free_tree(t->root6);
+	for (struct allowedips_slab *sl = t->slabs, *next; sl; sl = next) {
+		next = sl->next;
+		free(sl);
+	}
 	free(t->owners);
 	t->root4 = t->root6 = NULL;
+	t->slabs = NULL;
+	t->spare = NULL;
 	t->owners = NULL;
 	t->owners_cap = t->owners_used = 0;
 	++t->seq;
@@ -203,10 +238,11 @@ static void unlink_node(struct allowedips *t, struct allowedips_node *n)
 }
 
 /* A node for key/cidr, on owner's list, or peerless when owner is NULL. */
-static struct allowedips_node *node_new(const uint64_t key[2], unsigned int cidr, bool is_v6,
+static struct allowedips_node *node_new(struct allowedips *t, const uint64_t key[2],
+					unsigned int cidr, bool is_v6,
 					struct allowedips_owner *owner)
 {
-	struct allowedips_node *n = calloc(1, sizeof(*n));
+	struct allowedips_node *n = node_alloc(t);
 
 	if (!n)
 		return NULL;
@@ -220,19 +256,20 @@ static struct allowedips_node *node_new(const uint64_t key[2], unsigned int cidr
 }
 
 /* Puts a new node for key/cidr at *pp, above or beside the subtree that is there. */
-static int insert_at(struct allowedips_node **pp, const uint64_t key[2], unsigned int cidr,
-		     unsigned int common, struct allowedips_owner *owner)
+static int insert_at(struct allowedips *t, struct allowedips_node **pp, const uint64_t key[2],
+		     unsigned int cidr, unsigned int common, struct allowedips_owner *owner)
 {
 	struct allowedips_node *n = *pp, *leaf, *inner;
 	bool is_v6 = n->is_v6;
 
 	/* The peerless node first: nothing is linked yet if it fails. */
-	inner = common == cidr ? NULL : node_new(key, common, is_v6, NULL);
+	inner = common == cidr ? NULL : node_new(t, key, common, is_v6, NULL);
 	if (common != cidr && !inner)
 		return -ENOMEM;
-	leaf = node_new(key, cidr, is_v6, owner);
+	leaf = node_new(t, key, cidr, is_v6, owner);
 	if (!leaf) {
-		free(inner);
+		if (inner)
+			node_release(t, inner);
 		return -ENOMEM;
 	}
 	if (common == cidr) {
@@ -274,21 +311,21 @@ int allowedips_insert(struct allowedips *t, int family, const void *addr, uint8_
 			return 0;
 		}
 		if (common < n->cidr)
-			return insert_at(pp, key, cidr, common, owner);
+			return insert_at(t, pp, key, cidr, common, owner);
 	}
-	*pp = node_new(key, cidr, family == AF_INET6, owner);
+	*pp = node_new(t, key, cidr, family == AF_INET6, owner);
 	return *pp ? 0 : -ENOMEM;
 }
 
 /* Removes a peerless node with fewer than two children, lifting its child. */
-static void compact(struct allowedips_node **pp)
+static void compact(struct allowedips *t, struct allowedips_node **pp)
 {
 	struct allowedips_node *n = *pp;
 
 	if (!n || n->peer || (n->bit[0] && n->bit[1]))
 		return;
 	*pp = n->bit[0] ? n->bit[0] : n->bit[1];
-	free(n);
+	node_release(t, n);
 }
 
 /* Removes key/cidr from the trie at root if peer owns exactly that prefix. */
@@ -308,10 +345,10 @@ static int remove_key(struct allowedips *t, struct allowedips_node **root, const
 		return -ENOENT;
 	++t->seq;
 	unlink_node(t, n);
-	compact(pp);
+	compact(t, pp);
 	/* A leaf removed may leave its peerless parent with one child. */
 	if (parent)
-		compact(parent);
+		compact(t, parent);
 	return 0;
 }
 

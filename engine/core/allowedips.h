@@ -18,6 +18,7 @@
 struct allowedips_node;
 
 struct allowedips_owner;
+struct allowedips_slab;
 
 struct allowedips {
 	struct allowedips_node *root4;
@@ -29,6 +30,9 @@ struct allowedips {
 	 */
 	struct allowedips_owner *owners; /* open addressing on the peer pointer */
 	size_t owners_cap, owners_used;
+	/* Nodes come from slabs (no allocator header each); freed ones wait on spare. */
+	struct allowedips_slab *slabs;
+	struct allowedips_node *spare;
 };
 
 void allowedips_init(struct allowedips *t);
