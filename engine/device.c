@@ -215,7 +215,7 @@ static void timers_run(struct device *dev)
 	pthread_rwlock_unlock(&dev->cfg_lock);
 }
 
-/* After a minute without traffic, the pools give the memory the load grew back. */
+/* Within a minute without traffic, the pools give the memory the load grew back. */
 static void trim_pools(struct device *dev, uint64_t now)
 {
 	queue_pool_trim(&dev->elems, now, DEVICE_POOL_IDLE_NS);

@@ -39,8 +39,8 @@ struct uapi_server;
 #define DEVICE_JUMBO_ELEMS 1024 /* 64 MiB of address space, touched only when used */
 #define DEVICE_BATCHES 1024
 #define DEVICE_HANDSHAKE_QUEUE 4096 /* MAX_QUEUED_INCOMING_HANDSHAKES */
-/* The pools' objects are bounds, touched only when used, and given back after this idle. */
-#define DEVICE_POOL_IDLE_NS (60 * NSEC_PER_SEC)
+/* The pools give their idle memory back after this long without a packet: within a minute. */
+#define DEVICE_POOL_IDLE_NS (45 * NSEC_PER_SEC)
 #define DEVICE_PEER_HASH 1024
 #define DEVICE_INLINE_MAX 64
 
