@@ -9,9 +9,11 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 declare -A IMPL_BIN IMPL_VER IMPL_LABEL
 IMPL_LIST=()
 
+# The commit ours was built from: fixed by tests/bench/run for a whole run
+# (BENCH_OURS_VERSION), so that a commit made meanwhile does not relabel it.
 ours_version() {
-	local v
-	v=$(git -C "$BENCH_DIR" describe --always --dirty 2>/dev/null)
+	local v=${BENCH_OURS_VERSION:-}
+	[ -n "$v" ] || v=$(git -C "$BENCH_DIR" describe --always --dirty 2>/dev/null)
 	echo "${v:-unknown}"
 }
 
