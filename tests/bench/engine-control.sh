@@ -51,6 +51,8 @@ row() { # row IMPL N
 	lines=$(cat $W/lines)
 	engine_stop $NS $IF "$pid"
 	SETCPU[$1]=$(cpu_s "$c0" "$c1") DUMPCPU[$1]=$(cpu_s "$c1" "$c2")
+	# The CPU of a set that failed or ran out of time is not a figure to compare.
+	case ${SET[$1]} in failed | timeout) SETCPU[$1]="n/a(${SET[$1]})" ;; esac
 	[ "${DUMP[$1]}" == timeout ] || [ "$lines" -eq "$2" ] ||
 		echo "warning: ${IMPL_LABEL[$1]} dumped $lines peers, not $2"
 	printf '%-56s setconf %8s s wall %8s s engine CPU   dump %8s s wall %8s s engine CPU\n' \
