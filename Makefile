@@ -16,6 +16,7 @@ LIBDIR ?= $(PREFIX)/lib
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 SYSTEMDUNITDIR ?= $(LIBDIR)/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/wgkit
 RUNSTATEDIR ?= /var/run
 WITH_SYSTEMDUNITS ?= yes
 
@@ -36,6 +37,12 @@ endif
 ifeq ($(SANITIZE),1)
 OPT := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 SANLD := -fsanitize=address,undefined
+else ifeq ($(SANITIZE),leak)
+OPT := -O1 -fno-omit-frame-pointer -fsanitize=leak
+SANLD := -fsanitize=leak
+else ifeq ($(SANITIZE),thread)
+OPT := -O1 -fno-omit-frame-pointer -fsanitize=thread
+SANLD := -fsanitize=thread
 else
 OPT := -O2 -D_FORTIFY_SOURCE=3
 SANLD :=
@@ -94,7 +101,7 @@ ALL_SRC := $(LIB_SRC) $(CORE_SRC) $(foreach p,$(PROGRAMS),$($(p)_SRC) $(wildcard
 BINS := $(foreach p,$(PROGRAMS),$(if $(wildcard $($(p)_MAIN)),$(B)/$(p)))
 
 .PHONY: all units benches install uninstall check check-unit check-long bench demo deps \
-	clean format format-check asan fuzz help
+	clean format format-check asan tsan fuzz help deb
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -117,8 +124,12 @@ $(CORE_TEST_OBJS): $(O)/tests/unit/%.o: tests/unit/%.c
 	$(call echo_cc,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(CORE_INCLUDES) -c -o $@ $<
 
+# A relative include ("../device.h") would slip past CORE_INCLUDES: refuse it.
 $(CORE_AR): $(patsubst %.c,$(O)/%.o,$(CORE_SRC))
 	$(call echo_cc,AR,$@)
+	$(Q)if grep -n '^#include "\.\./' $(CORE_SRC) $(wildcard engine/core/*.h); then \
+		echo 'engine/core/ includes outside itself (the core never includes the device)' >&2; \
+		exit 1; fi
 	$(Q)mkdir -p $(@D) && rm -f $@ && ar rcs $@ $^
 
 $(B)/ar/lib.a: $(patsubst %.c,$(O)/%.o,$(LIB_SRC))
@@ -147,31 +158,61 @@ $(CORE_TESTS): $(B)/tests/unit/%: $(O)/tests/unit/%.o $(CORE_AR) $(B)/ar/lib.a
 -include $(patsubst %.c,$(O)/%.d,$(ALL_SRC))
 
 # ---------------------------------------------------------------- install
+# Every file install writes is named by one of these lists, so uninstall removes
+# exactly what install wrote. Examples are the tracked kind only: no keystores
+# (*.keys) or plan output (out/) a user made by trying them in place.
+MAN_PAGES := $(wildcard man/*.[1-8])
+UNITS := $(wildcard systemd/*.service systemd/*.target)
+EXAMPLE_FILES = $(shell find examples -type f ! -name '*.keys' ! -path '*/out/*' 2>/dev/null | sort)
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
-	install -m 0644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/
+	for m in $(MAN_PAGES); do s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s && \
+		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 	for f in $(wildcard completion/*.bash-completion); do \
 		install -m 0644 $$f $(DESTDIR)$(BASHCOMPDIR)/$$(basename $$f .bash-completion); done
+	for f in $(EXAMPLE_FILES); do m=0644; [ -x $$f ] && m=0755; \
+		install -D -m $$m $$f $(DESTDIR)$(DOCDIR)/$$f; done
 ifeq ($(WITH_SYSTEMDUNITS),yes)
-	@if ls systemd/*.service >/dev/null 2>&1; then \
-		install -d $(DESTDIR)$(SYSTEMDUNITDIR) && \
-		for f in systemd/*.service systemd/*.target; do \
-			sed 's|@BINDIR@|$(BINDIR)|g' $$f > $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$f) && \
-			chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$f); done; fi
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	for f in $(UNITS); do \
+		sed 's|@BINDIR@|$(BINDIR)|g' $$f > $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$f) && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$f); done
 endif
 
+# Files first, then the directories install made that are now empty (never a
+# directory that still holds someone else's file).
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(PROGRAMS))
-	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8)))
+	for m in $(MAN_PAGES); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 	rm -f $(addprefix $(DESTDIR)$(BASHCOMPDIR)/,$(PROGRAMS))
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(EXAMPLE_FILES))
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(UNITS)))
+	find $(DESTDIR)$(DOCDIR) -depth -type d -empty -delete 2>/dev/null || true
+
+# ---------------------------------------------------------------- deb
+# The Debian packages (debian/), built from a copy of the tree in build/deb/ so
+# the source tree stays clean; the .debs land in build/deb/. lintian must report
+# no error and no warning that debian/*.lintian-overrides does not explain.
+DEB_DIR ?= build/deb
+DEB_SRC := $(DEB_DIR)/wgkit-$(VERSION)
+LINTIAN ?= lintian
+
+deb:
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
+	tar -cf - --exclude=./build --exclude=./.git --exclude=./out --exclude='./examples/*.keys' \
+		--exclude=./examples/out . | tar -xf - -C $(DEB_SRC)
+	cd $(DEB_SRC) && DEB_BUILD_OPTIONS="nocheck parallel=2 $(DEB_BUILD_OPTIONS)" \
+		dpkg-buildpackage -b -us -uc
+	$(LINTIAN) --fail-on error,warning --info $(DEB_DIR)/wgkit_$(VERSION)_*.changes
 
 # ---------------------------------------------------------------- tests
 # Unit tests run under ASan and UBSan; the netns and kernel tests drive the
 # optimised binaries in build/ against Debian's references in /usr/bin (the
 # interop tests among them: tests/netns/*-interop.t, tests/unit/engine-noise-interop).
 PROVE ?= prove
-TEST_SCRIPTS = $(sort $(wildcard tests/netns/*.t tests/kernel/*.t))
+TEST_SCRIPTS = $(sort $(wildcard tests/netns/*.t tests/kernel/*.t tests/pkg/*.t))
 
 check-unit:
 	$(MAKE) --no-print-directory B=build/asan SANITIZE=1 units
@@ -181,9 +222,17 @@ check: all
 	$(MAKE) --no-print-directory B=build/asan SANITIZE=1 units
 	WG_BUILD=$(CURDIR)/$(B) ASAN_OPTIONS=detect_leaks=1 \
 		$(PROVE) --exec '' --timer $$(ls build/asan/tests/unit/* | grep -v '\.[od]$$') $(TEST_SCRIPTS)
+	$(MAKE) --no-print-directory tsan
 
+# The long runs: hour-long fuzzing, a 10-minute soak of two engines built with
+# LeakSanitizer (build/lsan/wg-engine), and the engine netns tests again with
+# programs built with ThreadSanitizer (build/tsan/).
 check-long: all
-	WG_BUILD=$(CURDIR)/$(B) WG_LONG=1 $(PROVE) --exec '' --timer $(wildcard tests/long/*.t)
+	$(MAKE) --no-print-directory B=build/lsan SANITIZE=leak build/lsan/wg-engine
+	$(MAKE) --no-print-directory B=build/tsan SANITIZE=thread all
+	WG_BUILD=$(CURDIR)/$(B) WG_LONG=1 WG_SOAK_ENGINE=$(CURDIR)/build/lsan/wg-engine \
+		WG_TSAN_BUILD=$(CURDIR)/build/tsan \
+		$(PROVE) --exec '' --timer $(wildcard tests/long/*.t)
 
 bench: all benches
 	WG_BUILD=$(CURDIR)/$(B) tests/bench/run
@@ -193,6 +242,14 @@ demo: all
 
 asan:
 	$(MAKE) B=build/asan SANITIZE=1 all units
+
+# The threaded engine tests (the device, its load and UAPI tests, noise's
+# threads) under ThreadSanitizer: any report fails the run (exit code 66).
+TSAN_UNITS := $(patsubst tests/unit/%.c,build/tsan/tests/unit/%,$(wildcard \
+	tests/unit/engine-device*.c tests/unit/engine-noise-threads.c))
+tsan:
+	$(MAKE) --no-print-directory B=build/tsan SANITIZE=thread $(TSAN_UNITS)
+	TSAN_OPTIONS='exitcode=66 second_deadlock_stack=1' $(PROVE) --exec '' --timer $(TSAN_UNITS)
 
 # Every tests/fuzz/*.c defining LLVMFuzzerTestOneInput, built with clang's
 # libFuzzer into build/fuzz/ and run FUZZ_SECONDS (default 20) each.
@@ -218,12 +275,14 @@ help:
 	@echo '  benches       build the C benchmarks into $$B/tests/bench/'
 	@echo '  install       install programs, man pages, completion (PREFIX, DESTDIR, ...)'
 	@echo '  uninstall     remove what install put there'
-	@echo '  check         unit tests (ASan+UBSan), then netns and kernel VM tests, through prove'
+	@echo '  deb           build the Debian packages into build/deb/ and run lintian'
+	@echo '  check         unit tests (ASan+UBSan), netns, package and kernel VM tests, then tsan, through prove'
 	@echo '  check-unit    the unit tests alone, under ASan+UBSan'
-	@echo '  check-long    the long runs in tests/long/ (fuzzing)'
+	@echo '  check-long    tests/long/: fuzzing, a 10-minute engine soak (LSan), engine netns tests (TSan)'
 	@echo '  bench         ours against the reference binaries, side by side'
 	@echo '  demo          the four-site mesh demo in network namespaces'
 	@echo '  asan          build everything with ASan+UBSan into build/asan/'
+	@echo '  tsan          the threaded engine tests under ThreadSanitizer (build/tsan/)'
 	@echo '  fuzz          build and run every libFuzzer target (FUZZ_SECONDS each)'
 	@echo '  deps          install the build and test dependencies (Debian, apt-get)'
 	@echo '  format        reformat every source with clang-format'

@@ -16,21 +16,33 @@
 #include "peer.h"
 #include "send.h"
 
+/* The drop counters, every one (zeros too), as the reply's drop_NAME=N extension lines. */
+static void get_drops(struct device *dev, struct wgdevice *m)
+{
+	_Static_assert(DEVICE_N_DROPS <= WG_DROPS_MAX, "the model holds every drop counter");
+	for (unsigned int i = 0; i < DEVICE_N_DROPS; ++i) {
+		snprintf(m->drops[i].name, sizeof(m->drops[i].name), "%s", device_drop_names[i]);
+		m->drops[i].count = atomic_load(&dev->stats.drops[i]);
+	}
+	m->n_drops = DEVICE_N_DROPS;
+}
+
 static int get_interface(struct device *dev, struct wgdevice *m)
 {
-	pthread_rwlock_rdlock(&dev->noise.lock);
+	rwlock_rdlock(&dev->noise.lock);
 	if (dev->noise.has_identity) {
 		memcpy(m->private_key, dev->noise.static_private, WG_KEY_LEN);
 		memcpy(m->public_key, dev->noise.static_public, WG_KEY_LEN);
 		m->flags |= WGDEVICE_HAS_PRIVATE_KEY | WGDEVICE_HAS_PUBLIC_KEY;
 	}
-	pthread_rwlock_unlock(&dev->noise.lock);
-	pthread_rwlock_rdlock(&dev->udp_lock);
+	rwlock_unlock(&dev->noise.lock);
+	rwlock_rdlock(&dev->udp_lock);
 	m->listen_port = dev->udp.port;
-	pthread_rwlock_unlock(&dev->udp_lock);
+	rwlock_unlock(&dev->udp_lock);
 	m->fwmark = dev->fwmark;
 	m->flags |= WGDEVICE_HAS_LISTEN_PORT | WGDEVICE_HAS_FWMARK;
 	snprintf(m->name, sizeof(m->name), "%s", dev->tun->name);
+	get_drops(dev, m);
 	return 0;
 }
 
@@ -39,13 +51,13 @@ int device_uapi_get(struct device *dev, struct wgdevice **out)
 	struct wgdevice *m = model_device_new();
 	int ret = m ? get_interface(dev, m) : -ENOMEM;
 
-	pthread_rwlock_rdlock(&dev->cfg_lock);
+	rwlock_rdlock(&dev->cfg_lock);
 	for (struct peer *p = dev->peers; !ret && p; p = p->next) {
 		struct wgpeer *mp = model_peer_append(m);
 
 		ret = mp ? peer_to_model(p, mp) : -ENOMEM;
 	}
-	pthread_rwlock_unlock(&dev->cfg_lock);
+	rwlock_unlock(&dev->cfg_lock);
 	if (ret) {
 		model_device_free(m);
 		return ret;
@@ -115,9 +127,9 @@ static int rebind(struct device *dev, const struct wgdevice *c, struct set_plan 
 	bool had_stale;
 	int ret;
 
-	pthread_rwlock_rdlock(&dev->udp_lock);
+	rwlock_rdlock(&dev->udp_lock);
 	had_stale = dev->udp_stale[0] >= 0 || dev->udp_stale[1] >= 0;
-	pthread_rwlock_unlock(&dev->udp_lock);
+	rwlock_unlock(&dev->udp_lock);
 	device_close_stale(dev);
 	ret = udp_open(&plan->udp, c->listen_port, mark);
 	for (int i = 0; had_stale && ret == -EADDRINUSE && i < 6; ++i) {
@@ -134,6 +146,7 @@ static int plan_set(struct device *dev, const struct wgdevice *c, struct set_pla
 	unsigned int i = 0;
 	int ret = validate(c);
 
+	rwlock_assert_write_held(&dev->cfg_lock);
 	for_each_wgpeer (c, p)
 		++plan->n;
 	plan->fresh = calloc(plan->n + 1, sizeof(*plan->fresh));
@@ -171,6 +184,7 @@ static void commit_private_key(struct device *dev, const uint8_t *priv)
 {
 	struct peer *p, *next;
 
+	rwlock_assert_write_held(&dev->cfg_lock);
 	if (dev->noise.has_identity && !sodium_memcmp(dev->noise.static_private, priv, WG_KEY_LEN))
 		return;
 	noise_local_set_private_key(&dev->noise, key_is_zero(priv) ? NULL : priv);
@@ -191,7 +205,8 @@ static void commit_private_key(struct device *dev, const uint8_t *priv)
 /* Caller holds dev->cfg_lock (write). */
 static void commit_port(struct device *dev, struct set_plan *plan)
 {
-	pthread_rwlock_wrlock(&dev->udp_lock);
+	rwlock_assert_write_held(&dev->cfg_lock);
+	rwlock_wrlock(&dev->udp_lock);
 	for (int i = 0; i < 2; ++i) {
 		if (dev->udp_stale[i] >= 0)
 			close(dev->udp_stale[i]);
@@ -199,7 +214,7 @@ static void commit_port(struct device *dev, struct set_plan *plan)
 	dev->udp_stale[0] = dev->udp.fd4;
 	dev->udp_stale[1] = dev->udp.fd6;
 	dev->udp = plan->udp;
-	pthread_rwlock_unlock(&dev->udp_lock);
+	rwlock_unlock(&dev->udp_lock);
 	plan->rebind = false;
 }
 
@@ -208,6 +223,7 @@ static void commit_allowedips(struct device *dev, struct peer *peer, const struc
 {
 	const struct wgallowedip *a;
 
+	rwlock_assert_write_held(&dev->cfg_lock);
 	if (c->flags & WGPEER_REPLACE_ALLOWEDIPS)
 		allowedips_remove_by_peer(&dev->aips, peer);
 	for_each_wgallowedip (c, a) {
@@ -225,6 +241,7 @@ static void commit_peer(struct device *dev, const struct wgpeer *c, struct peer 
 	struct peer *peer = fresh ? fresh : device_peer_find(dev, c->public_key);
 	unsigned int act = 0;
 
+	rwlock_assert_write_held(&dev->cfg_lock);
 	if (c->flags & WGPEER_REMOVE_ME) {
 		if (peer)
 			device_peer_remove(dev, peer);
@@ -263,10 +280,10 @@ static void commit_set(struct device *dev, const struct wgdevice *c, struct set_
 		commit_port(dev, plan);
 	if (c->flags & WGDEVICE_HAS_FWMARK) {
 		dev->fwmark = c->fwmark;
-		pthread_rwlock_wrlock(&dev->udp_lock);
+		rwlock_wrlock(&dev->udp_lock);
 		if (udp_set_fwmark(&dev->udp, c->fwmark) < 0)
 			log_err("Unable to set fwmark: %s", strerror(errno));
-		pthread_rwlock_unlock(&dev->udp_lock);
+		rwlock_unlock(&dev->udp_lock);
 	}
 	if (c->flags & WGDEVICE_REPLACE_PEERS) {
 		while (dev->peers)
@@ -282,11 +299,11 @@ int device_uapi_set(struct device *dev, const struct wgdevice *change)
 	int ret;
 
 	udp_init(&plan.udp);
-	pthread_rwlock_wrlock(&dev->cfg_lock);
+	rwlock_wrlock(&dev->cfg_lock);
 	ret = plan_set(dev, change, &plan);
 	if (!ret)
 		commit_set(dev, change, &plan);
-	pthread_rwlock_unlock(&dev->cfg_lock);
+	rwlock_unlock(&dev->cfg_lock);
 	for (unsigned int i = 0; i < plan.n_kick; ++i) {
 		send_keepalive(plan.kick[i]);
 		peer_put(plan.kick[i]);

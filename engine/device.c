@@ -186,6 +186,7 @@ static void *handshake_thread(void *arg)
 /* Carries out what a peer's timers asked for. Caller holds dev->cfg_lock (read). */
 static void timer_actions(struct peer *peer, unsigned int act)
 {
+	rwlock_assert_held(&peer->dev->cfg_lock);
 	if (act & TIMERS_ZERO_KEYS) {
 		noise_keypairs_clear(&peer->noise);
 		noise_handshake_clear(&peer->noise);
@@ -203,7 +204,7 @@ static void timers_run(struct device *dev)
 	uint64_t now = clock_now_ns(), due;
 	unsigned int act;
 
-	pthread_rwlock_rdlock(&dev->cfg_lock);
+	rwlock_rdlock(&dev->cfg_lock);
 	for (struct peer *p = dev->peers; p; p = p->next) {
 		pthread_mutex_lock(&p->lock);
 		due = timers_next_deadline(&p->timers);
@@ -212,7 +213,7 @@ static void timers_run(struct device *dev)
 		if (act)
 			timer_actions(p, act);
 	}
-	pthread_rwlock_unlock(&dev->cfg_lock);
+	rwlock_unlock(&dev->cfg_lock);
 }
 
 /* Within a minute without traffic, the pools give the memory the load grew back. */
@@ -308,13 +309,13 @@ void device_free(struct device *dev)
 	device_request_stop(dev);
 	for (unsigned int i = 0; i < dev->n_threads; ++i)
 		pthread_join(dev->threads[i], NULL);
-	pthread_rwlock_wrlock(&dev->cfg_lock);
+	rwlock_wrlock(&dev->cfg_lock);
 	while (dev->peers) {
 		release_fifo(dev, &dev->peers->tx_fifo);
 		release_fifo(dev, &dev->peers->rx_fifo);
 		device_peer_remove(dev, dev->peers);
 	}
-	pthread_rwlock_unlock(&dev->cfg_lock);
+	rwlock_unlock(&dev->cfg_lock);
 	allowedips_free(&dev->aips);
 	cookie_checker_free(&dev->cookie);
 	noise_local_free(&dev->noise);

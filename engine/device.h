@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include "allowedips.h"
 #include "cookie.h"
+#include "drops.h"
+#include "lockassert.h"
 #include "index.h"
 #include "model.h"
 #include "noise.h"
@@ -43,13 +45,6 @@ struct uapi_server;
 #define DEVICE_POOL_IDLE_NS (45 * NSEC_PER_SEC)
 #define DEVICE_PEER_HASH 1024
 #define DEVICE_INLINE_MAX 64
-
-/* Why packets were dropped; read by tests and the log. */
-struct device_stats {
-	atomic_ulong rx_bad_size, rx_bad_type, rx_unknown_index, rx_bad_auth, rx_replay,
-	    rx_bad_inner, rx_bad_source, rx_handshake_dropped, rx_handshake_bad, rx_cookie_sent,
-	    tx_no_peer, tx_no_buffer, tx_queue_full, tx_staged_drop, handshakes_done;
-};
 
 /* A handshake message waiting for the handshake thread. */
 struct hs_msg {

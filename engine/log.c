@@ -12,7 +12,8 @@
 
 #define LOG_BURST 10
 
-static enum log_level log_level = LOG_ERROR;
+/* Atomic: tests turn verbose logging on and off while the engine runs. */
+static _Atomic enum log_level log_level = LOG_ERROR;
 static char log_iface[32];
 static atomic_long log_window;
 static atomic_int log_in_window;
@@ -31,6 +32,11 @@ enum log_level log_level_parse(const char *s)
 void log_set_level(enum log_level level)
 {
 	log_level = level;
+}
+
+bool log_is_verbose(void)
+{
+	return log_level >= LOG_VERBOSE;
 }
 
 void log_set_iface(const char *iface)

@@ -18,6 +18,8 @@ enum log_level {
 /* Parses LOG_LEVEL's value; unknown or NULL means error. */
 enum log_level log_level_parse(const char *s);
 void log_set_level(enum log_level level);
+/* True at LOG_LEVEL=verbose (skip building a line that would not be printed). */
+bool log_is_verbose(void);
 /* Sets the "(IFACE) " prefix printed before every line. */
 void log_set_iface(const char *iface);
 

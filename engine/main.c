@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <pthread.h>
 #include <sodium.h>
+#include "clock.h"
 #include "device.h"
 #include "log.h"
 #include "tun.h"
@@ -94,6 +95,28 @@ static int env_fd(const char *name)
 	if (errno || *end || v < 0 || v > 65535 || fcntl((int)v, F_GETFD) < 0)
 		return -2;
 	return (int)v;
+}
+
+/*
+ * WG_ENGINE_TEST_CLOCK_SCALE=N (2..1000) runs the protocol's clock N times as
+ * fast, so a soak test sees rekeys, key expiry and keepalives N times as
+ * often. For tests only; unset (the normal case) it changes nothing.
+ */
+static void test_clock_from_env(void)
+{
+	const char *s = getenv("WG_ENGINE_TEST_CLOCK_SCALE");
+	char *end;
+	long v;
+
+	if (!s)
+		return;
+	v = strtol(s, &end, 10);
+	if (*end || v < 2 || v > 1000) {
+		log_err("Ignoring WG_ENGINE_TEST_CLOCK_SCALE=%s: not 2-1000", s);
+		return;
+	}
+	clock_speedup_install((unsigned int)v);
+	log_info("Test clock: protocol timers run %ld times as fast", v);
 }
 
 static int open_tun(struct tun *tun, const char *iface)
@@ -208,6 +231,7 @@ int main(int argc, char *argv[])
 		o.foreground = true;
 	log_set_level(log_level_parse(getenv("LOG_LEVEL")));
 	log_set_iface(o.iface);
+	test_clock_from_env();
 	if (sodium_init() < 0) {
 		fprintf(stderr, "Unable to initialise libsodium\n");
 		return 1;

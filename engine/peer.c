@@ -141,13 +141,15 @@ void peer_stage(struct peer *peer, struct elem *const *e, unsigned int n)
 		peer->staged_tail = e[i];
 		++peer->n_staged;
 		if (n_drop == MAX_STAGED_PACKETS) {
+			/* Every one counted, also when more than a full stage's worth go. */
+			device_drop(&peer->dev->stats, DROP_tx_staged_drop, peer, n_drop);
 			device_elems_put(peer->dev, drop, n_drop);
 			n_drop = 0;
 		}
 	}
 	pthread_mutex_unlock(&peer->lock);
 	if (n_drop) {
-		atomic_fetch_add(&peer->dev->stats.tx_staged_drop, n_drop);
+		device_drop(&peer->dev->stats, DROP_tx_staged_drop, peer, n_drop);
 		device_elems_put(peer->dev, drop, n_drop);
 	}
 }
@@ -187,10 +189,11 @@ static int walk_add(void *ctx, int family, const uint8_t *addr, uint8_t cidr)
 
 int peer_to_model(struct peer *peer, struct wgpeer *out)
 {
+	rwlock_assert_held(&peer->dev->cfg_lock);
 	memcpy(out->public_key, peer->public_key, WG_KEY_LEN);
-	pthread_rwlock_rdlock(&peer->noise.handshake.lock);
+	rwlock_rdlock(&peer->noise.handshake.lock);
 	memcpy(out->preshared_key, peer->noise.handshake.preshared_key, WG_KEY_LEN);
-	pthread_rwlock_unlock(&peer->noise.handshake.lock);
+	rwlock_unlock(&peer->noise.handshake.lock);
 	out->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_HAS_PRESHARED_KEY |
 		     WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL;
 	pthread_mutex_lock(&peer->lock);

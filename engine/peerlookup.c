@@ -21,6 +21,7 @@ static struct peer **hash_bucket(struct device *dev, const uint8_t *pub)
 /* Caller holds dev->cfg_lock. */
 struct peer *device_peer_find(struct device *dev, const uint8_t *pub)
 {
+	rwlock_assert_held(&dev->cfg_lock);
 	for (struct peer *p = *hash_bucket(dev, pub); p; p = p->hash_next) {
 		if (!sodium_memcmp(p->public_key, pub, NOISE_PUBLIC_KEY_LEN))
 			return p;
@@ -32,11 +33,11 @@ struct peer *device_peer_by_dst(struct device *dev, const uint8_t *pkt, size_t l
 {
 	struct peer *peer;
 
-	pthread_rwlock_rdlock(&dev->cfg_lock);
+	rwlock_rdlock(&dev->cfg_lock);
 	peer = allowedips_lookup_dst(&dev->aips, pkt, len);
 	if (peer)
 		peer_get(peer);
-	pthread_rwlock_unlock(&dev->cfg_lock);
+	rwlock_unlock(&dev->cfg_lock);
 	return peer;
 }
 
@@ -45,6 +46,7 @@ void device_peer_remove(struct device *dev, struct peer *peer)
 {
 	struct peer **pp = &dev->peers;
 
+	rwlock_assert_write_held(&dev->cfg_lock);
 	while (*pp && *pp != peer)
 		pp = &(*pp)->next;
 	if (*pp) {

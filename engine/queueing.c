@@ -64,10 +64,16 @@ void device_batch_release(struct device *dev, struct batch *b)
 	queue_pool_put(&dev->batches, (void **)&b, 1);
 }
 
+/* The counter for a batch that found its queue full: it is going out or coming in. */
+static enum device_drop queue_full(const struct batch *b)
+{
+	return b->dir == BATCH_SEND ? DROP_tx_queue_full : DROP_rx_queue_full;
+}
+
 void device_batch_queue(struct device *dev, struct batch *b, struct queue_fifo *fifo)
 {
 	if (!queue_fifo_push(fifo, b)) {
-		atomic_fetch_add(&dev->stats.tx_queue_full, b->n);
+		device_drop(&dev->stats, queue_full(b), b->peer, b->n);
 		device_batch_release(dev, b);
 		return;
 	}
@@ -79,7 +85,7 @@ void device_batch_queue(struct device *dev, struct batch *b, struct queue_fifo *
 	if (queue_ring_push(&dev->crypt, b))
 		return;
 	/* Already in the FIFO: leave it there empty and done so order is kept. */
-	atomic_fetch_add(&dev->stats.tx_queue_full, b->n);
+	device_drop(&dev->stats, queue_full(b), b->peer, b->n);
 	device_elems_put(dev, b->e, b->n);
 	b->n = 0;
 	atomic_store_explicit(&b->done, true, memory_order_release);

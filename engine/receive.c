@@ -44,7 +44,12 @@ static void ctx_flush(struct rx_ctx *c)
 	c->b = NULL;
 }
 
-/* A new batch for the keypair with our index idx; false if there is none. */
+/*
+ * A new batch for the keypair with our index idx. False, with the drop
+ * counted, if there is none or it may no longer receive: older than
+ * REJECT_AFTER_TIME or its counters used up (whitepaper 6.1), as the kernel
+ * refuses such packets before decrypting them.
+ */
 static bool ctx_start(struct rx_ctx *c, uint32_t idx, const struct udp_rx *rx)
 {
 	struct device *dev = c->dev;
@@ -52,14 +57,24 @@ static bool ctx_start(struct rx_ctx *c, uint32_t idx, const struct udp_rx *rx)
 	struct noise_keypair *kp;
 	struct peer *peer;
 
-	pthread_rwlock_rdlock(&dev->cfg_lock);
+	rwlock_rdlock(&dev->cfg_lock);
 	ent = index_lookup(dev->index, idx, INDEX_KEYPAIR);
 	kp = ent ? (struct noise_keypair *)ent : NULL;
 	peer = kp ? peer_get(kp->entry.peer) : NULL;
-	pthread_rwlock_unlock(&dev->cfg_lock);
-	if (!kp)
+	rwlock_unlock(&dev->cfg_lock);
+	if (!kp) {
+		device_drop(&dev->stats, DROP_rx_unknown_index, NULL, 1);
 		return false;
+	}
+	if (!noise_keypair_can_receive(kp, clock_now_ns())) {
+		device_drop(&dev->stats, DROP_rx_expired_key, peer, 1);
+		noise_keypair_put(kp);
+		peer_put(peer);
+		return false;
+	}
 	c->b = device_batch_new(dev, peer, kp, BATCH_RECEIVE);
+	if (!c->b)
+		device_drop(&dev->stats, DROP_rx_no_buffer, peer, 1);
 	peer_put(peer);
 	if (!c->b)
 		return false;
@@ -98,48 +113,76 @@ static struct elem *rx_elem(struct rx_ctx *c, uint32_t len)
 	return c->n_cache ? c->cache[--c->n_cache] : NULL;
 }
 
-static void rx_data(struct rx_ctx *c, const uint8_t *msg, uint32_t len, const struct udp_rx *rx)
+/* A data message (classified) joins the batch of its keypair. */
+static void rx_data(struct rx_ctx *c, const uint8_t *msg, uint32_t len,
+		    const struct receive_header *h, const struct udp_rx *rx)
 {
 	struct device *dev = c->dev;
-	uint32_t idx = get_le32(msg + 4);
+	uint32_t idx = h->index;
 	struct elem *e;
-	uint64_t ctr;
 
-	if (len < MESSAGE_MINIMUM_LENGTH || len > ELEM_JUMBO_SIZE - 16) {
-		atomic_fetch_add(&dev->stats.rx_bad_size, 1);
-		return;
-	}
 	if (c->b && (c->b->kp->entry.index != idx || c->b->n == BATCH_MAX || !same_path(c->b, rx)))
 		ctx_flush(c);
-	if (!c->b && !ctx_start(c, idx, rx)) {
-		atomic_fetch_add(&dev->stats.rx_unknown_index, 1);
+	if (!c->b && !ctx_start(c, idx, rx))
 		return;
-	}
 	e = rx_elem(c, len);
 	if (!e) {
-		atomic_fetch_add(&dev->stats.tx_no_buffer, 1);
+		/* Receive buffers, not send ones: the pools are shared, the direction is not. */
+		device_drop(&dev->stats, DROP_rx_no_buffer, c->b->peer, 1);
 		return;
 	}
 	memcpy(e->buf, msg, len);
-	memcpy(&ctr, msg + 8, 8);
-	e->counter = le64toh(ctr);
+	e->counter = h->counter;
 	e->data = e->buf + MESSAGE_DATA_HEADER_LEN;
 	e->len = len - MESSAGE_DATA_HEADER_LEN;
 	c->b->e[c->b->n++] = e;
 }
 
-static bool handshake_size_ok(uint32_t type, uint32_t len)
+static uint64_t get_le64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return le64toh(v);
+}
+
+/* The class a message of a known type has at length len. */
+static enum receive_class class_by_size(uint32_t type, uint32_t len)
 {
 	switch (type) {
 	case MESSAGE_HANDSHAKE_INITIATION:
-		return len == sizeof(struct message_handshake_initiation);
+		return len == sizeof(struct message_handshake_initiation) ? RECEIVE_INITIATION
+									  : RECEIVE_BAD_SIZE;
 	case MESSAGE_HANDSHAKE_RESPONSE:
-		return len == sizeof(struct message_handshake_response);
+		return len == sizeof(struct message_handshake_response) ? RECEIVE_RESPONSE
+									: RECEIVE_BAD_SIZE;
 	case MESSAGE_HANDSHAKE_COOKIE:
-		return len == sizeof(struct message_handshake_cookie);
+		return len == sizeof(struct message_handshake_cookie) ? RECEIVE_COOKIE
+								      : RECEIVE_BAD_SIZE;
+	case MESSAGE_DATA:
+		/* A jumbo buffer holds the message after 16 bytes of room for the inner header. */
+		return len >= MESSAGE_MINIMUM_LENGTH && len <= ELEM_JUMBO_SIZE - 16
+			   ? RECEIVE_DATA
+			   : RECEIVE_BAD_SIZE;
 	default:
-		return false;
+		return RECEIVE_BAD_TYPE;
 	}
+}
+
+enum receive_class receive_classify(const uint8_t *msg, uint32_t len, struct receive_header *h)
+{
+	enum receive_class c = len >= 4 ? class_by_size(get_le32(msg), len) : RECEIVE_BAD_TYPE;
+
+	h->index = 0;
+	h->counter = 0;
+	/* Every class but the initiation names our index at offset 4; data its counter at 8. */
+	if (c == RECEIVE_RESPONSE)
+		h->index = get_le32(msg + 8);
+	else if (c == RECEIVE_COOKIE || c == RECEIVE_DATA)
+		h->index = get_le32(msg + 4);
+	if (c == RECEIVE_DATA)
+		h->counter = get_le64(msg + 8);
+	return c;
 }
 
 static void rx_handshake(struct device *dev, const uint8_t *msg, uint32_t len,
@@ -148,7 +191,7 @@ static void rx_handshake(struct device *dev, const uint8_t *msg, uint32_t len,
 	struct hs_msg *m;
 
 	if (!queue_pool_get(&dev->hs_pool, (void **)&m, 1)) {
-		atomic_fetch_add(&dev->stats.rx_handshake_dropped, 1);
+		device_drop(&dev->stats, DROP_rx_handshake_dropped, NULL, 1);
 		return;
 	}
 	memcpy(m->buf, msg, len);
@@ -156,24 +199,30 @@ static void rx_handshake(struct device *dev, const uint8_t *msg, uint32_t len,
 	m->src = rx->src;
 	m->dst = rx->dst;
 	if (!queue_ring_push(&dev->handshakes, m)) {
-		atomic_fetch_add(&dev->stats.rx_handshake_dropped, 1);
+		device_drop(&dev->stats, DROP_rx_handshake_dropped, NULL, 1);
 		queue_pool_put(&dev->hs_pool, (void **)&m, 1);
 	}
 }
 
 static void rx_one(struct rx_ctx *c, const uint8_t *msg, uint32_t len, const struct udp_rx *rx)
 {
-	uint32_t type = len >= 4 ? get_le32(msg) : 0;
+	struct receive_header h;
 
-	if (type == MESSAGE_DATA) {
-		rx_data(c, msg, len, rx);
-	} else if (handshake_size_ok(type, len)) {
+	switch (receive_classify(msg, len, &h)) {
+	case RECEIVE_DATA:
+		rx_data(c, msg, len, &h, rx);
+		break;
+	case RECEIVE_INITIATION:
+	case RECEIVE_RESPONSE:
+	case RECEIVE_COOKIE:
 		rx_handshake(c->dev, msg, len, rx);
-	} else {
-		atomic_fetch_add(type >= MESSAGE_HANDSHAKE_INITIATION && type <= MESSAGE_DATA
-				     ? &c->dev->stats.rx_bad_size
-				     : &c->dev->stats.rx_bad_type,
-				 1);
+		break;
+	case RECEIVE_BAD_SIZE:
+		device_drop(&c->dev->stats, DROP_rx_bad_size, NULL, 1);
+		break;
+	case RECEIVE_BAD_TYPE:
+		device_drop(&c->dev->stats, DROP_rx_bad_type, NULL, 1);
+		break;
 	}
 }
 
@@ -185,7 +234,7 @@ void receive_datagrams(struct device *dev, struct udp_rx *rx, unsigned int n)
 		uint32_t seg = rx[i].gso ? rx[i].gso : rx[i].len;
 
 		if (!seg) {
-			atomic_fetch_add(&dev->stats.rx_bad_size, 1);
+			device_drop(&dev->stats, DROP_rx_bad_size, NULL, 1);
 			continue;
 		}
 		for (uint32_t off = 0; off < rx[i].len; off += seg) {
@@ -261,6 +310,14 @@ static void rx_authenticated(struct peer *peer, struct batch *b, unsigned int da
 	pthread_mutex_unlock(&peer->lock);
 }
 
+/* Why a packet was refused after opening: bad tag, replayed, or keys used up. */
+static enum device_drop rx_refusal(struct noise_keypair *kp, bool opened)
+{
+	if (!opened)
+		return DROP_rx_bad_auth;
+	return atomic_load(&kp->can_receive) ? DROP_rx_replay : DROP_rx_expired_key;
+}
+
 /* Checks each opened packet of b and gathers the good ones into out. */
 static void rx_check_batch(struct peer *peer, struct batch *b, struct rx_out *out)
 {
@@ -268,14 +325,13 @@ static void rx_check_batch(struct peer *peer, struct batch *b, struct rx_out *ou
 	unsigned int good = 0, data = 0;
 	uint64_t bytes = 0;
 
-	pthread_rwlock_rdlock(&dev->cfg_lock);
+	rwlock_rdlock(&dev->cfg_lock);
 	for (unsigned int i = 0; i < b->n; ++i) {
 		struct elem *e = b->e[i];
 		uint32_t len;
 
 		if (!e->ok || !noise_keypair_check_counter(b->kp, e->counter)) {
-			atomic_fetch_add(e->ok ? &dev->stats.rx_replay : &dev->stats.rx_bad_auth,
-					 1);
+			device_drop(&dev->stats, rx_refusal(b->kp, e->ok), peer, 1);
 			continue;
 		}
 		++good;
@@ -284,16 +340,16 @@ static void rx_check_batch(struct peer *peer, struct batch *b, struct rx_out *ou
 			continue;
 		len = receive_inner_len(e->data, e->len);
 		if (!len) {
-			atomic_fetch_add(&dev->stats.rx_bad_inner, 1);
+			device_drop(&dev->stats, DROP_rx_bad_inner, peer, 1);
 		} else if (allowedips_lookup_src(&dev->aips, e->data, len) != peer) {
-			atomic_fetch_add(&dev->stats.rx_bad_source, 1);
+			device_drop(&dev->stats, DROP_rx_bad_source, peer, 1);
 		} else {
 			out->pkts[out->n] = e->data;
 			out->lens[out->n++] = len;
 			++data;
 		}
 	}
-	pthread_rwlock_unlock(&dev->cfg_lock);
+	rwlock_unlock(&dev->cfg_lock);
 	if (good)
 		rx_authenticated(peer, b, data, bytes, out);
 }
@@ -301,15 +357,12 @@ static void rx_check_batch(struct peer *peer, struct batch *b, struct rx_out *ou
 /* Asks for a new handshake once when the current keypair grows old on receive. */
 static void keep_key_fresh(struct peer *peer, struct noise_keypair *kp)
 {
-	bool send = false;
+	bool send;
 
 	if (!noise_keypair_wants_rekey_receive(kp, clock_now_ns()))
 		return;
 	pthread_mutex_lock(&peer->lock);
-	if (!peer->timers.sent_lastminute_handshake) {
-		peer->timers.sent_lastminute_handshake = true;
-		send = true;
-	}
+	send = timers_lastminute_handshake(&peer->timers);
 	pthread_mutex_unlock(&peer->lock);
 	if (send)
 		send_handshake_initiation(peer, false);
@@ -353,14 +406,14 @@ static struct peer *peer_by_index(struct device *dev, uint32_t idx)
 	struct index_entry *ent;
 	struct peer *peer = NULL;
 
-	pthread_rwlock_rdlock(&dev->cfg_lock);
+	rwlock_rdlock(&dev->cfg_lock);
 	ent = index_lookup(dev->index, idx, INDEX_HANDSHAKE | INDEX_KEYPAIR);
 	if (ent) {
 		peer = peer_get(ent->peer);
 		if (ent->kind == INDEX_KEYPAIR)
 			noise_keypair_put((struct noise_keypair *)ent);
 	}
-	pthread_rwlock_unlock(&dev->cfg_lock);
+	rwlock_unlock(&dev->cfg_lock);
 	return peer;
 }
 
@@ -369,8 +422,8 @@ static void rx_cookie(struct device *dev, struct hs_msg *m)
 	const struct message_handshake_cookie *msg = (const void *)m->buf;
 	struct peer *peer = peer_by_index(dev, le32toh(msg->receiver_index));
 
-	if (!peer || cookie_reply_consume(&peer->cookie, msg) < 0)
-		atomic_fetch_add(&dev->stats.rx_handshake_bad, 1);
+	if (!peer || cookie_reply_consume(&peer->cookie, msg, clock_now_ns()) < 0)
+		device_drop(&dev->stats, DROP_rx_handshake_bad, peer, 1);
 	peer_put(peer);
 }
 
@@ -395,9 +448,9 @@ static void send_response(struct peer *peer, const struct hs_msg *m)
 
 	if (noise_create_response(&peer->noise, &msg) < 0)
 		return;
-	cookie_maker_add_macs(&peer->cookie, &msg, sizeof(msg));
+	cookie_maker_add_macs(&peer->cookie, &msg, sizeof(msg), now);
 	/* The keypair must exist before the initiator can answer with data. */
-	derived = noise_begin_session(&peer->noise) == 0;
+	derived = noise_begin_session(&peer->noise, now) == 0;
 	pthread_mutex_lock(&peer->lock);
 	timers_ephemeral_key_created(&peer->timers, now);
 	if (derived)
@@ -416,8 +469,10 @@ static void rx_initiation(struct device *dev, struct hs_msg *m)
 	struct noise_remote *remote;
 	struct peer *peer;
 
-	if (noise_consume_initiation(&dev->noise, (const void *)m->buf, &remote) < 0) {
-		atomic_fetch_add(&dev->stats.rx_handshake_bad, 1);
+	rwlock_assert_held(&dev->cfg_lock);
+	if (noise_consume_initiation(&dev->noise, (const void *)m->buf, &remote, clock_now_ns()) <
+	    0) {
+		device_drop(&dev->stats, DROP_rx_handshake_bad, NULL, 1);
 		return;
 	}
 	peer = remote->peer;
@@ -434,12 +489,13 @@ static void rx_response(struct device *dev, struct hs_msg *m)
 	struct peer *peer;
 	uint64_t now = clock_now_ns();
 
+	rwlock_assert_held(&dev->cfg_lock);
 	if (noise_consume_response(&dev->noise, (const void *)m->buf, &remote) < 0) {
-		atomic_fetch_add(&dev->stats.rx_handshake_bad, 1);
+		device_drop(&dev->stats, DROP_rx_handshake_bad, NULL, 1);
 		return;
 	}
 	peer = remote->peer;
-	if (atomic_load(&peer->is_dead) || noise_begin_session(&peer->noise) < 0)
+	if (atomic_load(&peer->is_dead) || noise_begin_session(&peer->noise, now) < 0)
 		return;
 	hs_received(peer, m);
 	atomic_fetch_add(&dev->stats.handshakes_done, 1);
@@ -457,8 +513,8 @@ static void send_cookie(struct device *dev, struct hs_msg *m)
 	uint32_t sender;
 
 	memcpy(&sender, m->buf + 4, 4);
-	if (cookie_reply_create(&dev->cookie, &reply, m->buf, m->len, le32toh(sender),
-				&m->src.addr) < 0)
+	if (cookie_reply_create(&dev->cookie, &reply, m->buf, m->len, le32toh(sender), &m->src.addr,
+				clock_now_ns()) < 0)
 		return;
 	atomic_fetch_add(&dev->stats.rx_cookie_sent, 1);
 	device_send_to(dev, &m->src, &m->dst, &reply, sizeof(reply));
@@ -474,19 +530,22 @@ void receive_handshake(struct device *dev, struct hs_msg *m)
 		return;
 	}
 	v = cookie_checker_validate(&dev->cookie, m->buf, m->len, &m->src.addr,
-				    device_is_under_load(dev), dev->rl);
+				    device_is_under_load(dev), dev->rl, clock_now_ns());
 	if (v == COOKIE_SEND_REPLY)
 		send_cookie(dev, m);
 	if (v != COOKIE_ACCEPT) {
-		atomic_fetch_add(&dev->stats.rx_handshake_dropped, 1);
+		/* A wrong mac1 is a bad message; the rest is load shedding. */
+		device_drop(&dev->stats,
+			    v == COOKIE_DROP ? DROP_rx_handshake_bad : DROP_rx_handshake_dropped,
+			    NULL, 1);
 		return;
 	}
-	pthread_rwlock_rdlock(&dev->cfg_lock);
+	rwlock_rdlock(&dev->cfg_lock);
 	if (type == MESSAGE_HANDSHAKE_INITIATION)
 		rx_initiation(dev, m);
 	else
 		rx_response(dev, m);
-	pthread_rwlock_unlock(&dev->cfg_lock);
+	rwlock_unlock(&dev->cfg_lock);
 }
 
 static void udp_poll_once(struct device *dev, struct udp_rx *rx)
@@ -495,11 +554,11 @@ static void udp_poll_once(struct device *dev, struct udp_rx *rx)
 	bool stale;
 	int n;
 
-	pthread_rwlock_rdlock(&dev->udp_lock);
+	rwlock_rdlock(&dev->udp_lock);
 	p[0] = (struct pollfd){.fd = dev->udp.fd4, .events = POLLIN};
 	p[1] = (struct pollfd){.fd = dev->udp.fd6, .events = POLLIN};
 	stale = dev->udp_stale[0] >= 0 || dev->udp_stale[1] >= 0;
-	pthread_rwlock_unlock(&dev->udp_lock);
+	rwlock_unlock(&dev->udp_lock);
 	if (stale)
 		device_close_stale(dev);
 	if (poll(p, 2, 200) <= 0)

@@ -11,6 +11,28 @@
 #include "device.h"
 #include "udp.h"
 
+/* What a datagram is, by its type and length alone. */
+enum receive_class {
+	RECEIVE_BAD_TYPE,   /* no message type of ours (or reserved bytes set) */
+	RECEIVE_BAD_SIZE,   /* a known type with a length it cannot have */
+	RECEIVE_INITIATION, /* exactly 148 bytes */
+	RECEIVE_RESPONSE,   /* exactly 92 bytes */
+	RECEIVE_COOKIE,	    /* exactly 64 bytes */
+	RECEIVE_DATA,	    /* a header and at least a tag, at most a jumbo buffer's worth */
+};
+
+/* The fields a classified message names, in host order. */
+struct receive_header {
+	uint32_t index; /* the receiver index (data, response, cookie reply); 0 for an initiation */
+	uint64_t counter; /* data only: the nonce counter */
+};
+
+/*
+ * Classifies one datagram of len bytes and reads its header into *h (when not
+ * BAD_*). Pure: the device and the fuzzer (tests/fuzz/engine-packet.c) call it,
+ * so what is dropped before any lookup or crypto is decided in one place.
+ */
+enum receive_class receive_classify(const uint8_t *msg, uint32_t len, struct receive_header *h);
 /* Classifies and queues n received datagrams (or GRO trains). UDP thread only. */
 void receive_datagrams(struct device *dev, struct udp_rx *rx, unsigned int n);
 /* A worker's part: opens every packet of b, marks it done and flushes the peer. */

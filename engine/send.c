@@ -28,55 +28,71 @@ static unsigned int padded_len(unsigned int len, unsigned int mtu)
 	return p > mtu ? mtu : p;
 }
 
-/* Adds one authenticated packet's timer events; caller holds nothing. */
-static void timers_sent(struct peer *peer, bool is_data)
+/*
+ * An authenticated packet is about to leave; caller holds nothing. Noted
+ * before the send, as the kernel does: an answer that overtakes this thread
+ * must not have its keepalive request cancelled by a late "sent".
+ */
+static void timers_sending(struct peer *peer)
 {
 	uint64_t now = clock_now_ns();
 
 	pthread_mutex_lock(&peer->lock);
 	timers_any_authenticated_packet_traversal(&peer->timers, now);
 	timers_any_authenticated_packet_sent(&peer->timers, now);
-	if (is_data)
-		timers_data_sent(&peer->timers, now);
 	pthread_mutex_unlock(&peer->lock);
 }
 
-/* Numbers and queues e[0..n) (n <= BATCH_MAX) under kp; false if kp is used up. */
-static bool queue_one_batch(struct peer *peer, struct noise_keypair *kp, struct elem **e,
-			    unsigned int n)
+/* Data (not only keepalives) left: expect an answer. Caller holds nothing. */
+static void timers_sent_data(struct peer *peer)
+{
+	uint64_t now = clock_now_ns();
+
+	pthread_mutex_lock(&peer->lock);
+	timers_data_sent(&peer->timers, now);
+	pthread_mutex_unlock(&peer->lock);
+}
+
+/*
+ * Numbers and queues e[0..n) (n <= BATCH_MAX) under kp. Returns how many it
+ * took (queued, or dropped for want of a batch); fewer than n means kp's
+ * counters ran out and e[ret..n) are still the caller's.
+ */
+static unsigned int queue_one_batch(struct peer *peer, struct noise_keypair *kp, struct elem **e,
+				    unsigned int n)
 {
 	struct device *dev = peer->dev;
 	struct batch *b = device_batch_new(dev, peer, noise_keypair_get(kp), BATCH_SEND);
-	unsigned int mtu = device_mtu(dev);
+	unsigned int mtu = device_mtu(dev), i;
 
 	if (!b) {
-		atomic_fetch_add(&dev->stats.tx_no_buffer, n);
+		device_drop(&dev->stats, DROP_tx_no_buffer, peer, n);
 		device_elems_put(dev, e, n);
-		return true;
+		return n;
 	}
 	pthread_mutex_lock(&peer->tx_order_lock);
-	for (unsigned int i = 0; i < n; ++i) {
-		if (!noise_keypair_next_counter(kp, &e[i]->counter)) {
-			pthread_mutex_unlock(&peer->tx_order_lock);
-			device_batch_release(dev, b);
-			device_elems_put(dev, e + i, n - i);
-			return false;
-		}
+	for (i = 0; i < n; ++i) {
+		if (!noise_keypair_next_counter(kp, &e[i]->counter))
+			break;
 		unsigned int plen = padded_len(e[i]->len, mtu);
 
 		memset(e[i]->data + e[i]->len, 0, plen - e[i]->len);
 		e[i]->len = plen;
 		b->e[b->n++] = e[i];
 	}
-	device_batch_queue(dev, b, &peer->tx_fifo);
+	if (i)
+		device_batch_queue(dev, b, &peer->tx_fifo);
 	pthread_mutex_unlock(&peer->tx_order_lock);
-	return true;
+	if (!i)
+		device_batch_release(dev, b);
+	return i;
 }
 
 void send_packets(struct peer *peer, struct elem **e, unsigned int n)
 {
 	uint64_t now = clock_now_ns();
 	struct noise_keypair *kp = noise_keypair_current_get(&peer->noise);
+	unsigned int i, m, took;
 	bool rekey;
 
 	if (!kp || !noise_keypair_can_send(kp, now)) {
@@ -85,16 +101,20 @@ void send_packets(struct peer *peer, struct elem **e, unsigned int n)
 		send_handshake_initiation(peer, false);
 		return;
 	}
-	for (unsigned int i = 0; i < n; i += BATCH_MAX) {
-		unsigned int m = n - i < BATCH_MAX ? n - i : BATCH_MAX;
-
-		if (!queue_one_batch(peer, kp, e + i, m)) {
-			device_elems_put(peer->dev, e + i + m, n - i - m);
+	for (i = 0; i < n;) {
+		m = n - i < BATCH_MAX ? n - i : BATCH_MAX;
+		took = queue_one_batch(peer, kp, e + i, m);
+		i += took;
+		if (took < m)
 			break;
-		}
 	}
 	rekey = noise_keypair_wants_rekey_send(kp, now);
 	noise_keypair_put(kp);
+	if (i < n) {
+		/* The keypair is used up (REJECT_AFTER_MESSAGES): the rest waits for new keys. */
+		peer_stage(peer, e + i, n - i);
+		rekey = true;
+	}
 	if (rekey)
 		send_handshake_initiation(peer, false);
 }
@@ -145,13 +165,13 @@ void send_handshake_initiation(struct peer *peer, bool is_retry)
 	if (may)
 		timers_handshake_initiated(&peer->timers, now, is_retry);
 	pthread_mutex_unlock(&peer->lock);
-	if (!may || noise_create_initiation(&peer->noise, &msg) < 0)
+	if (!may || noise_create_initiation(&peer->noise, &msg, clock_wall_ns()) < 0)
 		return;
-	cookie_maker_add_macs(&peer->cookie, &msg, sizeof(msg));
+	cookie_maker_add_macs(&peer->cookie, &msg, sizeof(msg), now);
 	pthread_mutex_lock(&peer->lock);
 	timers_ephemeral_key_created(&peer->timers, now);
 	pthread_mutex_unlock(&peer->lock);
-	timers_sent(peer, false);
+	timers_sending(peer);
 	if (ep.addr.sa_family && device_send_iov(peer->dev, &ep, &from, &iov, 1) == 0)
 		atomic_fetch_add(&peer->tx_bytes, sizeof(msg));
 	if (from.family != local.family)
@@ -209,6 +229,7 @@ static void transmit(struct peer *peer, struct batch *b, const union wgendpoint 
 		bytes += iov[i].iov_len;
 		data += b->e[i]->len > AEAD_TAG_LEN;
 	}
+	timers_sending(peer);
 	for (i = 0; i < b->n; i = j) {
 		j = train_end(iov, i, b->n);
 		device_send_iov(peer->dev, ep, &from, iov + i, j - i);
@@ -217,7 +238,8 @@ static void transmit(struct peer *peer, struct batch *b, const union wgendpoint 
 	if (from.family != local->family)
 		peer_local_clear(peer, local);
 	atomic_fetch_add(&peer->tx_bytes, bytes);
-	timers_sent(peer, data > 0);
+	if (data)
+		timers_sent_data(peer);
 }
 
 void send_flush(struct peer *peer)
@@ -276,7 +298,7 @@ static void tun_packet(struct device *dev, uint8_t *buf, size_t len)
 	struct peer *peer;
 
 	if (n <= 0 || n > TUN_MAX_SEGS) {
-		atomic_fetch_add(&dev->stats.rx_bad_inner, 1);
+		device_drop(&dev->stats, DROP_tx_bad_packet, NULL, 1);
 		return;
 	}
 	/* Small buffers first; segments too big for them (jumbo MTUs) take jumbo ones. */
@@ -284,13 +306,13 @@ static void tun_packet(struct device *dev, uint8_t *buf, size_t len)
 	if (n == -EMSGSIZE)
 		n = split_into(dev, h, pkt, plen, e, tun_gso_count(h, pkt, plen), true);
 	if (n <= 0) {
-		atomic_fetch_add(
-		    n == -ENOBUFS ? &dev->stats.tx_no_buffer : &dev->stats.rx_bad_inner, 1);
+		device_drop(&dev->stats, n == -ENOBUFS ? DROP_tx_no_buffer : DROP_tx_bad_packet,
+			    NULL, 1);
 		return;
 	}
 	peer = device_peer_by_dst(dev, e[0]->data, e[0]->len);
 	if (!peer) {
-		atomic_fetch_add(&dev->stats.tx_no_peer, 1);
+		device_drop(&dev->stats, DROP_tx_no_peer, NULL, 1);
 		device_elems_put(dev, e, (unsigned int)n);
 		return;
 	}

@@ -22,20 +22,20 @@ int device_send_iov(struct device *dev, const union wgendpoint *ep, struct udp_l
 {
 	int ret;
 
-	pthread_rwlock_rdlock(&dev->udp_lock);
+	rwlock_rdlock(&dev->udp_lock);
 	ret = udp_send_batch(&dev->udp, ep, local, iov, n);
-	pthread_rwlock_unlock(&dev->udp_lock);
+	rwlock_unlock(&dev->udp_lock);
 	return ret;
 }
 
 /* Closes sockets replaced by a listen-port change; the UDP thread's job. */
 void device_close_stale(struct device *dev)
 {
-	pthread_rwlock_wrlock(&dev->udp_lock);
+	rwlock_wrlock(&dev->udp_lock);
 	for (int i = 0; i < 2; ++i) {
 		if (dev->udp_stale[i] >= 0)
 			close(dev->udp_stale[i]);
 		dev->udp_stale[i] = -1;
 	}
-	pthread_rwlock_unlock(&dev->udp_lock);
+	rwlock_unlock(&dev->udp_lock);
 }

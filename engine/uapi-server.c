@@ -127,38 +127,57 @@ static int serve_get(struct device *dev, FILE *out)
 	return ret;
 }
 
-static int serve_set(struct device *dev, FILE *in)
+enum uapi_request uapi_server_read_request(FILE *in, struct wgdevice **set, int *err)
 {
-	struct wgdevice *m = NULL;
-	int ret = uapi_read_set(in, &m);
+	char line[64];
 
-	if (ret == 0)
-		ret = device_uapi_set(dev, m);
-	model_device_free(m);
-	/* A large set's parsed model is freed between the nodes it made: give its pages back. */
-	malloc_trim(0);
-	return ret;
+	*set = NULL;
+	*err = 0;
+	if (!fgets(line, sizeof(line), in))
+		return UAPI_REQUEST_END;
+	if (!strcmp(line, "get=1\n")) {
+		/* A get has no body: the blank line must follow at once. */
+		if (!fgets(line, sizeof(line), in) || strcmp(line, "\n"))
+			return UAPI_REQUEST_END;
+		return UAPI_REQUEST_GET;
+	}
+	if (strcmp(line, "set=1\n"))
+		return UAPI_REQUEST_END;
+	*err = uapi_read_set(in, set);
+	if (*err) {
+		model_device_free(*set);
+		*set = NULL;
+	}
+	return UAPI_REQUEST_SET;
 }
 
 void uapi_server_serve(struct device *dev, FILE *in, FILE *out)
 {
-	char line[64];
+	enum uapi_request r;
+	struct wgdevice *m;
 	int ret;
 
-	while (fgets(line, sizeof(line), in)) {
-		if (!strcmp(line, "get=1\n")) {
-			if (!fgets(line, sizeof(line), in) || strcmp(line, "\n"))
-				return;
+	/*
+	 * Requests already buffered are not answered once the device stops or
+	 * the reply cannot be written (the client is gone, or the server shut
+	 * the connection down): a client that floods requests without reading
+	 * would otherwise hold the stop for as long as the queue lasts.
+	 */
+	while (!device_is_stopping(dev) &&
+	       (r = uapi_server_read_request(in, &m, &ret)) != UAPI_REQUEST_END) {
+		if (r == UAPI_REQUEST_GET)
 			ret = serve_get(dev, out);
-		} else if (!strcmp(line, "set=1\n")) {
-			ret = serve_set(dev, in);
-		} else {
-			return;
-		}
-		if (ret < 0)
+		else if (!ret)
+			ret = device_uapi_set(dev, m);
+		model_device_free(m);
+		/* A set's parsed model is freed between the nodes it made: give its pages back. */
+		if (r == UAPI_REQUEST_SET)
+			malloc_trim(0);
+		if (ret < 0 && !ferror(out))
 			log_err("UAPI request failed: %s", strerror(-ret));
 		fprintf(out, "errno=%d\n\n", ret);
-		fflush(out);
+		if (fflush(out) == EOF || ferror(out))
+			break;
 	}
 }
 
@@ -185,8 +204,6 @@ struct conn {
 	int fd;
 	bool done; /* caller holds set->lock */
 };
-
-#define assert_mutex_held(m) assert(pthread_mutex_trylock(m) == EBUSY)
 
 static void mark_done(struct conn *c)
 {
@@ -245,7 +262,7 @@ static struct conn *take_conns(struct conn_set *set, bool all)
 {
 	struct conn **pp = &set->head, *taken = NULL, *c;
 
-	assert_mutex_held(&set->lock);
+	mutex_assert_held(&set->lock);
 	while ((c = *pp)) {
 		if (!all && !c->done) {
 			pp = &c->next;

@@ -12,6 +12,14 @@
 #include <sys/types.h>
 
 struct device;
+struct wgdevice;
+
+/* What one request asks for. */
+enum uapi_request {
+	UAPI_REQUEST_END, /* end of input, or a line that is no request: close the connection */
+	UAPI_REQUEST_GET,
+	UAPI_REQUEST_SET,
+};
 
 struct uapi_server {
 	int fd;
@@ -35,6 +43,13 @@ void uapi_server_run(struct uapi_server *s, struct device *dev);
 bool uapi_server_is_alive(const struct uapi_server *s);
 /* Closes the socket and removes the file. */
 void uapi_server_close(struct uapi_server *s);
+/*
+ * Reads one request from in, as the server does: GET after "get=1" and a blank
+ * line; SET after "set=1" with *set the parsed change, or NULL and *err the
+ * parser's -errno (the reply to send). No device involved: the fuzzer calls it.
+ */
+enum uapi_request uapi_server_read_request(FILE *in, struct wgdevice **set, int *err)
+    __attribute__((warn_unused_result));
 /* Answers every request read from in on out; returns at EOF or on a bad operation. */
 void uapi_server_serve(struct device *dev, FILE *in, FILE *out);
 

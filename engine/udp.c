@@ -23,7 +23,7 @@ void udp_init(struct udp *u)
 
 static void sock_tune(int fd, int family, uint32_t fwmark)
 {
-	int one = 1, size = SOCK_BUF;
+	int one = 1, size = SOCK_BUF, dont = IP_PMTUDISC_DONT;
 
 	/* The destination address of each datagram, for the sticky source. */
 	if (family == AF_INET6)
@@ -36,6 +36,13 @@ static void sock_tune(int fd, int family, uint32_t fwmark)
 	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0)
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 	setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one));
+	/*
+	 * As Linux's WireGuard: outer IPv4 packets never carry DF, so datagrams
+	 * larger than the path MTU are fragmented (by us, or by a router) instead
+	 * of lost. IPv6 already fragments at the source by the path MTU.
+	 */
+	if (family == AF_INET)
+		setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &dont, sizeof(dont));
 	if (fwmark)
 		setsockopt(fd, SOL_SOCKET, SO_MARK, &fwmark, sizeof(fwmark));
 }
@@ -92,6 +99,7 @@ static int open_pair(struct udp *u, uint16_t port, uint32_t fwmark)
 	u->port = port;
 	u->fwmark = fwmark;
 	u->gso = true;
+	u->gso_too_big = 0;
 	return 0;
 }
 
@@ -268,20 +276,20 @@ static bool local_gone(int err)
 	return err == -EINVAL || err == -EADDRNOTAVAIL || err == -ENETUNREACH;
 }
 
-static int send_batch(struct udp *u, int fd, const union wgendpoint *ep,
-		      const struct udp_local *local, struct iovec *iov, unsigned int n)
+/* True when iov[0..n) may try UDP_SEGMENT: the kernel has not refused it, nor this size. */
+static bool gso_allowed(struct udp *u, const struct iovec *iov, unsigned int n)
+{
+	uint32_t too_big = __atomic_load_n(&u->gso_too_big, __ATOMIC_RELAXED);
+
+	return u->gso && gso_fits(iov, n) && (!too_big || iov[0].iov_len < too_big);
+}
+
+/* Each element alone; stops at the first error that says local is unusable. */
+static int send_each(int fd, const union wgendpoint *ep, const struct udp_local *local,
+		     struct iovec *iov, unsigned int n)
 {
 	int ret = 0;
 
-	if (u->gso && gso_fits(iov, n)) {
-		ret = send_one(fd, ep, local, iov, n, (uint16_t)iov[0].iov_len);
-		/* With a source address, EINVAL may be its fault: the caller retries without. */
-		if (local && local_gone(ret))
-			return ret;
-		if (ret != -EIO && ret != -EINVAL && ret != -EOPNOTSUPP)
-			return ret;
-		u->gso = false;
-	}
 	for (unsigned int i = 0; i < n; ++i) {
 		int r = send_one(fd, ep, local, &iov[i], 1, 0);
 
@@ -290,6 +298,32 @@ static int send_batch(struct udp *u, int fd, const union wgendpoint *ep,
 		if (local && local_gone(r))
 			return r;
 	}
+	return ret;
+}
+
+static int send_batch(struct udp *u, int fd, const union wgendpoint *ep,
+		      const struct udp_local *local, struct iovec *iov, unsigned int n)
+{
+	int ret;
+
+	if (!gso_allowed(u, iov, n))
+		return send_each(fd, ep, local, iov, n);
+	ret = send_one(fd, ep, local, iov, n, (uint16_t)iov[0].iov_len);
+	if (ret != -EIO && ret != -EINVAL && ret != -EOPNOTSUPP && ret != -EMSGSIZE)
+		return ret;
+	if (ret == -EIO || ret == -EOPNOTSUPP) {
+		/* No UDP_SEGMENT here (or no checksum offload behind it): never again. */
+		u->gso = false;
+		return send_each(fd, ep, local, iov, n);
+	}
+	/*
+	 * EINVAL: segments larger than the path MTU, which the kernel fragments
+	 * only when they are sent alone, or a source address that is gone. If
+	 * alone they leave, it was the size: trains of it go one by one from now.
+	 */
+	ret = send_each(fd, ep, local, iov, n);
+	if (!ret)
+		__atomic_store_n(&u->gso_too_big, (uint32_t)iov[0].iov_len, __ATOMIC_RELAXED);
 	return ret;
 }
 

@@ -25,6 +25,12 @@ struct udp {
 	uint16_t port;
 	uint32_t fwmark;
 	bool gso; /* cleared when the kernel refuses UDP_SEGMENT */
+	/*
+	 * Segments of this size or more go one by one (0: no limit): the kernel
+	 * refuses a GSO train whose segments exceed the path MTU, where it would
+	 * fragment the same datagrams sent alone. Read and lowered locklessly.
+	 */
+	uint32_t gso_too_big;
 };
 
 /*
@@ -62,7 +68,9 @@ int udp_recv_batch(int fd, struct udp_rx *rx, unsigned int n);
  * Sends iov[0..n) to ep from local (NULL or family 0: any address), each
  * element one datagram. All but the last must be the same size for GSO;
  * otherwise they go one by one. When local is no longer usable (EINVAL,
- * EADDRNOTAVAIL, ENETUNREACH) it is cleared and the send retried without it. 0 or -errno.
+ * EADDRNOTAVAIL, ENETUNREACH) it is cleared and the send retried without it.
+ * Datagrams larger than the path MTU are fragmented by the kernel, as Linux's
+ * WireGuard does (no DF on outer IPv4 packets). 0 or -errno.
  */
 int udp_send_batch(struct udp *u, const union wgendpoint *ep, struct udp_local *local,
 		   struct iovec *iov, unsigned int n);

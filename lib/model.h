@@ -67,6 +67,17 @@ struct wgpeer {
 	struct wgpeer *next_peer;
 };
 
+/*
+ * A userspace engine's count of packets dropped for one reason: wg-engine's
+ * extension of the UAPI get reply ("drop_NAME=N" lines, which other tools
+ * skip). The kernel has none.
+ */
+#define WG_DROPS_MAX 32
+struct wgdrop {
+	char name[32];
+	uint64_t count;
+};
+
 struct wgdevice {
 	char name[IFNAMSIZ];
 	uint32_t ifindex;
@@ -76,6 +87,8 @@ struct wgdevice {
 	uint32_t fwmark;
 	uint16_t listen_port;
 	struct wgpeer *first_peer, *last_peer;
+	unsigned int n_drops;
+	struct wgdrop drops[WG_DROPS_MAX];
 };
 
 #define for_each_wgpeer(__dev, __peer)                                                             \

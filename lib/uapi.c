@@ -193,6 +193,17 @@ static int put_get_peer(FILE *out, const struct wgpeer *peer)
 	return ret ? ret : put_allowedips(out, peer);
 }
 
+/* "drop_NAME=COUNT": an extension line of the engine's, before the peers. */
+static int put_drop(FILE *out, const struct wgdrop *d)
+{
+	char value[24];
+	int len = snprintf(value, sizeof(value), "%" PRIu64, d->count);
+
+	if (fputs_unlocked("drop_", out) < 0)
+		return -EIO;
+	return put_line(out, d->name, value, (size_t)len);
+}
+
 int uapi_write_get(FILE *out, const struct wgdevice *dev)
 {
 	const struct wgpeer *peer;
@@ -205,6 +216,8 @@ int uapi_write_get(FILE *out, const struct wgdevice *dev)
 		ret = put_u32(out, "listen_port", dev->listen_port);
 	if (!ret && dev->fwmark)
 		ret = put_u32(out, "fwmark", dev->fwmark);
+	for (unsigned int i = 0; i < dev->n_drops && !ret; ++i)
+		ret = put_drop(out, &dev->drops[i]);
 	for (peer = dev->first_peer; peer && !ret; peer = peer->next_peer)
 		ret = put_get_peer(out, peer);
 	funlockfile(out);
@@ -513,10 +526,26 @@ static int get_peer_key(struct wgpeer *peer, const char *key, const char *value)
 	return 0; /* Unknown keys are newer fields: skip them. */
 }
 
+/* A "drop_NAME" line of the device section; malformed or surplus ones are skipped. */
+static void get_drop(struct wgdevice *dev, const char *name, const char *value)
+{
+	struct wgdrop *d = &dev->drops[dev->n_drops];
+
+	if (dev->n_drops == WG_DROPS_MAX || !*name || strlen(name) >= sizeof(d->name) ||
+	    get_u64(&d->count, value))
+		return;
+	memcpy(d->name, name, strlen(name) + 1);
+	++dev->n_drops;
+}
+
 static int get_device_key(struct wgdevice *dev, const char *key, const char *value)
 {
 	int ret;
 
+	if (key[0] == 'd' && !strncmp(key, "drop_", 5)) {
+		get_drop(dev, key + 5, value);
+		return 0;
+	}
 	if (strcmp(key, "private_key") && strcmp(key, "listen_port") && strcmp(key, "fwmark"))
 		return 0; /* Unknown keys are newer fields: skip them. */
 	ret = set_device_key(dev, key, value);

@@ -66,6 +66,7 @@ static int entry_cmp(const void *a, const void *b)
 
 void diag_print(struct diag *d, FILE *out)
 {
+	const char *kind = d->kind ? d->kind : "error";
 	size_t i;
 
 	if (d->count)
@@ -75,9 +76,9 @@ void diag_print(struct diag *d, FILE *out)
 		const char *msg = e->msg ? e->msg : "out of memory";
 
 		if (e->pos.line)
-			fprintf(out, "%s:%u:%u: error: %s\n", d->file, e->pos.line, e->pos.col,
+			fprintf(out, "%s:%u:%u: %s: %s\n", d->file, e->pos.line, e->pos.col, kind,
 				msg);
 		else
-			fprintf(out, "%s: error: %s\n", d->file, msg);
+			fprintf(out, "%s: %s: %s\n", d->file, kind, msg);
 	}
 }

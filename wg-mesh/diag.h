@@ -22,6 +22,7 @@ struct diag_entry {
 
 struct diag {
 	const char *file;
+	const char *kind; /* what diag_print calls the entries; NULL: "error" */
 	struct diag_entry *entries;
 	size_t count, cap;
 };
@@ -31,7 +32,7 @@ void diag_free(struct diag *d);
 /* Records one error; the message should say what was expected. */
 void diag_add(struct diag *d, struct diag_pos pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Sorts by position and prints "file:line:col: error: msg" for each. */
+/* Sorts by position and prints "file:line:col: error: msg" (or kind) for each. */
 void diag_print(struct diag *d, FILE *out);
 
 static inline int diag_has_errors(const struct diag *d)

@@ -33,6 +33,11 @@ static const char *family_label(unsigned int mask)
 	return names[mask & 3];
 }
 
+static bool is_spoke_pair(const struct plan *p, size_t a, size_t b)
+{
+	return p->m->topology == SITES_TOPOLOGY_HUB && !p->sites[a].is_hub && !p->sites[b].is_hub;
+}
+
 static void site_edges(const struct plan *p, size_t b, FILE *out)
 {
 	size_t a;
@@ -41,6 +46,10 @@ static void site_edges(const struct plan *p, size_t b, FILE *out)
 		const struct plan_node *x = &p->sites[a], *y = &p->sites[b];
 		int32_t r = plan_link(p, a, b);
 
+		/* In a hub mesh, spokes reaching each other through a hub is the rule: not drawn.
+		 */
+		if (r >= 0 && is_spoke_pair(p, a, b))
+			continue;
 		if (r >= 0)
 			fprintf(out, "\t\"%s\" -- \"%s\" [style=dashed, label=\"via %s\"];\n",
 				x->name, y->name, p->sites[r].name);
@@ -55,8 +64,14 @@ int graph_write(const struct plan *p, FILE *out)
 	size_t i;
 
 	fputs("graph mesh {\n\tgraph [overlap=false, splines=true];\n\tnode [shape=box];\n", out);
+	if (p->m->topology == SITES_TOPOLOGY_HUB)
+		fputs("\tlabel=\"hub topology: spokes (single border) reach each other through "
+		      "the hubs (double border)\";\n",
+		      out);
 	for (i = 0; i < p->n_sites; ++i) {
 		node_label(&p->sites[i], &p->sites[i].site->networks, out);
+		if (p->sites[i].is_hub)
+			fputs(", peripheries=2", out);
 		fputs(p->sites[i].site->n_endpoints ? "];\n" : ", style=dashed];\n", out);
 	}
 	for (i = 0; i < p->n_clients; ++i) {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The mesh as Graphviz DOT: sites (dashed when behind NAT), clients, direct
- * links labelled with the address family they use, relayed pairs dashed and
- * labelled with their relay.
+ * The mesh as Graphviz DOT: sites (dashed when behind NAT, hubs with a double
+ * border), clients, direct links labelled with the address family they use,
+ * relayed pairs dashed and labelled with their relay (but for spoke pairs
+ * through a hub, which a hub topology implies).
  */
 #ifndef MESH_GRAPH_H
 #define MESH_GRAPH_H

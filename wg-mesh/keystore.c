@@ -60,6 +60,7 @@ static struct keystore_entry *entry_add(struct keystore *ks, const char *name, b
 
 void keystore_rotate(struct keystore_entry *e)
 {
+	e->made = time(NULL);
 	key_generate_private(e->private_key);
 	key_public_from_private(e->public_key, e->private_key);
 	e->rotated = !e->created;
@@ -110,6 +111,33 @@ void keystore_free(struct keystore *ks)
 	memset(ks, 0, sizeof(*ks));
 }
 
+void keystore_format_date(char *buf, time_t t)
+{
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || !strftime(buf, KEYSTORE_DATE_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		strcpy(buf, "1970-01-01T00:00:00Z");
+}
+
+bool keystore_parse_date(time_t *t, const char *s)
+{
+	struct tm tm = {0};
+	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+	if (!end || *end)
+		return false;
+	*t = timegm(&tm);
+	return *t > 0;
+}
+
+/* "made=DATE", between the key and the addresses; files from before it have none. */
+static bool parse_made(struct keystore_entry *e, const char *tok)
+{
+	if (strncmp(tok, "made=", 5))
+		return false;
+	return keystore_parse_date(&e->made, tok + 5);
+}
+
 static bool parse_entry_line(struct keystore *ks, char *line, bool is_client)
 {
 	struct keystore_entry *e;
@@ -124,6 +152,8 @@ static bool parse_entry_line(struct keystore *ks, char *line, bool is_client)
 		return false;
 	key_public_from_private(e->public_key, e->private_key);
 	while ((addr = strtok_r(NULL, " \t", &save))) {
+		if (!e->n_addrs && !e->made && parse_made(e, addr))
+			continue;
 		if (e->n_addrs == KEYSTORE_MAX_ADDRS || !cidr_parse(&e->addrs[e->n_addrs], addr))
 			return false;
 		e->n_addrs++;
@@ -150,7 +180,7 @@ static bool parse_line(struct keystore *ks, char *line)
 	return false;
 }
 
-static int read_all(const char *path, char **out, size_t *len)
+static int read_all(const char *path, char **out, size_t *len, time_t *mtime)
 {
 	struct stat st;
 	ssize_t r;
@@ -163,6 +193,7 @@ static int read_all(const char *path, char **out, size_t *len)
 		close(fd);
 		return -ENOMEM;
 	}
+	*mtime = st.st_mtime;
 	while (off < (size_t)st.st_size && (r = read(fd, *out + off, st.st_size - off)) > 0)
 		off += r;
 	close(fd);
@@ -174,11 +205,12 @@ static int read_all(const char *path, char **out, size_t *len)
 int keystore_load(struct keystore *ks, const char *path)
 {
 	char *buf = NULL, *line, *next;
-	size_t len, lineno = 0;
+	size_t len, lineno = 0, i;
+	time_t mtime = 0;
 	int ret;
 
 	memset(ks, 0, sizeof(*ks));
-	ret = read_all(path, &buf, &len);
+	ret = read_all(path, &buf, &len, &mtime);
 	if (ret == -ENOENT)
 		return 0;
 	if (ret < 0) {
@@ -191,27 +223,33 @@ int keystore_load(struct keystore *ks, const char *path)
 			*next++ = '\0';
 		++lineno;
 		if (!parse_line(ks, line)) {
-			fprintf(stderr,
-				"%s:%zu: damaged keystore line; expected `site NAME KEY "
-				"[ADDRESS...]', `client ...', `psk-secret KEY' or `interface "
-				"NAME' (fix or remove it, nothing was changed)\n",
-				path, lineno);
+			fprintf(
+			    stderr,
+			    "%s:%zu: damaged keystore line; expected `site NAME KEY "
+			    "[made=DATE] [ADDRESS...]', `client ...', `psk-secret KEY' or `interface "
+			    "NAME' (fix or remove it, nothing was changed)\n",
+			    path, lineno);
 			ret = -EINVAL;
 			break;
 		}
 	}
 	sodium_free(buf);
+	for (i = 0; i < ks->n; ++i)
+		if (!ks->entries[i].made)
+			ks->entries[i].made = mtime;
 	return ret;
 }
 
 /* One line: "site NAME KEY ADDR..."; buf has room for it (see entry_size). */
 static size_t format_entry(char *buf, const struct keystore_entry *e)
 {
-	char b64[KEY_B64_LEN], addr[CIDR_STR_LEN];
+	char b64[KEY_B64_LEN], addr[CIDR_STR_LEN], date[KEYSTORE_DATE_LEN];
 	size_t off, i;
 
 	key_to_base64(b64, e->private_key);
-	off = sprintf(buf, "%s %s %s", e->is_client ? "client" : "site", e->name, b64);
+	keystore_format_date(date, e->made);
+	off =
+	    sprintf(buf, "%s %s %s made=%s", e->is_client ? "client" : "site", e->name, b64, date);
 	for (i = 0; i < e->n_addrs; ++i) {
 		cidr_print(addr, sizeof(addr), &e->addrs[i]);
 		off += sprintf(buf + off, " %s", addr);
@@ -223,7 +261,8 @@ static size_t format_entry(char *buf, const struct keystore_entry *e)
 
 static size_t entry_size(const struct keystore_entry *e)
 {
-	return strlen(e->name) + 16 + KEY_B64_LEN + e->n_addrs * (CIDR_STR_LEN + 1);
+	return strlen(e->name) + 16 + KEY_B64_LEN + 6 + KEYSTORE_DATE_LEN +
+	       e->n_addrs * (CIDR_STR_LEN + 1);
 }
 
 int keystore_save(const struct keystore *ks, const char *path)

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The keystore beside a plan (sites.keys, mode 0600): each site's and client's
- * private key and the tunnel addresses it was given, plus one secret from which
- * every pair's pre-shared key is derived. Keys stay stable between runs; keys
- * never go into sites.yaml.
+ * private key, when that key was made and the tunnel addresses it was given,
+ * plus one secret from which every pair's pre-shared key is derived. Keys stay stable between runs;
+ * keys never go into sites.yaml.
  */
 #ifndef MESH_KEYSTORE_H
 #define MESH_KEYSTORE_H
@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include "model.h"
 
 #define KEYSTORE_MAX_ADDRS 8
@@ -23,6 +24,11 @@ struct keystore_entry {
 	bool rotated; /* renewed in this run */
 	uint8_t private_key[WG_KEY_LEN];
 	uint8_t public_key[WG_KEY_LEN];
+	/*
+	 * When the key was made (Unix time). Keystores from before dates were
+	 * kept give their keys the file's modification time: at least that old.
+	 */
+	time_t made;
 	struct wgallowedip addrs[KEYSTORE_MAX_ADDRS]; /* given out from the pools */
 	size_t n_addrs;
 };
@@ -48,7 +54,7 @@ void keystore_free(struct keystore *ks);
 struct keystore_entry *keystore_find(struct keystore *ks, const char *name, bool is_client);
 /* The entry for name, created with a fresh key when missing; NULL on ENOMEM. */
 struct keystore_entry *keystore_get(struct keystore *ks, const char *name, bool is_client);
-/* A new private key for an entry. */
+/* A new private key for an entry, made now. */
 void keystore_rotate(struct keystore_entry *e);
 /* Makes the pre-shared key secret if there is none yet. */
 void keystore_ensure_psk_secret(struct keystore *ks);
@@ -59,5 +65,10 @@ void keystore_ensure_psk_secret(struct keystore *ks);
  */
 void keystore_psk(const struct keystore *ks, uint8_t out[WG_KEY_LEN], const uint8_t a[WG_KEY_LEN],
 		  const uint8_t b[WG_KEY_LEN]);
+
+/* "2026-12-03T08:50:38Z" (buf of KEYSTORE_DATE_LEN) and back. */
+#define KEYSTORE_DATE_LEN 21
+void keystore_format_date(char *buf, time_t t);
+bool keystore_parse_date(time_t *t, const char *s);
 
 #endif

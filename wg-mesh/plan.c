@@ -14,6 +14,10 @@
 #include "cidr.h"
 #include "textbuf.h"
 #include "plan.h"
+#include "topology.h"
+#include "mtu.h"
+#include "keyage.h"
+#include "access.h"
 
 struct addr_set {
 	struct addr_slot {
@@ -566,66 +570,19 @@ static int check_overlaps(struct plan *p, struct diag *d)
 	return 0;
 }
 
-/* ---------------------------------------------------------------- links */
-
-/* The first site that both a sender of mask x and one of mask y can reach. */
-static void find_relays(const struct plan *p, int32_t relay_for[4][4])
+void plan_relay_lists(const struct plan *p, size_t i, long *head, long *next)
 {
-	unsigned int x, y;
-	size_t r;
+	size_t j;
+	int32_t r;
 
-	for (x = 0; x < 4; ++x) {
-		for (y = 0; y < 4; ++y) {
-			relay_for[x][y] = PLAN_UNREACHABLE;
-			for (r = 0; r < p->n_sites && x && y; ++r) {
-				if ((x & p->sites[r].reach) && (y & p->sites[r].reach)) {
-					relay_for[x][y] = (int32_t)r;
-					break;
-				}
-			}
-		}
+	for (j = 0; j < p->n_sites; ++j)
+		head[j] = -1;
+	for (j = 0; j < p->n_sites; ++j) {
+		if (j == i || (r = plan_link(p, i, j)) < 0)
+			continue;
+		next[j] = head[r];
+		head[r] = (long)j;
 	}
-}
-
-static void report_unreachable(struct plan *p, size_t b, size_t a, size_t others, struct diag *d)
-{
-	diag_add(d, p->sites[b].site->pos,
-		 "sites `%s' and `%s'%s cannot reach each other: no endpoint in an address family "
-		 "the other has, and no relay site with an endpoint both reach; expected an "
-		 "`endpoint' for one of them or for a site both can reach",
-		 p->sites[b].name, p->sites[a].name, others ? " (and others)" : "");
-}
-
-static int link_sites(struct plan *p, struct diag *d)
-{
-	int32_t relay_for[4][4];
-	size_t a, b, bad;
-
-	p->link = malloc((plan_site_pairs(p) + 1) * sizeof(*p->link));
-	if (!p->link)
-		return -ENOMEM;
-	find_relays(p, relay_for);
-	for (b = 1; b < p->n_sites; ++b) {
-		int32_t *row = p->link + b * (b - 1) / 2;
-		size_t first_bad = 0;
-
-		for (a = 0, bad = 0; a < b; ++a) {
-			int32_t r = PLAN_DIRECT;
-
-			if (!plan_reaches(p, a, b) && !plan_reaches(p, b, a))
-				r = relay_for[p->sites[a].wan][p->sites[b].wan];
-			row[a] = r;
-			if (r >= 0) {
-				p->sites[r].relays = true;
-				p->n_relayed++;
-			} else if (r == PLAN_UNREACHABLE && !bad++) {
-				first_bad = a;
-			}
-		}
-		if (bad)
-			report_unreachable(p, b, first_bad, bad - 1, d);
-	}
-	return 0;
 }
 
 /* ---------------------------------------------------------------- routes */
@@ -689,6 +646,8 @@ int plan_build(struct plan *p, const struct sites_mesh *m, struct keystore *ks, 
 	p->ks = ks;
 	p->n_sites = m->n_sites;
 	p->n_clients = m->n_clients;
+	diag_init(&p->warnings, d->file);
+	p->warnings.kind = "warning";
 	p->sites = calloc(p->n_sites + 1, sizeof(*p->sites));
 	p->clients = calloc(p->n_clients + 1, sizeof(*p->clients));
 	if (!p->sites || !p->clients)
@@ -704,9 +663,15 @@ int plan_build(struct plan *p, const struct sites_mesh *m, struct keystore *ks, 
 	if (!ret)
 		resolve_clients(p, d);
 	if (!ret)
-		ret = link_sites(p, d);
+		ret = topology_link(p, d);
 	if (!ret)
 		ret = build_own(p);
+	if (!ret)
+		ret = access_plan(p, d);
+	if (!ret && !diag_has_errors(d))
+		ret = mtu_plan(p, d);
+	if (!ret)
+		keyage_warn(p, time(NULL));
 	return ret;
 }
 
@@ -722,5 +687,7 @@ void plan_free(struct plan *p)
 	free(p->sites);
 	free(p->clients);
 	free(p->link);
+	access_free(p);
+	diag_free(&p->warnings);
 	memset(p, 0, sizeof(*p));
 }

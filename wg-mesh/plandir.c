@@ -17,6 +17,7 @@
 #include "qr.h"
 #include "render.h"
 #include "plandir.h"
+#include "progress.h"
 
 static void note(struct plandir_names *list, const char *name)
 {
@@ -150,22 +151,27 @@ int plandir_write(const struct plan *p, const char *dir, struct plandir_summary 
 	struct pending_list pl = {0};
 	struct render_scratch s;
 	struct textbuf b = {0};
+	struct progress pr;
 	const char *iface = p->m->interface;
 	size_t i;
 	int ret = render_scratch_init(&s, p->n_sites, true);
 
-	for (i = 0; !ret && i < p->n_sites; ++i) {
+	/* Rendering is where a big mesh spends its time (a PSK per pair). */
+	progress_start(&pr, stderr, "writing configs", p->n_sites + p->n_clients,
+		       PLANDIR_PROGRESS_MIN);
+	for (i = 0; !ret && i < p->n_sites; ++i, progress_step(&pr)) {
 		textbuf_clear(&b);
 		render_site(p, i, &b, &s);
 		ret = write_conf(dir, iface, p->sites[i].name, &b, sum, &pl);
 	}
-	for (i = 0; !ret && i < p->n_clients; ++i) {
+	for (i = 0; !ret && i < p->n_clients; ++i, progress_step(&pr)) {
 		textbuf_clear(&b);
 		render_client(p, i, &b);
 		ret = write_conf(dir, iface, p->clients[i].name, &b, sum, &pl);
 		if (!ret)
 			ret = write_qr(dir, iface, p->clients[i].name, &b, &pl);
 	}
+	progress_end(&pr);
 	textbuf_free(&b);
 	render_scratch_free(&s);
 	return commit(&pl, dir, ret);
@@ -240,13 +246,55 @@ static void print_relays(const struct plan *p, FILE *out)
 		fputs(shown < p->n_relayed ? ", ...)\n" : ")\n", out);
 }
 
+/* "full", or "hub (tokyo, paris)", and how many `links:' rules change it. */
+static void print_topology(const struct plan *p, FILE *out)
+{
+	const struct sites_mesh *m = p->m;
+	size_t i;
+
+	fputs(m->topology == SITES_TOPOLOGY_HUB ? "topology: hub (" : "topology: full", out);
+	for (i = 0; m->topology == SITES_TOPOLOGY_HUB && i < m->hubs.n; ++i)
+		fprintf(out, "%s%s", i ? ", " : "", m->hubs.v[i].name);
+	if (m->topology == SITES_TOPOLOGY_HUB)
+		fputc(')', out);
+	if (m->n_links)
+		fprintf(out, ", %zu link rule%s", m->n_links, m->n_links == 1 ? "" : "s");
+	fputc('\n', out);
+}
+
+/* The planned MTUs (when underlay-mtu planned them) and the access rules, if any. */
+static void print_mtu_and_access(const struct plan *p, FILE *out)
+{
+	unsigned int lo = 0, hi = 0;
+	size_t i;
+
+	for (i = 0; i < p->n_sites; ++i) {
+		if (!p->sites[i].mtu)
+			continue;
+		lo = !lo || p->sites[i].mtu < lo ? p->sites[i].mtu : lo;
+		hi = p->sites[i].mtu > hi ? p->sites[i].mtu : hi;
+	}
+	if (lo == hi && lo)
+		fprintf(out, "mtu:      %u (planned from underlay-mtu)\n", lo);
+	else if (lo)
+		fprintf(out, "mtu:      %u to %u (planned from underlay-mtu)\n", lo, hi);
+	if (p->m->n_rules)
+		fprintf(
+		    out,
+		    "access:   %zu allow rule%s over %zu group%s (an nftables table per site)\n",
+		    p->m->n_rules, p->m->n_rules == 1 ? "" : "s", p->m->n_groups,
+		    p->m->n_groups == 1 ? "" : "s");
+}
+
 void plandir_print_summary(const struct plan *p, const struct plandir_summary *sum, FILE *out)
 {
-	size_t pairs = plan_site_pairs(p), clients = 0, i;
+	size_t pairs = p->n_direct, clients = 0, i;
 
 	for (i = 0; i < p->n_clients; ++i)
 		clients += p->clients[i].via >= 0;
 	fprintf(out, "sites:    %zu\nclients:  %zu\n", p->n_sites, p->n_clients);
+	print_topology(p, out);
+	print_mtu_and_access(p, out);
 	fprintf(out, "peers:    %zu pairs (%zu site to site, %zu client to site), each with %s\n",
 		pairs + clients, pairs, clients,
 		p->m->preshared_keys ? "its own pre-shared key" : "no pre-shared key");

@@ -20,7 +20,13 @@ struct plandir_summary {
 	size_t unchanged;
 };
 
-/* Writes every config; 0 or -errno (with "Unable to write PATH" printed). */
+/* Meshes of more sites and clients than this show progress on a terminal. */
+#define PLANDIR_PROGRESS_MIN 100
+
+/*
+ * Writes every config; 0 or -errno (with "Unable to write PATH" printed). On a
+ * terminal, a mesh bigger than PLANDIR_PROGRESS_MIN counts its configs on stderr.
+ */
 int plandir_write(const struct plan *p, const char *dir, struct plandir_summary *sum)
     __attribute__((warn_unused_result));
 /*

@@ -317,6 +317,107 @@ bool sites_parse_endpoint(struct sites_endpoint *out, const char *s)
 	return sites_is_hostname(out->host);
 }
 
+/* ---------------------------------------------------------------- ssh */
+
+/* A login name: letters, digits, '.', '_' and '-', not starting with '-'. */
+static bool is_ssh_user(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len || len >= SITES_SSH_USER_LEN || s[0] == '-')
+		return false;
+	for (i = 0; i < len; ++i)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
+			    s[i]))
+			return false;
+	return true;
+}
+
+/* A host name, or a Host alias of ssh_config, which may also hold '_'. */
+static bool is_ssh_name(const char *s)
+{
+	char copy[SITES_HOST_LEN];
+	size_t i, len = strlen(s);
+
+	if (!len || len >= sizeof(copy) || s[0] == '_')
+		return false;
+	for (i = 0; i <= len; ++i)
+		copy[i] = s[i] == '_' ? 'u' : s[i];
+	return sites_is_hostname(copy);
+}
+
+static bool is_address(int family, const char *s)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return inet_pton(family, s, buf) == 1;
+}
+
+/* host of a "user@host" or "host" form: a name, an IPv4 or a bare IPv6 address. */
+static bool parse_ssh_host(struct sites_ssh *out, const char *s, size_t len, bool uri)
+{
+	if (!len || len >= SITES_HOST_LEN)
+		return false;
+	memcpy(out->host, s, len);
+	out->host[len] = '\0';
+	if (is_address(AF_INET, out->host) || is_ssh_name(out->host))
+		return true;
+	/* In a URI an IPv6 address needs its brackets: [addr]:port is unambiguous. */
+	return !uri && is_address(AF_INET6, out->host);
+}
+
+/* "[2001:db8::1]:22", "host:22", "host" after ssh://[user@]. */
+static bool parse_ssh_uri_host(struct sites_ssh *out, const char *s)
+{
+	const char *end = s, *colon;
+
+	if (s[0] == '[') {
+		end = strchr(s, ']');
+		if (!end || (size_t)(end - s - 1) >= SITES_HOST_LEN)
+			return false;
+		memcpy(out->host, s + 1, end - s - 1);
+		out->host[end - s - 1] = '\0';
+		if (!is_address(AF_INET6, out->host))
+			return false;
+		colon = ++end;
+		if (!*colon)
+			return true;
+		if (*colon != ':')
+			return false;
+	} else {
+		colon = strchr(s, ':');
+		if (!parse_ssh_host(out, s, colon ? (size_t)(colon - s) : strlen(s), true))
+			return false;
+		if (!colon)
+			return true;
+	}
+	return num_parse_u16(&out->port, colon + 1) && out->port;
+}
+
+bool sites_parse_ssh(struct sites_ssh *out, const char *s)
+{
+	struct sites_ssh tmp;
+	const char *at, *host = s;
+
+	if (!out)
+		out = &tmp;
+	memset(out, 0, sizeof(*out));
+	if (!strncmp(s, "ssh://", 6)) {
+		out->is_uri = true;
+		host = s += 6;
+	}
+	at = strchr(s, '@');
+	if (at) {
+		if (!is_ssh_user(s, at - s))
+			return false;
+		memcpy(out->user, s, at - s);
+		host = at + 1;
+	}
+	if (out->is_uri)
+		return parse_ssh_uri_host(out, host);
+	return parse_ssh_host(out, host, strlen(host), false);
+}
+
 /* ---------------------------------------------------------------- sites */
 
 static void site_endpoint(struct ctx *c, yaml_node_t *v, void *obj)
@@ -347,9 +448,43 @@ static void site_post_down(struct ctx *c, yaml_node_t *v, void *obj)
 			&((struct sites_site *)obj)->post_down);
 }
 
+static void site_ssh(struct ctx *c, yaml_node_t *v, void *obj)
+{
+	struct sites_site *site = obj;
+	const char *s = scalar_of(c, v, "an SSH destination");
+
+	if (!s)
+		return;
+	if (!sites_parse_ssh(NULL, s)) {
+		diag_add(c->d, pos_of(v),
+			 "`%s' is not an SSH destination; expected user@host, host (or a Host "
+			 "alias of ssh_config) or ssh://[user@]host[:port] (IPv6 as "
+			 "ssh://[addr]:port)",
+			 s);
+		return;
+	}
+	free(site->ssh);
+	site->ssh = strdup(s);
+	site->ssh_pos = pos_of(v);
+}
+
+static void site_underlay_mtu(struct ctx *c, yaml_node_t *v, void *obj)
+{
+	struct sites_site *site = obj;
+
+	if (parse_u16_at(c, v, &site->underlay_mtu, 1280, 65535, "an underlay MTU"))
+		site->underlay_mtu_pos = pos_of(v);
+}
+
 static const struct key_handler site_keys[] = {
-    {"endpoint", site_endpoint}, {"address", site_address},	{"networks", site_networks},
-    {"post-up", site_post_up},	 {"post-down", site_post_down}, {NULL, NULL},
+    {"endpoint", site_endpoint},
+    {"address", site_address},
+    {"networks", site_networks},
+    {"post-up", site_post_up},
+    {"post-down", site_post_down},
+    {"ssh", site_ssh},
+    {"underlay-mtu", site_underlay_mtu}, /* the WAN link's MTU: PPPoE 1492 */
+    {NULL, NULL},
 };
 
 /* Names become directory names and DOT identifiers: keep them plain. */
@@ -387,7 +522,7 @@ static void parse_site(struct ctx *c, yaml_node_t *k, yaml_node_t *v)
 	else if (!is_null(v))
 		diag_add(c->d, pos_of(v),
 			 "expected the settings of site `%s' (endpoint, address, "
-			 "networks, post-up, post-down) as a mapping",
+			 "networks, post-up, post-down, ssh) as a mapping",
 			 name);
 }
 
@@ -504,7 +639,8 @@ static void mesh_keepalive(struct ctx *c, yaml_node_t *v, void *obj)
 
 static void mesh_mtu(struct ctx *c, yaml_node_t *v, void *obj)
 {
-	parse_u16_at(c, v, &((struct sites_mesh *)obj)->mtu, 1280, 65535, "an MTU");
+	if (parse_u16_at(c, v, &((struct sites_mesh *)obj)->mtu, 1280, 65535, "an MTU"))
+		((struct sites_mesh *)obj)->mtu_pos = pos_of(v);
 }
 
 static void mesh_tunnel(struct ctx *c, yaml_node_t *v, void *obj)
@@ -533,6 +669,186 @@ static void mesh_psk(struct ctx *c, yaml_node_t *v, void *obj)
 		diag_add(c->d, pos_of(v), "`%s' is not a boolean; expected true or false", s);
 }
 
+/* ---------------------------------------------------------------- topology */
+
+static void mesh_topology(struct ctx *c, yaml_node_t *v, void *obj)
+{
+	const char *s = scalar_of(c, v, "`full' or `hub'");
+	struct sites_mesh *m = obj;
+
+	if (!s)
+		return;
+	m->topology_pos = pos_of(v);
+	if (!strcmp(s, "full"))
+		m->topology = SITES_TOPOLOGY_FULL;
+	else if (!strcmp(s, "hub"))
+		m->topology = SITES_TOPOLOGY_HUB;
+	else
+		diag_add(c->d, pos_of(v),
+			 "unknown topology `%s'; expected `full' (every pair of sites peers) or "
+			 "`hub' (spokes peer with the `hubs' only)",
+			 s);
+}
+
+static bool set_name(struct sites_name *out, yaml_node_t *n, const char *s)
+{
+	out->name = strdup(s);
+	out->pos = pos_of(n);
+	return out->name != NULL;
+}
+
+static void add_name(struct ctx *c, yaml_node_t *n, const char *s, void *obj)
+{
+	struct sites_names *list = obj;
+
+	(void)c;
+	if (!grow(&list->v, list->n, sizeof(*list->v)))
+		return;
+	if (set_name(&list->v[list->n], n, s))
+		list->n++;
+}
+
+static void mesh_hubs(struct ctx *c, yaml_node_t *v, void *obj)
+{
+	struct sites_mesh *m = obj;
+
+	m->hubs_pos = pos_of(v);
+	for_each_scalar(c, v, "the name of a site", add_name, &m->hubs);
+}
+
+#define LINK_SHAPE "expected `{add: [SITE, SITE]}' or `{remove: [SITE, SITE]}'"
+
+/* The two site names of a rule: a sequence of exactly two scalars. */
+static bool link_pair(struct ctx *c, yaml_node_t *v, struct sites_link *l)
+{
+	yaml_node_t *a, *b;
+	const char *x, *y;
+
+	if (v->type != YAML_SEQUENCE_NODE ||
+	    v->data.sequence.items.top - v->data.sequence.items.start != 2) {
+		diag_add(c->d, pos_of(v), "expected a pair of site names such as `[tokyo, paris]'");
+		return false;
+	}
+	a = node_at(c, v->data.sequence.items.start[0]);
+	b = node_at(c, v->data.sequence.items.start[1]);
+	x = scalar_of(c, a, "the name of a site");
+	y = scalar_of(c, b, "the name of a site");
+	if (!x || !y)
+		return false;
+	if (set_name(&l->a, a, x) && set_name(&l->b, b, y))
+		return true;
+	free(l->a.name);
+	return false;
+}
+
+static void add_link(struct ctx *c, yaml_node_t *item)
+{
+	struct sites_mesh *m = c->m;
+	struct sites_link l = {0};
+	yaml_node_t *k, *v;
+	const char *key;
+
+	if (item->type != YAML_MAPPING_NODE ||
+	    item->data.mapping.pairs.top - item->data.mapping.pairs.start != 1) {
+		diag_add(c->d, pos_of(item), "expected one rule here; " LINK_SHAPE);
+		return;
+	}
+	k = node_at(c, item->data.mapping.pairs.start->key);
+	v = node_at(c, item->data.mapping.pairs.start->value);
+	key = scalar_of(c, k, "`add' or `remove'");
+	if (!key)
+		return;
+	if (strcmp(key, "add") && strcmp(key, "remove")) {
+		diag_add(c->d, pos_of(k), "unknown link rule `%s'; " LINK_SHAPE, key);
+		return;
+	}
+	l.add = !strcmp(key, "add");
+	l.pos = pos_of(k);
+	if (!link_pair(c, v, &l))
+		return;
+	if (!grow(&m->links, m->n_links, sizeof(*m->links))) {
+		free(l.a.name);
+		free(l.b.name);
+		return;
+	}
+	m->links[m->n_links++] = l;
+}
+
+static void mesh_links(struct ctx *c, yaml_node_t *v, void *obj)
+{
+	yaml_node_item_t *it;
+
+	(void)obj;
+	if (v->type != YAML_SEQUENCE_NODE) {
+		if (!is_null(v))
+			diag_add(c->d, pos_of(v), "expected a list of link rules; " LINK_SHAPE);
+		return;
+	}
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; ++it)
+		add_link(c, node_at(c, *it));
+}
+
+static void names_free(struct sites_names *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->n; ++i)
+		free(list->v[i].name);
+	free(list->v);
+}
+
+static void links_free(struct sites_mesh *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_links; ++i) {
+		free(m->links[i].a.name);
+		free(m->links[i].b.name);
+	}
+	free(m->links);
+}
+
+/* ---------------------------------------------------------------- key age */
+
+bool sites_parse_age(uint64_t *secs, const char *s)
+{
+	static const struct {
+		char unit;
+		uint64_t secs;
+	} units[] = {{'h', 3600}, {'d', 86400}, {'w', 7 * 86400}, {'y', 365 * 86400}};
+	size_t digits = strspn(s, "0123456789"), i;
+	uint64_t n = 0;
+
+	if (!digits || digits > 6 || !s[digits] || s[digits + 1])
+		return false;
+	for (i = 0; i < digits; ++i)
+		n = n * 10 + (uint64_t)(s[i] - '0');
+	for (i = 0; i < sizeof(units) / sizeof(*units); ++i) {
+		if (s[digits] == units[i].unit) {
+			*secs = n * units[i].secs;
+			return n > 0;
+		}
+	}
+	return false;
+}
+
+static void mesh_key_max_age(struct ctx *c, yaml_node_t *v, void *obj)
+{
+	const char *s = scalar_of(c, v, "an age such as 90d");
+	struct sites_mesh *m = obj;
+
+	if (!s)
+		return;
+	m->key_max_age_pos = pos_of(v);
+	if (!strcmp(s, "off"))
+		m->key_max_age = 0;
+	else if (!sites_parse_age(&m->key_max_age, s))
+		diag_add(c->d, pos_of(v),
+			 "`%s' is not a key age; expected a number with h, d, w or y (hours, days, "
+			 "weeks, years) such as 90d, or off",
+			 s);
+}
+
 static const struct key_handler mesh_keys[] = {
     {"interface", mesh_interface},
     {"port", mesh_port},
@@ -540,6 +856,10 @@ static const struct key_handler mesh_keys[] = {
     {"keepalive", mesh_keepalive},
     {"preshared-keys", mesh_psk},
     {"mtu", mesh_mtu},
+    {"topology", mesh_topology},       /* full or hub */
+    {"hubs", mesh_hubs},	       /* topology: hub */
+    {"links", mesh_links},	       /* pairs added to or removed from the topology */
+    {"key-max-age", mesh_key_max_age}, /* warn about older keys */
     {NULL, NULL},
 };
 
@@ -591,11 +911,168 @@ static void top_clients(struct ctx *c, yaml_node_t *v, void *obj)
 	walk_named(c, v, "client", parse_client);
 }
 
+/* ---------------------------------------------------------------- access rules */
+
+static void parse_group(struct ctx *c, yaml_node_t *k, yaml_node_t *v)
+{
+	struct sites_mesh *m = c->m;
+	struct sites_group *g;
+	const char *name = (const char *)k->data.scalar.value;
+
+	if (!check_name(c, k, name, "group"))
+		return;
+	if (!strcmp(name, "all")) {
+		diag_add(c->d, pos_of(k),
+			 "`all' is the group of every site and client already; expected another "
+			 "name");
+		return;
+	}
+	if (!grow(&m->groups, m->n_groups, sizeof(*m->groups)))
+		return;
+	g = &m->groups[m->n_groups];
+	memset(g, 0, sizeof(*g));
+	if (!set_name(&g->name, k, name))
+		return;
+	m->n_groups++;
+	if (v->type != YAML_SEQUENCE_NODE && v->type != YAML_SCALAR_NODE)
+		diag_add(c->d, pos_of(v), "expected the members of group `%s' as a list of names",
+			 name);
+	else
+		for_each_scalar(c, v, "the name of a site or client", add_name, &g->members);
+}
+
+static void top_groups(struct ctx *c, yaml_node_t *v, void *obj)
+{
+	(void)obj;
+	walk_named(c, v, "group", parse_group);
+}
+
+static void rule_group(struct ctx *c, yaml_node_t *v, struct sites_name *out)
+{
+	const char *s = scalar_of(c, v, "the name of a group (or all)");
+
+	if (s && !out->name)
+		set_name(out, v, s);
+}
+
+static void rule_from(struct ctx *c, yaml_node_t *v, void *obj)
+{
+	rule_group(c, v, &((struct sites_rule *)obj)->from);
+}
+
+static void rule_to(struct ctx *c, yaml_node_t *v, void *obj)
+{
+	rule_group(c, v, &((struct sites_rule *)obj)->to);
+}
+
+static void rule_proto(struct ctx *c, yaml_node_t *v, void *obj)
+{
+	static const char *const names[] = {"any", "tcp", "udp", "icmp"};
+	struct sites_rule *r = obj;
+	const char *s = scalar_of(c, v, "tcp, udp, icmp or any");
+	size_t i;
+
+	for (i = 0; s && i < sizeof(names) / sizeof(*names); ++i) {
+		if (!strcmp(s, names[i])) {
+			r->proto = (enum sites_proto)i;
+			r->proto_pos = pos_of(v);
+			return;
+		}
+	}
+	if (s)
+		diag_add(c->d, pos_of(v), "unknown protocol `%s'; expected tcp, udp, icmp or any",
+			 s);
+}
+
+static void add_port(struct ctx *c, yaml_node_t *n, const char *s, void *obj)
+{
+	struct sites_ports *ports = obj;
+	struct sites_port_range r;
+	char lo[8];
+	const char *dash = strchr(s, '-');
+	size_t len = dash ? (size_t)(dash - s) : strlen(s);
+
+	snprintf(lo, sizeof(lo), "%.*s", (int)(len < sizeof(lo) - 1 ? len : sizeof(lo) - 1), s);
+	if (len >= sizeof(lo) || !num_parse_u16(&r.lo, lo) || !r.lo ||
+	    !num_parse_u16(&r.hi, dash ? dash + 1 : lo) || r.hi < r.lo) {
+		diag_add(c->d, pos_of(n),
+			 "`%s' is not a port; expected a number from 1 to 65535 or a range such "
+			 "as 8000-8100",
+			 s);
+		return;
+	}
+	if (grow(&ports->v, ports->n, sizeof(*ports->v)))
+		ports->v[ports->n++] = r;
+}
+
+static void rule_ports(struct ctx *c, yaml_node_t *v, void *obj)
+{
+	for_each_scalar(c, v, "a port or a range of ports", add_port,
+			&((struct sites_rule *)obj)->ports);
+}
+
+static const struct key_handler rule_keys[] = {
+    {"from", rule_from},   {"to", rule_to}, {"proto", rule_proto},
+    {"ports", rule_ports}, {NULL, NULL},
+};
+
+static void add_rule(struct ctx *c, yaml_node_t *item)
+{
+	struct sites_mesh *m = c->m;
+	struct sites_rule *r;
+
+	if (item->type != YAML_MAPPING_NODE) {
+		diag_add(c->d, pos_of(item),
+			 "expected a rule such as `{from: GROUP, to: GROUP, proto: tcp, ports: "
+			 "[22]}'");
+		return;
+	}
+	if (!grow(&m->rules, m->n_rules, sizeof(*m->rules)))
+		return;
+	r = &m->rules[m->n_rules++];
+	memset(r, 0, sizeof(*r));
+	r->pos = pos_of(item);
+	walk_mapping(c, item, "an allow rule", rule_keys, r);
+	if (!r->from.name || !r->to.name)
+		diag_add(c->d, r->pos, "an allow rule without `%s'; expected both `from' and `to'",
+			 r->from.name ? "to" : "from");
+}
+
+static void top_allow(struct ctx *c, yaml_node_t *v, void *obj)
+{
+	yaml_node_item_t *it;
+
+	(void)obj;
+	if (v->type != YAML_SEQUENCE_NODE) {
+		if (!is_null(v))
+			diag_add(c->d, pos_of(v),
+				 "expected a list of rules such as `- {from: GROUP, to: GROUP}'");
+		return;
+	}
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; ++it)
+		add_rule(c, node_at(c, *it));
+}
+
+static void access_free(struct sites_mesh *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_groups; ++i) {
+		free(m->groups[i].name.name);
+		names_free(&m->groups[i].members);
+	}
+	free(m->groups);
+	for (i = 0; i < m->n_rules; ++i) {
+		free(m->rules[i].from.name);
+		free(m->rules[i].to.name);
+		free(m->rules[i].ports.v);
+	}
+	free(m->rules);
+}
+
 static const struct key_handler top_keys[] = {
-    {"mesh", top_mesh},
-    {"sites", top_sites},
-    {"clients", top_clients},
-    {NULL, NULL},
+    {"mesh", top_mesh},	    {"sites", top_sites}, {"clients", top_clients},
+    {"groups", top_groups}, {"allow", top_allow}, {NULL, NULL},
 };
 
 static void report_syntax(struct diag *d, const yaml_parser_t *p)
@@ -703,6 +1180,7 @@ void sites_free(struct sites_mesh *m)
 		struct sites_site *s = &m->sites[i];
 
 		free(s->name);
+		free(s->ssh);
 		free(s->endpoints);
 		free(s->addresses.v);
 		free(s->networks.v);
@@ -718,6 +1196,9 @@ void sites_free(struct sites_mesh *m)
 	free(m->sites);
 	free(m->clients);
 	free(m->pools.v);
+	names_free(&m->hubs);
+	links_free(m);
+	access_free(m);
 	free(m->interface);
 	free(m);
 }

@@ -46,9 +46,33 @@ struct sites_site {
 	size_t n_endpoints;
 	struct sites_prefixes addresses, networks;
 	struct sites_strings post_up, post_down;
+	char *ssh; /* the SSH destination as written, NULL when the site has none */
+	struct diag_pos ssh_pos;
+	uint16_t underlay_mtu; /* 0: not given (1500) */
+	struct diag_pos underlay_mtu_pos;
 };
 
 enum sites_route { SITES_ROUTE_MESH, SITES_ROUTE_ALL };
+
+/* Who peers with whom: every pair of sites, or spokes with hubs only. */
+enum sites_topology { SITES_TOPOLOGY_FULL, SITES_TOPOLOGY_HUB };
+
+struct sites_name {
+	char *name;
+	struct diag_pos pos;
+};
+
+struct sites_names {
+	struct sites_name *v;
+	size_t n;
+};
+
+/* One `links:' rule: peer a and b directly (add) or never directly (remove). */
+struct sites_link {
+	bool add;
+	struct sites_name a, b;
+	struct diag_pos pos; /* of the `add' or `remove' key */
+};
 
 struct sites_client {
 	char *name;
@@ -60,6 +84,30 @@ struct sites_client {
 	enum sites_route route;
 };
 
+/* A named set of sites and clients (`groups:'). */
+struct sites_group {
+	struct sites_name name;
+	struct sites_names members;
+};
+
+enum sites_proto { SITES_PROTO_ANY, SITES_PROTO_TCP, SITES_PROTO_UDP, SITES_PROTO_ICMP };
+
+struct sites_ports {
+	struct sites_port_range {
+		uint16_t lo, hi;
+	} * v;
+	size_t n;
+};
+
+/* One `allow:' rule: members of `from' may open connections to members of `to'. */
+struct sites_rule {
+	struct diag_pos pos;
+	struct sites_name from, to; /* group names; name NULL when missing */
+	enum sites_proto proto;
+	struct diag_pos proto_pos;
+	struct sites_ports ports; /* none: every port */
+};
+
 struct sites_mesh {
 	char *interface;
 	struct diag_pos interface_pos;
@@ -69,10 +117,23 @@ struct sites_mesh {
 	uint16_t keepalive; /* 0: off */
 	bool preshared_keys;
 	uint16_t mtu; /* 0: wg-quick decides */
+	struct diag_pos mtu_pos;
+	uint64_t key_max_age; /* seconds; 0: off */
+	struct diag_pos key_max_age_pos;
 	struct sites_site *sites;
 	size_t n_sites;
 	struct sites_client *clients;
 	size_t n_clients;
+	enum sites_topology topology;
+	struct diag_pos topology_pos;
+	struct sites_names hubs;
+	struct diag_pos hubs_pos;
+	struct sites_link *links;
+	size_t n_links;
+	struct sites_group *groups;
+	size_t n_groups;
+	struct sites_rule *rules;
+	size_t n_rules;
 	bool syntax_error; /* the YAML did not parse: nothing more to check */
 };
 
@@ -92,6 +153,24 @@ long sites_find_client(const struct sites_mesh *m, const char *name);
 
 /* "192.0.2.1", "[2001:db8::1]:51821", "vpn.example.com:51820": true when valid. */
 bool sites_parse_endpoint(struct sites_endpoint *out, const char *s);
+#define SITES_SSH_USER_LEN 33 /* login names as useradd(8) takes them: 32 characters */
+
+/*
+ * An SSH destination: "user@host", "host" (a name, an address or a Host alias
+ * of ssh_config) or "ssh://[user@]host[:port]" (an IPv6 host in brackets).
+ * user is "" and port 0 when not given; host has no brackets.
+ */
+struct sites_ssh {
+	char user[SITES_SSH_USER_LEN];
+	char host[SITES_HOST_LEN];
+	uint16_t port;
+	bool is_uri;
+};
+
+/* True when s is one of the forms above; out may be NULL. */
+bool sites_parse_ssh(struct sites_ssh *out, const char *s);
+/* "90d", "12w", "36h", "1y" (365 days) into seconds: true when valid and not 0. */
+bool sites_parse_age(uint64_t *secs, const char *s);
 /* A DNS name made of letters, digits, '-' and '.' labels of 1..63 characters. */
 bool sites_is_hostname(const char *s);
 

@@ -2,7 +2,9 @@
 /*
  * `wg show {IFACE|all} json`: the layout of wireguard-tools' contrib wg-json
  * (tabs, key names, fields left out when unset), byte for byte, so scripts
- * written for it keep working. Unlike wg-json, names are escaped.
+ * written for it keep working. Unlike wg-json, names are escaped, and a
+ * userspace engine's drop counters appear under "drops" (wg-engine's UAPI
+ * extension; the kernel has none, so its output is unchanged).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -95,6 +97,22 @@ static void print_peer(const struct wgpeer *peer, bool first)
 	printf("\n\t\t\t}");
 }
 
+/* A userspace engine's drop counters (never the kernel's): "drops": {"NAME": N, ...}. */
+static void print_drops(const struct wgdevice *dev, const char **delim)
+{
+	const char *inner = "\n";
+
+	member(delim, "\t\t", "drops");
+	putchar('{');
+	for (unsigned int i = 0; i < dev->n_drops; ++i) {
+		printf("%s\t\t\t\"", inner);
+		print_escaped(dev->drops[i].name);
+		printf("\": %" PRIu64, dev->drops[i].count);
+		inner = ",\n";
+	}
+	printf("\n\t\t}");
+}
+
 void json_begin(void)
 {
 	putchar('{');
@@ -116,6 +134,8 @@ void json_print_device(const struct wgdevice *dev, bool first)
 		member_u64(&delim, "\t\t", "listenPort", dev->listen_port);
 	if (dev->fwmark)
 		member_u64(&delim, "\t\t", "fwmark", dev->fwmark);
+	if (dev->n_drops)
+		print_drops(dev, &delim);
 	member(&delim, "\t\t", "peers");
 	putchar('{');
 	for_each_wgpeer (dev, peer)

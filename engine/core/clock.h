@@ -34,9 +34,15 @@ uint64_t clock_now_ns(void);
 /* Wall-clock nanoseconds since the Unix epoch. */
 uint64_t clock_wall_ns(void);
 /* Writes the current TAI64N label, nanoseconds rounded down to 2^24 ns to hide timing. */
-void clock_tai64n(uint8_t out[NOISE_TIMESTAMP_LEN]);
+void clock_tai64n(uint64_t wall_ns, uint8_t out[NOISE_TIMESTAMP_LEN]);
 /* Replaces the time source; NULL restores the system clocks. Not thread-safe: call at start. */
 void clock_set_source(const struct clock_source *src);
+/*
+ * For soak tests only: from now on the monotonic clock runs factor times as
+ * fast as the system's (every protocol timer fires factor times as often);
+ * the wall clock, and so TAI64N, stays real. Not thread-safe: call at start.
+ */
+void clock_speedup_install(unsigned int factor);
 /* Installs f (its fields are the current times) as the time source. */
 void clock_fake_install(struct clock_fake *f);
 /* Moves both of f's clocks forward by ns. */

@@ -13,6 +13,7 @@
 #include "blake2s.h"
 #include "clock.h"
 #include "cookie.h"
+#include "lockassert.h"
 #include "ratelimiter.h"
 
 static const char mac1_label[] = "mac1----";
@@ -69,7 +70,7 @@ void cookie_checker_free(struct cookie_checker *checker)
 void cookie_checker_precompute(struct cookie_checker *checker,
 			       const uint8_t local_public[NOISE_PUBLIC_KEY_LEN])
 {
-	pthread_rwlock_wrlock(&checker->lock);
+	rwlock_wrlock(&checker->lock);
 	checker->has_keys = local_public != NULL;
 	if (local_public) {
 		precompute_key(checker->cookie_encryption_key, cookie_label, local_public);
@@ -78,7 +79,7 @@ void cookie_checker_precompute(struct cookie_checker *checker,
 		sodium_memzero(checker->cookie_encryption_key, NOISE_SYMMETRIC_KEY_LEN);
 		sodium_memzero(checker->message_mac1_key, NOISE_SYMMETRIC_KEY_LEN);
 	}
-	pthread_rwlock_unlock(&checker->lock);
+	rwlock_unlock(&checker->lock);
 }
 
 int cookie_maker_init(struct cookie_maker *maker, const uint8_t remote_public[NOISE_PUBLIC_KEY_LEN])
@@ -105,12 +106,12 @@ bool cookie_checker_mac1_ok(struct cookie_checker *checker, const void *msg, siz
 
 	if (!macs)
 		return false;
-	pthread_rwlock_rdlock(&checker->lock);
+	rwlock_rdlock(&checker->lock);
 	if (checker->has_keys) {
 		compute_mac1(mac, msg, len, checker->message_mac1_key);
 		ok = !sodium_memcmp(mac, macs->mac1, COOKIE_LEN);
 	}
-	pthread_rwlock_unlock(&checker->lock);
+	rwlock_unlock(&checker->lock);
 	return ok;
 }
 
@@ -141,39 +142,39 @@ static void rotate_secret(struct cookie_checker *checker, uint64_t now)
 	if (!clock_has_expired(__atomic_load_n(&checker->secret_birthdate, __ATOMIC_RELAXED),
 			       COOKIE_SECRET_MAX_AGE, now))
 		return;
-	pthread_rwlock_wrlock(&checker->lock);
+	rwlock_wrlock(&checker->lock);
 	/* Checked again: another thread may have rotated it meanwhile. */
 	if (clock_has_expired(checker->secret_birthdate, COOKIE_SECRET_MAX_AGE, now)) {
 		randombytes_buf(checker->secret, COOKIE_SECRET_LEN);
 		__atomic_store_n(&checker->secret_birthdate, now, __ATOMIC_RELAXED);
 	}
-	pthread_rwlock_unlock(&checker->lock);
+	rwlock_unlock(&checker->lock);
 }
 
 /* cookie = MAC(secret, src ip || src port); false for an unknown address family. */
 static bool make_cookie(uint8_t cookie[COOKIE_LEN], struct cookie_checker *checker,
-			const struct sockaddr *src)
+			const struct sockaddr *src, uint64_t now)
 {
 	uint8_t addr[18];
 	size_t len = source_bytes(addr, src);
 
 	if (!len)
 		return false;
-	rotate_secret(checker, clock_now_ns());
-	pthread_rwlock_rdlock(&checker->lock);
+	rotate_secret(checker, now);
+	rwlock_rdlock(&checker->lock);
 	blake2s(cookie, COOKIE_LEN, addr, len, checker->secret, COOKIE_SECRET_LEN);
-	pthread_rwlock_unlock(&checker->lock);
+	rwlock_unlock(&checker->lock);
 	return true;
 }
 
 bool cookie_checker_mac2_ok(struct cookie_checker *checker, const void *msg, size_t len,
-			    const struct sockaddr *src)
+			    const struct sockaddr *src, uint64_t now)
 {
 	const struct message_macs *macs = macs_of(msg, len);
 	uint8_t cookie[COOKIE_LEN], mac[COOKIE_LEN];
 	bool ok = false;
 
-	if (!macs || !make_cookie(cookie, checker, src))
+	if (!macs || !make_cookie(cookie, checker, src, now))
 		goto out;
 	compute_mac2(mac, msg, len, cookie);
 	ok = !sodium_memcmp(mac, macs->mac2, COOKIE_LEN);
@@ -184,51 +185,52 @@ out:
 
 enum cookie_verdict cookie_checker_validate(struct cookie_checker *checker, const void *msg,
 					    size_t len, const struct sockaddr *src, bool under_load,
-					    struct ratelimiter *rl)
+					    struct ratelimiter *rl, uint64_t now)
 {
 	if (!cookie_checker_mac1_ok(checker, msg, len))
 		return COOKIE_DROP;
 	/* Without load, mac1 suffices: a cookie round trip would only add latency. */
 	if (!under_load)
 		return COOKIE_ACCEPT;
-	if (!cookie_checker_mac2_ok(checker, msg, len, src))
+	if (!cookie_checker_mac2_ok(checker, msg, len, src, now))
 		return COOKIE_SEND_REPLY;
-	if (rl && !ratelimiter_allow(rl, src, clock_now_ns()))
+	if (rl && !ratelimiter_allow(rl, src, now))
 		return COOKIE_RATELIMITED;
 	return COOKIE_ACCEPT;
 }
 
 int cookie_reply_create(struct cookie_checker *checker, struct message_handshake_cookie *reply,
 			const void *msg, size_t len, uint32_t sender_index,
-			const struct sockaddr *src)
+			const struct sockaddr *src, uint64_t now)
 {
 	const struct message_macs *macs = macs_of(msg, len);
 	uint8_t cookie[COOKIE_LEN];
 	int ret = -EINVAL;
 
-	if (!macs || !make_cookie(cookie, checker, src))
+	if (!macs || !make_cookie(cookie, checker, src, now))
 		goto out;
 	reply->header.type = htole32(MESSAGE_HANDSHAKE_COOKIE);
 	reply->receiver_index = htole32(sender_index);
 	randombytes_buf(reply->nonce, COOKIE_NONCE_LEN);
 	/* The cookie is bound to the message it answers by using its mac1 as associated data. */
-	pthread_rwlock_rdlock(&checker->lock);
+	rwlock_rdlock(&checker->lock);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(reply->encrypted_cookie, NULL, cookie,
 						   COOKIE_LEN, macs->mac1, COOKIE_LEN, NULL,
 						   reply->nonce, checker->cookie_encryption_key);
-	pthread_rwlock_unlock(&checker->lock);
+	rwlock_unlock(&checker->lock);
 	ret = 0;
 out:
 	sodium_memzero(cookie, sizeof(cookie));
 	return ret;
 }
 
-int cookie_reply_consume(struct cookie_maker *maker, const struct message_handshake_cookie *reply)
+int cookie_reply_consume(struct cookie_maker *maker, const struct message_handshake_cookie *reply,
+			 uint64_t now)
 {
 	uint8_t cookie[COOKIE_LEN];
 	int ret = -EINVAL;
 
-	pthread_rwlock_wrlock(&maker->lock);
+	rwlock_wrlock(&maker->lock);
 	/* Only a reply to the last message we sent can be decrypted (its mac1 is the AD). */
 	if (!maker->have_sent_mac1)
 		goto out;
@@ -237,23 +239,22 @@ int cookie_reply_consume(struct cookie_maker *maker, const struct message_handsh
 		maker->last_mac1_sent, COOKIE_LEN, reply->nonce, maker->cookie_decryption_key))
 		goto out;
 	memcpy(maker->cookie, cookie, COOKIE_LEN);
-	maker->cookie_birthdate = clock_now_ns();
+	maker->cookie_birthdate = now;
 	maker->have_sent_mac1 = false;
 	ret = 0;
 out:
-	pthread_rwlock_unlock(&maker->lock);
+	rwlock_unlock(&maker->lock);
 	sodium_memzero(cookie, sizeof(cookie));
 	return ret;
 }
 
-void cookie_maker_add_macs(struct cookie_maker *maker, void *msg, size_t len)
+void cookie_maker_add_macs(struct cookie_maker *maker, void *msg, size_t len, uint64_t now)
 {
 	struct message_macs *macs = macs_of(msg, len);
-	uint64_t now = clock_now_ns();
 
 	if (!macs)
 		return;
-	pthread_rwlock_wrlock(&maker->lock);
+	rwlock_wrlock(&maker->lock);
 	compute_mac1(macs->mac1, msg, len, maker->message_mac1_key);
 	memcpy(maker->last_mac1_sent, macs->mac1, COOKIE_LEN);
 	maker->have_sent_mac1 = true;
@@ -263,5 +264,5 @@ void cookie_maker_add_macs(struct cookie_maker *maker, void *msg, size_t len)
 		compute_mac2(macs->mac2, msg, len, maker->cookie);
 	else
 		memset(macs->mac2, 0, COOKIE_LEN);
-	pthread_rwlock_unlock(&maker->lock);
+	rwlock_unlock(&maker->lock);
 }

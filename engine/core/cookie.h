@@ -62,27 +62,32 @@ void cookie_maker_free(struct cookie_maker *maker);
 
 /*
  * Verifies a handshake message of len bytes (type 1 or 2) from src (AF_INET or
- * AF_INET6): mac1 always, mac2 and rl (NULL = no limit) only under load.
+ * AF_INET6) at now: mac1 always, mac2 and rl (NULL = no limit) only under load.
+ * Every time in this module is a clock_now_ns value the caller passes.
  */
 enum cookie_verdict cookie_checker_validate(struct cookie_checker *checker, const void *msg,
 					    size_t len, const struct sockaddr *src, bool under_load,
-					    struct ratelimiter *rl);
+					    struct ratelimiter *rl, uint64_t now);
 /* True if msg's mac1 is right for our public key. */
 bool cookie_checker_mac1_ok(struct cookie_checker *checker, const void *msg, size_t len);
-/* True if msg's mac2 is right for the cookie src would get now. */
+/* True if msg's mac2 is right for the cookie src would get at now. */
 bool cookie_checker_mac2_ok(struct cookie_checker *checker, const void *msg, size_t len,
-			    const struct sockaddr *src);
+			    const struct sockaddr *src, uint64_t now);
 /*
  * Builds the cookie reply to msg (len bytes) from src, addressed to
  * sender_index (the index in msg, host order). 0 or -errno.
  */
 int cookie_reply_create(struct cookie_checker *checker, struct message_handshake_cookie *reply,
 			const void *msg, size_t len, uint32_t sender_index,
-			const struct sockaddr *src) __attribute__((warn_unused_result));
-/* Initiator side: decrypts a reply for the last message we MACed; 0 or -errno. */
-int cookie_reply_consume(struct cookie_maker *maker, const struct message_handshake_cookie *reply)
+			const struct sockaddr *src, uint64_t now)
     __attribute__((warn_unused_result));
-/* Fills the MACs of a handshake message of len bytes: mac1 always, mac2 while a cookie is fresh. */
-void cookie_maker_add_macs(struct cookie_maker *maker, void *msg, size_t len);
+/* Initiator side: decrypts a reply for the last message we MACed, received at now; 0 or -errno. */
+int cookie_reply_consume(struct cookie_maker *maker, const struct message_handshake_cookie *reply,
+			 uint64_t now) __attribute__((warn_unused_result));
+/*
+ * Fills the MACs of a handshake message of len bytes sent at now: mac1 always,
+ * mac2 while a cookie is fresh.
+ */
+void cookie_maker_add_macs(struct cookie_maker *maker, void *msg, size_t len, uint64_t now);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <sodium.h>
 #include "index.h"
+#include "lockassert.h"
 
 struct index_table {
 	pthread_rwlock_t lock;
@@ -71,7 +72,7 @@ static void unlink_entry(struct index_table *t, struct index_entry *e)
 {
 	struct index_entry **pp;
 
-	assert(pthread_rwlock_trywrlock(&t->lock) != 0);
+	rwlock_assert_write_held(&t->lock);
 	for (pp = bucket(t, e->index); *pp; pp = &(*pp)->next) {
 		if (*pp == e) {
 			*pp = e->next;
@@ -88,7 +89,7 @@ int index_insert(struct index_table *t, struct index_entry *e)
 	struct index_entry **b;
 	int ret = 0;
 
-	pthread_rwlock_wrlock(&t->lock);
+	rwlock_wrlock(&t->lock);
 	if (e->is_hashed)
 		unlink_entry(t, e);
 	if (t->count >= t->max_entries) {
@@ -104,7 +105,7 @@ int index_insert(struct index_table *t, struct index_entry *e)
 	e->is_hashed = true;
 	++t->count;
 out:
-	pthread_rwlock_unlock(&t->lock);
+	rwlock_unlock(&t->lock);
 	return ret;
 }
 
@@ -112,7 +113,7 @@ void index_replace(struct index_table *t, struct index_entry *old_e, struct inde
 {
 	struct index_entry **pp;
 
-	pthread_rwlock_wrlock(&t->lock);
+	rwlock_wrlock(&t->lock);
 	if (new_e->is_hashed)
 		unlink_entry(t, new_e);
 	new_e->index = old_e->index;
@@ -126,15 +127,15 @@ void index_replace(struct index_table *t, struct index_entry *old_e, struct inde
 		old_e->is_hashed = false;
 		break;
 	}
-	pthread_rwlock_unlock(&t->lock);
+	rwlock_unlock(&t->lock);
 }
 
 void index_remove(struct index_table *t, struct index_entry *e)
 {
-	pthread_rwlock_wrlock(&t->lock);
+	rwlock_wrlock(&t->lock);
 	if (e->is_hashed)
 		unlink_entry(t, e);
-	pthread_rwlock_unlock(&t->lock);
+	rwlock_unlock(&t->lock);
 }
 
 /* Raises e->refs unless it already reached 0 (the object is being freed). */
@@ -152,13 +153,13 @@ struct index_entry *index_lookup(struct index_table *t, uint32_t index, unsigned
 {
 	struct index_entry *e;
 
-	pthread_rwlock_rdlock(&t->lock);
+	rwlock_rdlock(&t->lock);
 	e = find(t, index);
 	if (e && !(e->kind & kinds))
 		e = NULL;
 	if (e && e->kind == INDEX_KEYPAIR && !get_unless_zero(e))
 		e = NULL;
-	pthread_rwlock_unlock(&t->lock);
+	rwlock_unlock(&t->lock);
 	return e;
 }
 
@@ -166,9 +167,9 @@ unsigned int index_count(struct index_table *t)
 {
 	unsigned int n;
 
-	pthread_rwlock_rdlock(&t->lock);
+	rwlock_rdlock(&t->lock);
 	n = t->count;
-	pthread_rwlock_unlock(&t->lock);
+	rwlock_unlock(&t->lock);
 	return n;
 }
 

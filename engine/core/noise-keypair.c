@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <sodium.h>
 #include "clock.h"
+#include "lockassert.h"
 #include "noise.h"
 
 /*
@@ -35,7 +36,7 @@ void noise_keypair_add(struct noise_remote *remote, struct noise_keypair *kp)
 	struct noise_keypair *old_prev = remote->previous, *old_cur = remote->current;
 	struct noise_keypair *old_next = remote->next;
 
-	assert(pthread_mutex_trylock(&remote->keypairs_lock) != 0);
+	mutex_assert_held(&remote->keypairs_lock);
 	if (kp->is_initiator) {
 		/*
 		 * The response confirmed our keys, so they are usable now. A next
@@ -63,7 +64,7 @@ void noise_keypair_add(struct noise_remote *remote, struct noise_keypair *kp)
 	}
 }
 
-struct noise_keypair *noise_keypair_new(struct noise_remote *remote)
+struct noise_keypair *noise_keypair_new(struct noise_remote *remote, uint64_t now)
 {
 	struct noise_keypair *kp = calloc(1, sizeof(*kp));
 
@@ -80,7 +81,7 @@ struct noise_keypair *noise_keypair_new(struct noise_remote *remote)
 	kp->index_ops = remote->local->index;
 	replay_init(&kp->replay);
 	atomic_init(&kp->send_counter, 0);
-	kp->birthdate = clock_now_ns();
+	kp->birthdate = now;
 	atomic_init(&kp->can_send, true);
 	atomic_init(&kp->can_receive, true);
 	return kp;
@@ -177,10 +178,18 @@ bool noise_keypair_next_counter(struct noise_keypair *kp, uint64_t *counter)
 
 bool noise_keypair_check_counter(struct noise_keypair *kp, uint64_t counter)
 {
-	bool ok;
+	bool ok = false;
 
 	pthread_mutex_lock(&kp->replay_lock);
-	ok = replay_check(&kp->replay, counter);
+	/*
+	 * Once the counter REJECT_AFTER_MESSAGES - 1 was accepted the keypair is
+	 * used up: older counters still inside the window are refused too, as
+	 * the kernel's decrypt_packet does.
+	 */
+	if (kp->replay.counter >= REJECT_AFTER_MESSAGES)
+		atomic_store(&kp->can_receive, false);
+	else
+		ok = replay_check(&kp->replay, counter);
 	pthread_mutex_unlock(&kp->replay_lock);
 	return ok;
 }
@@ -194,8 +203,13 @@ bool noise_keypair_can_send(struct noise_keypair *kp, uint64_t now_ns)
 
 bool noise_keypair_can_receive(struct noise_keypair *kp, uint64_t now_ns)
 {
-	return atomic_load(&kp->can_receive) &&
-	       !clock_has_expired(kp->birthdate, REJECT_AFTER_TIME, now_ns);
+	if (!atomic_load(&kp->can_receive))
+		return false;
+	if (!clock_has_expired(kp->birthdate, REJECT_AFTER_TIME, now_ns))
+		return true;
+	/* Too old (whitepaper 6.1): refused for good, even if the clock were to go back. */
+	atomic_store(&kp->can_receive, false);
+	return false;
 }
 
 bool noise_keypair_wants_rekey_send(struct noise_keypair *kp, uint64_t now_ns)

@@ -40,8 +40,8 @@ struct noise_keypair {
 	struct index_ops index_ops; /* private: a copy, so the last put can drop the index */
 };
 
-/* For noise_begin_session: a fresh keypair of remote's with one reference, or NULL. */
-struct noise_keypair *noise_keypair_new(struct noise_remote *remote);
+/* For noise_begin_session: a fresh keypair of remote's born at now, with one reference, or NULL. */
+struct noise_keypair *noise_keypair_new(struct noise_remote *remote, uint64_t now);
 /* Puts kp in remote's slots (whitepaper 6.2/6.3). Caller holds remote->keypairs_lock. */
 void noise_keypair_add(struct noise_remote *remote, struct noise_keypair *kp);
 
@@ -61,12 +61,19 @@ void noise_keypair_put(struct noise_keypair *kp);
 /* Reserves the next sending nonce; false once the keypair is used up or invalid. */
 bool noise_keypair_next_counter(struct noise_keypair *kp, uint64_t *counter)
     __attribute__((warn_unused_result));
-/* Checks a received (authenticated) counter against the replay window, recording it. */
+/*
+ * Checks a received (authenticated) counter against the replay window,
+ * recording it; false for a replay, and for every counter once the keypair has
+ * accepted REJECT_AFTER_MESSAGES - 1 (then can_receive is cleared too).
+ */
 bool noise_keypair_check_counter(struct noise_keypair *kp, uint64_t counter)
     __attribute__((warn_unused_result));
 /* True if kp may still send at now_ns (age < REJECT_AFTER_TIME, counter below the limit). */
 bool noise_keypair_can_send(struct noise_keypair *kp, uint64_t now_ns);
-/* True if kp may still receive at now_ns. */
+/*
+ * True if kp may still receive at now_ns: not older than REJECT_AFTER_TIME and
+ * not used up. A keypair refused once stays refused (can_receive is cleared).
+ */
 bool noise_keypair_can_receive(struct noise_keypair *kp, uint64_t now_ns);
 /* The paper's rekey-on-send rule: counter > REKEY_AFTER_MESSAGES, or initiator and age >
  * REKEY_AFTER_TIME. */

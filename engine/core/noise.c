@@ -14,12 +14,10 @@
 #include "blake2s.h"
 #include "clock.h"
 #include "kdf.h"
+#include "lockassert.h"
 #include "noise.h"
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
-
-/* Debug checks behind the "Caller holds" comments: a trylock on a held lock fails. */
-#define assert_held(rwlock) assert(pthread_rwlock_trywrlock(rwlock) != 0)
 
 static const char construction[] = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s";
 static const char identifier[] = "WireGuard v1 zx2c4 Jason@zx2c4.com";
@@ -144,10 +142,11 @@ static bool ephemeral_generate(uint8_t priv[NOISE_PUBLIC_KEY_LEN],
 	return crypto_scalarmult_curve25519_base(pub, priv) == 0;
 }
 
-/* Forgets the handshake in progress but keeps what belongs to the peer. Caller holds hs->lock. */
+/* Forgets the handshake in progress but keeps what belongs to the peer. Caller holds hs->lock
+ * for writing. */
 static void handshake_zero(struct noise_handshake *hs)
 {
-	assert_held(&hs->lock);
+	rwlock_assert_write_held(&hs->lock);
 	sodium_memzero(hs->ephemeral_private, sizeof(hs->ephemeral_private));
 	sodium_memzero(hs->remote_ephemeral, sizeof(hs->remote_ephemeral));
 	sodium_memzero(hs->hash, sizeof(hs->hash));
@@ -181,7 +180,7 @@ void noise_local_free(struct noise_local *local)
 void noise_local_set_private_key(struct noise_local *local,
 				 const uint8_t priv[NOISE_PUBLIC_KEY_LEN])
 {
-	pthread_rwlock_wrlock(&local->lock);
+	rwlock_wrlock(&local->lock);
 	local->has_identity = false;
 	if (priv && !sodium_is_zero(priv, NOISE_PUBLIC_KEY_LEN)) {
 		memcpy(local->static_private, priv, NOISE_PUBLIC_KEY_LEN);
@@ -194,7 +193,7 @@ void noise_local_set_private_key(struct noise_local *local,
 		sodium_memzero(local->static_private, NOISE_PUBLIC_KEY_LEN);
 		memset(local->static_public, 0, NOISE_PUBLIC_KEY_LEN);
 	}
-	pthread_rwlock_unlock(&local->lock);
+	rwlock_unlock(&local->lock);
 }
 
 int noise_remote_init(struct noise_remote *remote, struct noise_local *local,
@@ -231,12 +230,12 @@ void noise_remote_set_psk(struct noise_remote *remote, const uint8_t psk[NOISE_S
 {
 	struct noise_handshake *hs = &remote->handshake;
 
-	pthread_rwlock_wrlock(&hs->lock);
+	rwlock_wrlock(&hs->lock);
 	if (psk)
 		memcpy(hs->preshared_key, psk, NOISE_SYMMETRIC_KEY_LEN);
 	else
 		sodium_memzero(hs->preshared_key, NOISE_SYMMETRIC_KEY_LEN);
-	pthread_rwlock_unlock(&hs->lock);
+	rwlock_unlock(&hs->lock);
 }
 
 void noise_remote_precompute(struct noise_remote *remote)
@@ -244,36 +243,41 @@ void noise_remote_precompute(struct noise_remote *remote)
 	struct noise_handshake *hs = &remote->handshake;
 	struct noise_local *local = remote->local;
 
-	pthread_rwlock_rdlock(&local->lock);
-	pthread_rwlock_wrlock(&hs->lock);
+	rwlock_rdlock(&local->lock);
+	rwlock_wrlock(&hs->lock);
 	/* A failed or absent DH leaves zeros, which mix_precomputed_dh refuses. */
 	if (!local->has_identity ||
 	    crypto_scalarmult_curve25519(hs->precomputed_static_static, local->static_private,
 					 hs->remote_static))
 		sodium_memzero(hs->precomputed_static_static, NOISE_PUBLIC_KEY_LEN);
-	pthread_rwlock_unlock(&hs->lock);
-	pthread_rwlock_unlock(&local->lock);
+	rwlock_unlock(&hs->lock);
+	rwlock_unlock(&local->lock);
 }
 
 void noise_handshake_clear(struct noise_remote *remote)
 {
 	struct noise_handshake *hs = &remote->handshake;
 
-	pthread_rwlock_wrlock(&hs->lock);
+	rwlock_wrlock(&hs->lock);
 	remote->local->index.remove(remote->local->index.ctx, &hs->entry);
 	handshake_zero(hs);
-	pthread_rwlock_unlock(&hs->lock);
+	rwlock_unlock(&hs->lock);
 }
 
-/* The initiator's tokens after its ephemeral: es, s, ss, {t}. Caller holds both locks. */
+/*
+ * The initiator's tokens after its ephemeral: es, s, ss, {t} (wall_ns as a
+ * TAI64N label). Caller holds both locks.
+ */
 static int initiation_tokens(struct noise_remote *remote, struct message_handshake_initiation *msg,
-			     uint8_t ck[NOISE_HASH_LEN], uint8_t h[NOISE_HASH_LEN])
+			     uint8_t ck[NOISE_HASH_LEN], uint8_t h[NOISE_HASH_LEN],
+			     uint64_t wall_ns)
 {
 	struct noise_handshake *hs = &remote->handshake;
 	uint8_t key[NOISE_SYMMETRIC_KEY_LEN], ts[NOISE_TIMESTAMP_LEN];
 	int ret = -EINVAL;
 
-	assert_held(&hs->lock);
+	rwlock_assert_held(&remote->local->lock);
+	rwlock_assert_write_held(&hs->lock);
 	/* es */
 	if (!mix_dh(ck, key, hs->ephemeral_private, hs->remote_static))
 		goto out;
@@ -284,7 +288,7 @@ static int initiation_tokens(struct noise_remote *remote, struct message_handsha
 	if (!mix_precomputed_dh(ck, key, hs->precomputed_static_static))
 		goto out;
 	/* {t} */
-	clock_tai64n(ts);
+	clock_tai64n(wall_ns, ts);
 	message_encrypt(msg->encrypted_timestamp, ts, NOISE_TIMESTAMP_LEN, key, h);
 	ret = 0;
 out:
@@ -302,7 +306,7 @@ static int handshake_created(struct noise_local *local, struct noise_handshake *
 {
 	int ret;
 
-	assert_held(&hs->lock);
+	rwlock_assert_write_held(&hs->lock);
 	ret = local->index.insert(local->index.ctx, &hs->entry);
 	if (ret)
 		return ret;
@@ -318,22 +322,23 @@ static int handshake_create_end(struct noise_local *local, struct noise_handshak
 {
 	if (ret)
 		handshake_zero(hs);
-	pthread_rwlock_unlock(&hs->lock);
-	pthread_rwlock_unlock(&local->lock);
+	rwlock_unlock(&hs->lock);
+	rwlock_unlock(&local->lock);
 	sodium_memzero(ck, NOISE_HASH_LEN);
 	sodium_memzero(h, NOISE_HASH_LEN);
 	return ret;
 }
 
-int noise_create_initiation(struct noise_remote *remote, struct message_handshake_initiation *msg)
+int noise_create_initiation(struct noise_remote *remote, struct message_handshake_initiation *msg,
+			    uint64_t wall_ns)
 {
 	struct noise_handshake *hs = &remote->handshake;
 	struct noise_local *local = remote->local;
 	uint8_t ck[NOISE_HASH_LEN], h[NOISE_HASH_LEN];
 	int ret = -EINVAL;
 
-	pthread_rwlock_rdlock(&local->lock);
-	pthread_rwlock_wrlock(&hs->lock);
+	rwlock_rdlock(&local->lock);
+	rwlock_wrlock(&hs->lock);
 	if (!local->has_identity)
 		goto out;
 	msg->header.type = htole32(MESSAGE_HANDSHAKE_INITIATION);
@@ -342,7 +347,7 @@ int noise_create_initiation(struct noise_remote *remote, struct message_handshak
 	if (!ephemeral_generate(hs->ephemeral_private, msg->unencrypted_ephemeral))
 		goto out;
 	message_ephemeral(msg->unencrypted_ephemeral, ck, h);
-	ret = initiation_tokens(remote, msg, ck, h);
+	ret = initiation_tokens(remote, msg, ck, h, wall_ns);
 	if (!ret)
 		ret = handshake_created(local, hs, ck, h, HANDSHAKE_CREATED_INITIATION);
 	msg->sender_index = htole32(hs->entry.index);
@@ -375,7 +380,7 @@ static int initiation_store(struct noise_handshake *hs,
 {
 	int ret;
 
-	pthread_rwlock_wrlock(&hs->lock);
+	rwlock_wrlock(&hs->lock);
 	ret = initiation_check_fresh(hs, t, now);
 	if (ret)
 		goto out;
@@ -387,7 +392,7 @@ static int initiation_store(struct noise_handshake *hs,
 	hs->remote_index = le32toh(msg->sender_index);
 	hs->state = HANDSHAKE_CONSUMED_INITIATION;
 out:
-	pthread_rwlock_unlock(&hs->lock);
+	rwlock_unlock(&hs->lock);
 	return ret;
 }
 
@@ -399,7 +404,7 @@ static int initiation_identify(struct noise_local *local,
 {
 	uint8_t s[NOISE_PUBLIC_KEY_LEN];
 
-	assert_held(&local->lock);
+	rwlock_assert_held(&local->lock);
 	handshake_start(ck, h, local->static_public);
 	/* e */
 	message_ephemeral(msg->unencrypted_ephemeral, ck, h);
@@ -419,24 +424,23 @@ static bool initiation_mix_ss(struct noise_handshake *hs, uint8_t ck[NOISE_HASH_
 {
 	bool ok;
 
-	pthread_rwlock_rdlock(&hs->lock);
+	rwlock_rdlock(&hs->lock);
 	ok = mix_precomputed_dh(ck, key, hs->precomputed_static_static);
-	pthread_rwlock_unlock(&hs->lock);
+	rwlock_unlock(&hs->lock);
 	return ok;
 }
 
 int noise_consume_initiation(struct noise_local *local,
 			     const struct message_handshake_initiation *msg,
-			     struct noise_remote **remote)
+			     struct noise_remote **remote, uint64_t now)
 {
 	uint8_t ck[NOISE_HASH_LEN], h[NOISE_HASH_LEN], key[NOISE_SYMMETRIC_KEY_LEN];
 	uint8_t t[NOISE_TIMESTAMP_LEN];
-	uint64_t now = clock_now_ns();
 	struct noise_handshake *hs;
 	int ret = -EINVAL;
 
 	*remote = NULL;
-	pthread_rwlock_rdlock(&local->lock);
+	rwlock_rdlock(&local->lock);
 	if (!local->has_identity)
 		goto out;
 	ret = initiation_identify(local, msg, ck, h, key, remote);
@@ -452,7 +456,7 @@ int noise_consume_initiation(struct noise_local *local,
 		goto out;
 	ret = initiation_store(hs, msg, t, ck, h, now);
 out:
-	pthread_rwlock_unlock(&local->lock);
+	rwlock_unlock(&local->lock);
 	if (ret)
 		*remote = NULL;
 	sodium_memzero(ck, sizeof(ck));
@@ -461,14 +465,14 @@ out:
 	return ret;
 }
 
-/* The responder's tokens: e, ee, se, psk, {}. Caller holds hs->lock. */
+/* The responder's tokens: e, ee, se, psk, {}. Caller holds hs->lock for writing. */
 static int response_tokens(struct noise_handshake *hs, struct message_handshake_response *msg,
 			   uint8_t ck[NOISE_HASH_LEN], uint8_t h[NOISE_HASH_LEN])
 {
 	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
 	int ret = -EINVAL;
 
-	assert_held(&hs->lock);
+	rwlock_assert_write_held(&hs->lock);
 	/* e */
 	if (!ephemeral_generate(hs->ephemeral_private, msg->unencrypted_ephemeral))
 		goto out;
@@ -496,8 +500,8 @@ int noise_create_response(struct noise_remote *remote, struct message_handshake_
 	uint8_t ck[NOISE_HASH_LEN], h[NOISE_HASH_LEN];
 	int ret = -EINVAL;
 
-	pthread_rwlock_rdlock(&local->lock);
-	pthread_rwlock_wrlock(&hs->lock);
+	rwlock_rdlock(&local->lock);
+	rwlock_wrlock(&hs->lock);
 	if (hs->state != HANDSHAKE_CONSUMED_INITIATION)
 		goto out;
 	msg->header.type = htole32(MESSAGE_HANDSHAKE_RESPONSE);
@@ -526,14 +530,14 @@ static bool response_load(struct noise_handshake *hs, struct response_ctx *c)
 {
 	bool ok;
 
-	pthread_rwlock_rdlock(&hs->lock);
+	rwlock_rdlock(&hs->lock);
 	ok = hs->state == HANDSHAKE_CREATED_INITIATION;
 	memcpy(c->ck, hs->chaining_key, NOISE_HASH_LEN);
 	memcpy(c->h, hs->hash, NOISE_HASH_LEN);
 	memcpy(c->hash_sent, hs->hash, NOISE_HASH_LEN);
 	memcpy(c->e_priv, hs->ephemeral_private, NOISE_PUBLIC_KEY_LEN);
 	memcpy(c->psk, hs->preshared_key, NOISE_SYMMETRIC_KEY_LEN);
-	pthread_rwlock_unlock(&hs->lock);
+	rwlock_unlock(&hs->lock);
 	return ok;
 }
 
@@ -541,7 +545,7 @@ static bool response_load(struct noise_handshake *hs, struct response_ctx *c)
 static bool response_verify(struct noise_local *local, const struct message_handshake_response *msg,
 			    struct response_ctx *c)
 {
-	assert_held(&local->lock);
+	rwlock_assert_held(&local->lock);
 	/* e */
 	message_ephemeral(msg->unencrypted_ephemeral, c->ck, c->h);
 	/* ee */
@@ -563,7 +567,7 @@ static int response_store(struct noise_handshake *hs, const struct message_hands
 {
 	int ret = -ESTALE;
 
-	pthread_rwlock_wrlock(&hs->lock);
+	rwlock_wrlock(&hs->lock);
 	if (hs->state != HANDSHAKE_CREATED_INITIATION || crypto_verify_32(hs->hash, c->hash_sent))
 		goto out;
 	memcpy(hs->remote_ephemeral, msg->unencrypted_ephemeral, NOISE_PUBLIC_KEY_LEN);
@@ -573,7 +577,7 @@ static int response_store(struct noise_handshake *hs, const struct message_hands
 	hs->state = HANDSHAKE_CONSUMED_RESPONSE;
 	ret = 0;
 out:
-	pthread_rwlock_unlock(&hs->lock);
+	rwlock_unlock(&hs->lock);
 	return ret;
 }
 
@@ -586,7 +590,7 @@ int noise_consume_response(struct noise_local *local, const struct message_hands
 	int ret = -EINVAL;
 
 	*remote = NULL;
-	pthread_rwlock_rdlock(&local->lock);
+	rwlock_rdlock(&local->lock);
 	if (!local->has_identity)
 		goto out;
 	ret = -ENOENT;
@@ -601,22 +605,22 @@ int noise_consume_response(struct noise_local *local, const struct message_hands
 	if (!ret)
 		*remote = container_of(hs, struct noise_remote, handshake);
 out:
-	pthread_rwlock_unlock(&local->lock);
+	rwlock_unlock(&local->lock);
 	sodium_memzero(&c, sizeof(c));
 	return ret;
 }
 
-int noise_begin_session(struct noise_remote *remote)
+int noise_begin_session(struct noise_remote *remote, uint64_t now)
 {
 	struct noise_handshake *hs = &remote->handshake;
 	struct noise_keypair *kp = NULL;
 	int ret = -EINVAL;
 
-	pthread_rwlock_wrlock(&hs->lock);
+	rwlock_wrlock(&hs->lock);
 	if (hs->state != HANDSHAKE_CREATED_RESPONSE && hs->state != HANDSHAKE_CONSUMED_RESPONSE)
 		goto out;
 	ret = -ENOMEM;
-	kp = noise_keypair_new(remote);
+	kp = noise_keypair_new(remote, now);
 	if (!kp)
 		goto out;
 	kp->is_initiator = hs->state == HANDSHAKE_CONSUMED_RESPONSE;
@@ -634,6 +638,6 @@ int noise_begin_session(struct noise_remote *remote)
 	pthread_mutex_unlock(&remote->keypairs_lock);
 	ret = 0;
 out:
-	pthread_rwlock_unlock(&hs->lock);
+	rwlock_unlock(&hs->lock);
 	return ret;
 }

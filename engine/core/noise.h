@@ -101,17 +101,21 @@ void noise_remote_precompute(struct noise_remote *remote);
 /* Forgets a handshake in progress (its index too). */
 void noise_handshake_clear(struct noise_remote *remote);
 
-/* Fills msg except the MACs (cookie_maker_add_macs does those); 0 or -errno. */
-int noise_create_initiation(struct noise_remote *remote, struct message_handshake_initiation *msg)
-    __attribute__((warn_unused_result));
 /*
- * Checks an initiation (MACs already checked) and finds its peer: 0 with
- * *remote set, -EINVAL (bad crypto or no identity), -ENOENT (unknown peer),
- * -EALREADY (timestamp not newer: replay) or -EBUSY (flood guard).
+ * Fills msg except the MACs (cookie_maker_add_macs does those), its timestamp
+ * from wall_ns (clock_wall_ns); 0 or -errno.
+ */
+int noise_create_initiation(struct noise_remote *remote, struct message_handshake_initiation *msg,
+			    uint64_t wall_ns) __attribute__((warn_unused_result));
+/*
+ * Checks an initiation (MACs already checked) at now (clock_now_ns, for the
+ * flood guard) and finds its peer: 0 with *remote set, -EINVAL (bad crypto or no identity), -ENOENT
+ * (unknown peer), -EALREADY (timestamp not newer: replay) or -EBUSY (flood guard).
  */
 int noise_consume_initiation(struct noise_local *local,
 			     const struct message_handshake_initiation *msg,
-			     struct noise_remote **remote) __attribute__((warn_unused_result));
+			     struct noise_remote **remote, uint64_t now)
+    __attribute__((warn_unused_result));
 /* Answers the initiation this peer consumed last; 0 or -errno. */
 int noise_create_response(struct noise_remote *remote, struct message_handshake_response *msg)
     __attribute__((warn_unused_result));
@@ -121,8 +125,10 @@ int noise_consume_response(struct noise_local *local, const struct message_hands
 /*
  * Turns the finished handshake into a keypair and rotates the slots: the
  * initiator's becomes current at once, the responder's waits in next until
- * data arrives with it (noise_received_with_keypair). 0 or -errno.
+ * data arrives with it (noise_received_with_keypair). The keypair is born at
+ * now (clock_now_ns). 0 or -errno.
  */
-int noise_begin_session(struct noise_remote *remote) __attribute__((warn_unused_result));
+int noise_begin_session(struct noise_remote *remote, uint64_t now)
+    __attribute__((warn_unused_result));
 
 #endif

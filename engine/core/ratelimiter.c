@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#include "lockassert.h"
 #include "messages.h"
 #include "ratelimiter.h"
 
@@ -105,7 +106,7 @@ static void gc_locked(struct ratelimiter *rl, uint64_t now)
 	struct rl_entry **pp, *e;
 	unsigned int i;
 
-	assert(pthread_mutex_trylock(&rl->lock) != 0);
+	mutex_assert_held(&rl->lock);
 	for (i = 0; i <= rl->mask; ++i) {
 		for (pp = &rl->buckets[i]; (e = *pp);) {
 			if (now - e->last_time <= NSEC_PER_SEC) {
@@ -148,7 +149,7 @@ static struct rl_entry *entry_new(struct ratelimiter *rl, struct rl_entry **b, c
 {
 	struct rl_entry *e = rl->free_list;
 
-	assert(pthread_mutex_trylock(&rl->lock) != 0);
+	mutex_assert_held(&rl->lock);
 	if (!e)
 		return NULL;
 	rl->free_list = e->next;

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <sodium.h>
 #include "clock.h"
-#include "../unit/engine-pair.h"
+#include "../lib/engine-pair.h"
 
 #define NMSG 4096
 
@@ -36,7 +36,7 @@ static void make_initiations(void)
 
 	for (i = 0; i < NMSG; ++i) {
 		clock_fake_advance(&fake, NSEC_PER_SEC);
-		if (noise_create_initiation(&a.remote, &msgs[i]))
+		if (noise_create_initiation(&a.remote, &msgs[i], clock_wall_ns()))
 			exit(1);
 	}
 }
@@ -55,9 +55,9 @@ static double responder_rate(double secs, int with_session)
 		for (int i = 0; i < NMSG; ++i) {
 			/* Past the flood guard; the timestamps rise on their own. */
 			fake.mono_ns += NSEC_PER_SEC;
-			if (noise_consume_initiation(&b.local, &msgs[i], &r) ||
+			if (noise_consume_initiation(&b.local, &msgs[i], &r, clock_now_ns()) ||
 			    noise_create_response(r, &resp) ||
-			    (with_session && noise_begin_session(r)))
+			    (with_session && noise_begin_session(r, clock_now_ns())))
 				exit(2);
 		}
 		spent += now_s() - t0;

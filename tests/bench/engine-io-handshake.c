@@ -78,9 +78,10 @@ static int make_initiations(int n)
 	clock_fake_install(&fake);
 	for (int r = 0; r < ROUNDS; ++r) {
 		for (int i = 0; i < n; ++i) {
-			if (noise_create_initiation(&peers[i].remote, &msgs[r][i]))
+			if (noise_create_initiation(&peers[i].remote, &msgs[r][i], clock_wall_ns()))
 				return -1;
-			cookie_maker_add_macs(&peers[i].cookie, &msgs[r][i], sizeof(msgs[r][i]));
+			cookie_maker_add_macs(&peers[i].cookie, &msgs[r][i], sizeof(msgs[r][i]),
+					      clock_now_ns());
 			noise_handshake_clear(&peers[i].remote);
 		}
 		clock_fake_advance(&fake, 20 * NSEC_PER_MSEC);

@@ -219,13 +219,13 @@ static void them_take_response(const struct message_handshake_response *msg)
 	struct noise_remote *remote;
 
 	if (cookie_checker_validate(&them.checker, msg, sizeof(*msg), (struct sockaddr *)&src,
-				    false, NULL) != COOKIE_ACCEPT)
+				    false, NULL, clock_now_ns()) != COOKIE_ACCEPT)
 		return;
 	if (noise_consume_response(&them.local, msg, &remote))
 		return;
 	if (remote != &them.remote)
 		abort();
-	(void)noise_begin_session(remote);
+	(void)noise_begin_session(remote, clock_now_ns());
 }
 
 static void us_receive(const uint8_t *data, size_t size);
@@ -240,10 +240,11 @@ static void them_take_initiation(const struct message_handshake_initiation *msg)
 	struct noise_remote *remote;
 
 	switch (cookie_checker_validate(&them.checker, msg, sizeof(*msg), (struct sockaddr *)&src,
-					under_load, them.rl)) {
+					under_load, them.rl, clock_now_ns())) {
 	case COOKIE_SEND_REPLY:
 		if (!cookie_reply_create(&them.checker, &reply, msg, sizeof(*msg),
-					 le32toh(msg->sender_index), (struct sockaddr *)&src))
+					 le32toh(msg->sender_index), (struct sockaddr *)&src,
+					 clock_now_ns()))
 			us_receive((const uint8_t *)&reply, sizeof(reply));
 		return;
 	case COOKIE_ACCEPT:
@@ -251,14 +252,14 @@ static void them_take_initiation(const struct message_handshake_initiation *msg)
 	default:
 		return;
 	}
-	if (noise_consume_initiation(&them.local, msg, &remote))
+	if (noise_consume_initiation(&them.local, msg, &remote, clock_now_ns()))
 		return;
 	if (remote != &them.remote)
 		abort();
 	if (noise_create_response(remote, &response))
 		return;
-	cookie_maker_add_macs(&them.maker, &response, sizeof(response));
-	have_response = noise_begin_session(remote) == 0;
+	cookie_maker_add_macs(&them.maker, &response, sizeof(response), clock_now_ns());
+	have_response = noise_begin_session(remote, clock_now_ns()) == 0;
 }
 
 /* ---------------------------------------------------------------- our receive path */
@@ -271,18 +272,11 @@ static uint32_t get_le32(const uint8_t *p)
 	return le32toh(v);
 }
 
-static uint64_t get_le64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return le64toh(v);
-}
-
 /* Opens a data message with kp and runs the checks that follow authentication. */
-static void open_data(struct noise_keypair *kp, const uint8_t *msg, uint32_t len)
+static void open_data(struct noise_keypair *kp, const uint8_t *msg, uint32_t len,
+		      const struct receive_header *h)
 {
-	uint64_t counter = get_le64(msg + 8), now = clock_now_ns();
+	uint64_t counter = h->counter, now = clock_now_ns();
 	uint32_t sealed = len - MESSAGE_DATA_HEADER_LEN, plain, l;
 	uint8_t *buf;
 
@@ -307,27 +301,24 @@ out:
 	free(buf);
 }
 
-static void rx_data(const uint8_t *msg, uint32_t len)
+static void rx_data(const uint8_t *msg, uint32_t len, const struct receive_header *h)
 {
 	struct index_entry *e;
 	struct noise_keypair *kp;
 
-	if (len < MESSAGE_MINIMUM_LENGTH || len > MAX_DATAGRAM)
-		return;
-	e = index_lookup(us.t, get_le32(msg + 4), INDEX_KEYPAIR);
+	e = index_lookup(us.t, h->index, INDEX_KEYPAIR);
 	if (!e)
 		return;
 	kp = (struct noise_keypair *)e;
 	if (e->kind != INDEX_KEYPAIR || kp->remote != &us.remote || e->peer != &us.remote)
 		abort();
-	open_data(kp, msg, len);
+	open_data(kp, msg, len, h);
 	noise_keypair_put(kp);
 }
 
-static void rx_cookie(const struct message_handshake_cookie *msg)
+static void rx_cookie(const struct message_handshake_cookie *msg, const struct receive_header *h)
 {
-	struct index_entry *e =
-	    index_lookup(us.t, le32toh(msg->receiver_index), INDEX_HANDSHAKE | INDEX_KEYPAIR);
+	struct index_entry *e = index_lookup(us.t, h->index, INDEX_HANDSHAKE | INDEX_KEYPAIR);
 
 	if (!e)
 		return;
@@ -335,7 +326,7 @@ static void rx_cookie(const struct message_handshake_cookie *msg)
 		abort();
 	if (e->kind == INDEX_KEYPAIR)
 		noise_keypair_put((struct noise_keypair *)e);
-	(void)cookie_reply_consume(&us.maker, msg);
+	(void)cookie_reply_consume(&us.maker, msg, clock_now_ns());
 }
 
 static void rx_initiation(const struct message_handshake_initiation *msg)
@@ -343,14 +334,14 @@ static void rx_initiation(const struct message_handshake_initiation *msg)
 	struct message_handshake_response resp;
 	struct noise_remote *remote;
 
-	if (noise_consume_initiation(&us.local, msg, &remote))
+	if (noise_consume_initiation(&us.local, msg, &remote, clock_now_ns()))
 		return;
 	if (remote != &us.remote)
 		abort();
 	if (noise_create_response(remote, &resp))
 		return;
-	cookie_maker_add_macs(&us.maker, &resp, sizeof(resp));
-	if (noise_begin_session(remote))
+	cookie_maker_add_macs(&us.maker, &resp, sizeof(resp), clock_now_ns());
+	if (noise_begin_session(remote, clock_now_ns()))
 		return;
 	them_take_response(&resp);
 }
@@ -363,55 +354,43 @@ static void rx_response(const struct message_handshake_response *msg)
 		return;
 	if (remote != &us.remote)
 		abort();
-	(void)noise_begin_session(remote);
+	(void)noise_begin_session(remote, clock_now_ns());
 }
 
 /* A handshake message of exactly its struct's size, as the handshake thread gets it. */
-static void rx_handshake(const uint8_t *msg, uint32_t type, uint32_t len)
+static void rx_handshake(const uint8_t *msg, enum receive_class type, uint32_t len,
+			 const struct receive_header *h)
 {
 	struct message_handshake_cookie reply;
 
-	if (type == MESSAGE_HANDSHAKE_COOKIE) {
-		rx_cookie((const void *)msg);
+	if (type == RECEIVE_COOKIE) {
+		rx_cookie((const void *)msg, h);
 		return;
 	}
 	switch (cookie_checker_validate(&us.checker, msg, len, (struct sockaddr *)&src, under_load,
-					us.rl)) {
+					us.rl, clock_now_ns())) {
 	case COOKIE_SEND_REPLY:
 		if (!cookie_reply_create(&us.checker, &reply, msg, len, get_le32(msg + 4),
-					 (struct sockaddr *)&src))
-			(void)cookie_reply_consume(&them.maker, &reply);
+					 (struct sockaddr *)&src, clock_now_ns()))
+			(void)cookie_reply_consume(&them.maker, &reply, clock_now_ns());
 		return;
 	case COOKIE_ACCEPT:
 		break;
 	default:
 		return;
 	}
-	if (type == MESSAGE_HANDSHAKE_INITIATION)
+	if (type == RECEIVE_INITIATION)
 		rx_initiation((const void *)msg);
 	else
 		rx_response((const void *)msg);
 }
 
-static bool handshake_size_ok(uint32_t type, uint32_t len)
-{
-	switch (type) {
-	case MESSAGE_HANDSHAKE_INITIATION:
-		return len == sizeof(struct message_handshake_initiation);
-	case MESSAGE_HANDSHAKE_RESPONSE:
-		return len == sizeof(struct message_handshake_response);
-	case MESSAGE_HANDSHAKE_COOKIE:
-		return len == sizeof(struct message_handshake_cookie);
-	default:
-		return false;
-	}
-}
-
 /* One datagram, copied to a heap block of exactly its size first. */
 static void us_receive(const uint8_t *data, size_t size)
 {
+	struct receive_header h;
+	enum receive_class c;
 	uint8_t *msg;
-	uint32_t type;
 
 	if (size > MAX_DATAGRAM)
 		return;
@@ -419,11 +398,12 @@ static void us_receive(const uint8_t *data, size_t size)
 	if (!msg)
 		abort();
 	memcpy(msg, data, size);
-	type = size >= 4 ? get_le32(msg) : 0;
-	if (type == MESSAGE_DATA)
-		rx_data(msg, (uint32_t)size);
-	else if (handshake_size_ok(type, (uint32_t)size))
-		rx_handshake(msg, type, (uint32_t)size);
+	/* The device's own classification: type, length and the header fields. */
+	c = receive_classify(msg, (uint32_t)size, &h);
+	if (c == RECEIVE_DATA)
+		rx_data(msg, (uint32_t)size, &h);
+	else if (c == RECEIVE_INITIATION || c == RECEIVE_RESPONSE || c == RECEIVE_COOKIE)
+		rx_handshake(msg, c, (uint32_t)size, &h);
 	free(msg);
 	fake.mono_ns += NSEC_PER_MSEC;
 	fake.wall_ns += NSEC_PER_MSEC;
@@ -435,19 +415,19 @@ static void us_receive(const uint8_t *data, size_t size)
 static void op_fixed(const uint8_t *data, size_t size)
 {
 	uint8_t *msg = malloc(size ? size : 1);
-	uint32_t type = size >= 4 ? get_le32(data) : 0;
 	uint32_t idx = htole32(us.remote.handshake.entry.index);
+	struct receive_header h;
+	enum receive_class c = receive_classify(data, (uint32_t)size, &h);
 
 	if (!msg)
 		abort();
 	memcpy(msg, data, size);
-	if (type == MESSAGE_HANDSHAKE_RESPONSE && size == sizeof(struct message_handshake_response))
+	if (c == RECEIVE_RESPONSE)
 		memcpy(msg + offsetof(struct message_handshake_response, receiver_index), &idx, 4);
-	if (type == MESSAGE_HANDSHAKE_COOKIE && size == sizeof(struct message_handshake_cookie))
+	if (c == RECEIVE_COOKIE)
 		memcpy(msg + offsetof(struct message_handshake_cookie, receiver_index), &idx, 4);
-	if (type == MESSAGE_HANDSHAKE_INITIATION || type == MESSAGE_HANDSHAKE_RESPONSE)
-		if (handshake_size_ok(type, (uint32_t)size))
-			cookie_maker_add_macs(&them.maker, msg, size);
+	if (c == RECEIVE_INITIATION || c == RECEIVE_RESPONSE)
+		cookie_maker_add_macs(&them.maker, msg, size, clock_now_ns());
 	us_receive(msg, size);
 	free(msg);
 }
@@ -482,9 +462,9 @@ static void op_them_initiate(void)
 {
 	struct message_handshake_initiation msg;
 
-	if (noise_create_initiation(&them.remote, &msg))
+	if (noise_create_initiation(&them.remote, &msg, clock_wall_ns()))
 		return;
-	cookie_maker_add_macs(&them.maker, &msg, sizeof(msg));
+	cookie_maker_add_macs(&them.maker, &msg, sizeof(msg), clock_now_ns());
 	us_receive((const uint8_t *)&msg, sizeof(msg));
 }
 
@@ -492,9 +472,9 @@ static void op_us_initiate(void)
 {
 	struct message_handshake_initiation msg;
 
-	if (noise_create_initiation(&us.remote, &msg))
+	if (noise_create_initiation(&us.remote, &msg, clock_wall_ns()))
 		return;
-	cookie_maker_add_macs(&us.maker, &msg, sizeof(msg));
+	cookie_maker_add_macs(&us.maker, &msg, sizeof(msg), clock_now_ns());
 	them_take_initiation(&msg);
 }
 
@@ -515,7 +495,7 @@ static void op_patch(const uint8_t *data, size_t size)
 	if (size < 2)
 		return;
 	if (!(data[0] & 1)) {
-		if (noise_create_initiation(&them.remote, &m.init))
+		if (noise_create_initiation(&them.remote, &m.init, clock_wall_ns()))
 			return;
 		len = sizeof(m.init);
 	} else if (have_response) {
@@ -528,7 +508,7 @@ static void op_patch(const uint8_t *data, size_t size)
 	off = sizeof(struct message_header) + data[1] % (end - sizeof(struct message_header));
 	size -= 2;
 	memcpy((uint8_t *)&m + off, data + 2, size < end - off ? size : end - off);
-	cookie_maker_add_macs(&them.maker, &m, len);
+	cookie_maker_add_macs(&them.maker, &m, len, clock_now_ns());
 	us_receive((const uint8_t *)&m, len);
 }
 

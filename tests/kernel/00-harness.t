@@ -5,7 +5,7 @@
 # and the barrier cross between host and guest.
 T=kvmharness
 . "$(dirname "$0")/../lib/netns.sh"
-. "$(dirname "$0")/lib/vm.sh"
+. "$(dirname "$0")/../lib/kernel/vm.sh"
 
 vm_need
 vm_prepare

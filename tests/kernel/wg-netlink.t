@@ -10,7 +10,7 @@
 # KVMWG_OUR_WG=/usr/bin/wg runs the guest's "ours" as Debian's wg (harness check).
 T=kvmnl
 . "$(dirname "$0")/../lib/netns.sh"
-. "$(dirname "$0")/lib/vm.sh"
+. "$(dirname "$0")/../lib/kernel/vm.sh"
 
 umask 077
 vm_need

@@ -10,7 +10,7 @@
 # KVMWG_OUR_QUICK=/usr/bin/wg-quick runs the guest's "ours" as Debian's (harness check).
 T=kvmquick
 . "$(dirname "$0")/../lib/netns.sh"
-. "$(dirname "$0")/lib/vm.sh"
+. "$(dirname "$0")/../lib/kernel/vm.sh"
 
 umask 077
 vm_need

@@ -9,7 +9,7 @@
 # runs the same checks against the reference engine.
 T=kvmwire
 . "$(dirname "$0")/../lib/netns.sh"
-. "$(dirname "$0")/lib/vm.sh"
+. "$(dirname "$0")/../lib/kernel/vm.sh"
 
 umask 077
 vm_need

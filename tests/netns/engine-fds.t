@@ -8,8 +8,6 @@ T=engf$$
 need_netns
 need "$OUR_ENGINE" "$REF_WG" python3
 NA=${T}a IA=${T}w IB=${T}x
-SOCK=/var/run/wireguard
-gone() { for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; return 1; }
 
 check "--version" bash -c "'$OUR_ENGINE' --version | grep -q '^wg-engine v'"
 check "--help goes to stdout, exit 0" bash -c "'$OUR_ENGINE' --help | grep -q Usage"

@@ -8,33 +8,10 @@ T=engi$$
 need_netns
 need "$OUR_ENGINE" "$REF_WG" "$REF_GO" socat
 NA=${T}a NB=${T}b
-SOCK=/var/run/wireguard
 
-png() {
-	local ns=$1
-	shift
-	if command -v ping >/dev/null; then
-		ip netns exec "$ns" ping -c 3 -i 0.2 -W 2 "$@"
-	else
-		ip netns exec "$ns" busybox ping -c 3 -W 2 "$@"
-	fi
-}
-transfer() { # transfer FROM_NS TO_NS TO_ADDR : 100 MB over TCP, checksums must match
-	local port=$((20000 + RANDOM % 20000)) to=$3
-	[[ $to == *:* ]] && to="[$to]"
-	ip netns exec "$2" socat -u TCP6-LISTEN:$port,reuseaddr,ipv6only=0 STDOUT 2>/dev/null |
-		sha256sum >/tmp/$T.rx &
-	local rx=$!
-	sleep 0.3
-	ip netns exec "$1" timeout 60 socat -u FILE:/tmp/$T.blob "TCP:$to:$port" || return 1
-	wait $rx
-	[ "$(cut -d' ' -f1 </tmp/$T.rx)" == "$(cut -d' ' -f1 </tmp/$T.sum)" ]
-}
-wait_sock() { for _ in $(seq 50); do [ -S $SOCK/$1.sock ] && return 0; sleep 0.1; done; return 1; }
 
 at_exit "rm -f /tmp/$T.*"
-head -c 100M /dev/urandom >/tmp/$T.blob
-sha256sum </tmp/$T.blob >/tmp/$T.sum
+make_blob 100
 (umask 077 && $REF_WG genkey >/tmp/$T.ka && $REF_WG genkey >/tmp/$T.kb)
 PA=$($REF_WG pubkey </tmp/$T.ka) PB=$($REF_WG pubkey </tmp/$T.kb)
 

@@ -9,7 +9,6 @@ T=engm$$
 need_netns
 need "$OUR_ENGINE" "$REF_WG" "$REF_GO" socat
 NA=${T}a NB=${T}b IA=${T}w IB=${T}x IG=${T}g
-SOCK=/var/run/wireguard
 
 big_ping() { # big_ping NS ADDR : three pings of 8900 data bytes, within the MTU
 	local ns=$1
@@ -22,23 +21,6 @@ big_ping() { # big_ping NS ADDR : three pings of 8900 data bytes, within the MTU
 		ip netns exec "$ns" busybox ping -s 8900 -c 3 -W 2 "$@"
 	fi
 }
-frag_creates() { # frag_creates NS : IPv4 and IPv6 fragments the namespace has made
-	ip netns exec "$1" awk '/^Ip:/ { if (seen) { for (i = 1; i <= NF; i++) if (h[i] == "FragCreates") n += $i } else { seen = 1; split($0, h) } }
-		/^Ip6FragCreates/ { n += $2 } END { print n + 0 }' /proc/net/snmp /proc/net/snmp6
-}
-transfer() { # transfer FROM_NS TO_NS TO_ADDR : 50 MB over TCP, checksums must match
-	local port=$((20000 + RANDOM % 20000)) to=$3
-	[[ $to == *:* ]] && to="[$to]"
-	ip netns exec "$2" socat -u TCP6-LISTEN:$port,reuseaddr,ipv6only=0 STDOUT 2>/dev/null |
-		sha256sum >/tmp/$T.rx &
-	local rx=$!
-	sleep 0.3
-	ip netns exec "$1" timeout 60 socat -u FILE:/tmp/$T.blob "TCP:$to:$port" || return 1
-	wait $rx
-	[ "$(cut -d' ' -f1 </tmp/$T.rx)" == "$(cut -d' ' -f1 </tmp/$T.sum)" ]
-}
-wait_sock() { for _ in $(seq 50); do [ -S $SOCK/$1.sock ] && return 0; sleep 0.1; done; return 1; }
-gone() { for _ in $(seq 50); do [ -S $SOCK/$1.sock ] || return 0; sleep 0.1; done; return 1; }
 tunnel() { # tunnel NS IFACE N : addresses and MTU 9000
 	ip -n $1 addr add 10.91.0.$3/24 dev $2 &&
 		ip -n $1 addr add fd91::$3/64 dev $2 nodad &&
@@ -46,8 +28,7 @@ tunnel() { # tunnel NS IFACE N : addresses and MTU 9000
 }
 
 at_exit "rm -f /tmp/$T.*"
-head -c 50M /dev/urandom >/tmp/$T.blob
-sha256sum </tmp/$T.blob >/tmp/$T.sum
+make_blob 50
 (umask 077 && $REF_WG genkey >/tmp/$T.ka && $REF_WG genkey >/tmp/$T.kb)
 PA=$($REF_WG pubkey </tmp/$T.ka) PB=$($REF_WG pubkey </tmp/$T.kb)
 
@@ -76,7 +57,7 @@ is "$(frag_creates $NA) $(frag_creates $NB)" "0 0" "ours-ours: nothing was fragm
 
 # wireguard-go in B's place, the same key on a new port.
 rm -f $SOCK/$IB.sock
-check "ours in B exits" gone $IB
+check "ours in B exits" sock_gone $IB
 check "wireguard-go starts in B" ip netns exec $NB $REF_GO $IG
 check "wireguard-go's socket appears" wait_sock $IG
 ip netns exec $NA $REF_WG set $IA peer "$PB" endpoint 192.168.91.2:51822

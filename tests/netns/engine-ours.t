@@ -10,41 +10,15 @@ T=engo$$
 need_netns
 need "$OUR_ENGINE" "$REF_WG" "$REF_GO" socat
 NA=${T}a NB=${T}b NC=${T}c ND=${T}d IA=${T}w IB=${T}x IC=${T}y ID=${T}z
-SOCK=/var/run/wireguard
 
-png() { # png NS ADDR : three quick pings
-	local ns=$1
-	shift
-	if command -v ping >/dev/null; then
-		ip netns exec "$ns" ping -c 3 -i 0.2 -W 2 "$@"
-	else
-		ip netns exec "$ns" busybox ping -c 3 -W 2 "$@"
-	fi
-}
-transfer() { # transfer FROM_NS TO_NS TO_ADDR : 100 MB over TCP, checksums must match
-	local port=$((20000 + RANDOM % 20000)) to=$3
-	[[ $to == *:* ]] && to="[$to]"
-	ip netns exec "$2" socat -u TCP6-LISTEN:$port,reuseaddr,ipv6only=0 STDOUT 2>/dev/null | sha256sum >/tmp/$T.rx &
-	local rx=$!
-	sleep 0.3
-	ip netns exec "$1" timeout 60 socat -u FILE:/tmp/$T.blob "TCP:$to:$port" || return 1
-	wait $rx
-	[ "$(cut -d' ' -f1 </tmp/$T.rx)" == "$(cut -d' ' -f1 </tmp/$T.sum)" ]
-}
 engine_pid() { pgrep -f "wg-engine $1\$" | head -1; }
-gone() { # gone PID : true once the process has exited (waits up to 5 s)
-	for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-	return 1
-}
 start_ours() { # start_ours NS IFACE
 	ip netns exec "$1" "$OUR_ENGINE" "$2" && at_exit "rm -f $SOCK/$2.sock"
 }
 uapi() { ip netns exec "$1" socat -t2 - "UNIX-CONNECT:$SOCK/$2.sock"; }
-wait_sock() { for _ in $(seq 50); do [ -S $SOCK/$1.sock ] && return 0; sleep 0.1; done; return 1; }
 
-at_exit "rm -f /tmp/$T.blob /tmp/$T.sum /tmp/$T.rx /tmp/$T.*"
-head -c 100M /dev/urandom >/tmp/$T.blob
-sha256sum </tmp/$T.blob >/tmp/$T.sum
+at_exit "rm -f /tmp/$T.*"
+make_blob 100
 KA=$($REF_WG genkey) KB=$($REF_WG genkey)
 PA=$(echo "$KA" | $REF_WG pubkey) PB=$(echo "$KB" | $REF_WG pubkey)
 echo "$KA" >/tmp/$T.ka

@@ -11,17 +11,7 @@ T=engs$$
 need_netns
 need "$OUR_ENGINE" "$REF_WG" nft
 NS=${T}s NC=${T}c IS=${T}w IC=${T}x
-SOCK=/var/run/wireguard
 
-png() { # png NS ADDR : three quick pings
-	local ns=$1
-	shift
-	if command -v ping >/dev/null; then
-		ip netns exec "$ns" ping -c 3 -i 0.2 -W 2 "$@"
-	else
-		ip netns exec "$ns" busybox ping -c 3 -W 2 "$@"
-	fi
-}
 endpoint() { ip netns exec $1 $REF_WG show $2 endpoints | cut -f2; }
 
 at_exit "rm -f /tmp/$T.*"

@@ -8,18 +8,7 @@ T=engq$$
 need_netns
 need "$OUR_ENGINE" "$REF_WG" "$REF_QUICK"
 NA=${T}a NB=${T}b IA=${T}w IB=${T}x
-SOCK=/var/run/wireguard
 
-png() {
-	local ns=$1
-	shift
-	if command -v ping >/dev/null; then
-		ip netns exec "$ns" ping -c 3 -i 0.2 -W 2 "$@"
-	else
-		ip netns exec "$ns" busybox ping -c 3 -W 2 "$@"
-	fi
-}
-gone() { for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; return 1; }
 
 mkdir -m 0700 /tmp/$T.d
 at_exit "rm -rf /tmp/$T.d"

@@ -60,6 +60,48 @@ is "$(grep -o "^$dir/bad.yaml:[0-9]*:[0-9]*" "$dir/bad.out" | sed "s|$dir/||" | 
 grep -q "expected" "$dir/bad.out"
 ok $? "errors say what was expected"
 
+cp "$here/../../examples/hub.yaml" "$dir/hub.yaml"
+check "plan examples/hub.yaml" "$M" plan "$dir/hub.yaml" -o "$dir/hubout"
+grep -q "^topology: hub (tokyo, paris), 2 link rules$" /tmp/$T.out
+ok $? "the summary names the hub topology"
+grep -q "^peers:    9 pairs (9 site to site" /tmp/$T.out
+ok $? "and counts only the pairs that peer"
+grep -q "^mtu:      1400 (planned from underlay-mtu)$" /tmp/$T.out
+ok $? "and the MTU planned from branch's underlay-mtu"
+cp "$here/../../examples/access.yaml" "$dir/access.yaml"
+check "plan examples/access.yaml" "$M" plan "$dir/access.yaml" -o "$dir/accessout"
+grep -q "^access:   3 allow rules over 3 groups (an nftables table per site)$" /tmp/$T.out
+ok $? "the summary counts the access rules"
+printf 'mesh:\n  tunnel: [10.0.0.0/24]\n  topology: hub\n  hubs: [a, tokio]\n  links:\n    - remove: [a, b]\nsites:\n  a: {endpoint: 192.0.2.1}\n  b: {}\n' >"$dir/badhub.yaml"
+"$M" plan "$dir/badhub.yaml" -o "$dir/badhubout" >"$dir/bad.out" 2>&1
+is "$?:$([ -e "$dir/badhubout" ] || [ -e "$dir/badhub.keys" ] || echo nothing)" "1:nothing" \
+	"a bad topology: exit 1 and nothing written"
+is "$(grep -o "^$dir/badhub.yaml:[0-9]*:[0-9]*: error: [a-z]* [a-z\`']*" "$dir/bad.out" | sed "s|$dir/||")" \
+	"badhub.yaml:4:13: error: hub \`tokio'
+badhub.yaml:6:7: error: removing the" "the unknown hub and the removed link that cuts b off, at their line and column"
+# Key age: date two keys 100 days back, then warn and rotate.
+cp "$dir/sites.yaml" "$dir/age.yaml"
+sed -i 's/^  tunnel: .*/&\n  key-max-age: 90d/' "$dir/age.yaml"
+check "plan with key-max-age" "$M" plan "$dir/age.yaml" -o "$dir/ageout"
+grep -q "^site tokyo [^ ]* made=20[0-9-]*T[0-9:]*Z " "$dir/age.keys"
+ok $? "the keystore dates each key"
+! grep -q warning /tmp/$T.out
+ok $? "new keys: no warning"
+old=$(date -u -d '100 days ago' +%Y-%m-%dT%H:%M:%SZ)
+sed -i -E "/^(site tokyo|client phone) /s/made=[^ ]*/made=$old/" "$dir/age.keys"
+"$M" check "$dir/age.yaml" >"$dir/age.out" 2>&1
+is "$?:$(grep -c "warning: the key of .* is 100 days old" "$dir/age.out")" "0:2" "check warns about the two old keys and still succeeds"
+grep -q "^$dir/age.yaml:[0-9]*:3: warning: the key of site \`tokyo'" "$dir/age.out"
+ok $? "the warning points at tokyo's name"
+check "plan --rotate-older-than 90d" "$M" plan "$dir/age.yaml" -o "$dir/ageout" --rotate-older-than 90d
+grep -q "(0 new, 2 rotated)" /tmp/$T.out
+ok $? "it rotates exactly the two old keys"
+! grep -q "made=$old" "$dir/age.keys"
+ok $? "and dates them now"
+"$M" check "$dir/age.yaml" --rotate-older-than 90d >/dev/null 2>"$dir/err"
+is "$?:$(head -1 "$dir/err")" "1:wg-mesh: --rotate-older-than does not go with \`check'" "--rotate-older-than only with plan"
+"$M" plan "$dir/age.yaml" --rotate-older-than soon >/dev/null 2>"$dir/err"
+is "$?:$(grep -c "is not an age" "$dir/err")" "1:1" "a bad age is refused"
 check "check" "$M" check "$dir/sites.yaml"
 "$M" graph "$dir/sites.yaml" >"$dir/g.dot"
 is "$(head -1 "$dir/g.dot"; tail -1 "$dir/g.dot")" $'graph mesh {\n}' "graph prints DOT"
@@ -73,8 +115,10 @@ is "$("$M" --version)" "wg-mesh v$(sed -n 's/^VERSION := //p' "$here/../../Makef
 is "$?" 1 "show of an unknown name fails"
 comp=$(bash -c ". '$here/../../completion/wg-mesh.bash-completion'
 	COMP_WORDS=(wg-mesh qr '$dir/sites.yaml' ''); COMP_CWORD=3; _wg_mesh; echo \${COMPREPLY[*]}
-	COMP_WORDS=(wg-mesh show '$dir/sites.yaml' ''); COMP_CWORD=3; _wg_mesh; echo \${COMPREPLY[*]}")
-is "$comp" $'phone\ntokyo paris osaka phone' "bash completion: clients for qr, every name for show"
+	COMP_WORDS=(wg-mesh show '$dir/sites.yaml' ''); COMP_CWORD=3; _wg_mesh; echo \${COMPREPLY[*]}
+	COMP_WORDS=(wg-mesh plan '$dir/sites.yaml' --rotate-older-than ''); COMP_CWORD=4; _wg_mesh; echo \${COMPREPLY[*]}
+	COMP_WORDS=(wg-mesh plan '$dir/sites.yaml' --rotate-o); COMP_CWORD=3; _wg_mesh; echo \${COMPREPLY[*]}")
+is "$comp" $'phone\ntokyo paris osaka phone\n30d 90d 180d 1y\n--rotate-older-than' "bash completion: clients for qr, every name for show, ages, --rotate-older-than"
 is "$(man --warnings -l "$here/../../man/wg-mesh.8" 2>&1 >/dev/null)" "" "wg-mesh(8) renders without warnings"
 "$M" show "$dir/sites.yaml" tokyo --rotate tokyo >/dev/null 2>"$dir/err"
 is "$?:$(head -1 "$dir/err")" "1:wg-mesh: --rotate does not go with \`show'" "--rotate only with plan"

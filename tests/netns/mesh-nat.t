@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # Ours by default; MESH_WG_QUICK=/usr/bin/wg-quick MESH_USERSPACE=/usr/bin/wireguard-go runs the reference.
 MESH_WG_QUICK=${MESH_WG_QUICK:-$OUR_QUICK}
 MESH_USERSPACE=${MESH_USERSPACE:-$OUR_ENGINE}
-. "$here/../../examples/demo/topology.sh"
+. "$here/../lib/topology.sh"
 
 need_netns
 need "$OUR_MESH" "$MESH_WG_QUICK" "$MESH_USERSPACE" nft
@@ -54,6 +54,6 @@ for fam in 4 6; do
 		ip netns exec msh2c "${topo_pinger[@]}" -$fam -c 1 -W 2 $dst
 done
 check "laptop -> LAN branch (behind NAT) through tokyo" topo_ping_from msh2c 5 4
-seen=$(ip netns exec msh2s1 wg show msh2wg1 endpoints | grep -c '192\.0\.2\.2:')
+seen=$(ip netns exec msh2s1 "$OUR_WG" show msh2wg1 endpoints | grep -c '192\.0\.2\.2:')
 is "$seen" 2 "tokyo sees both NAT sites from the NAT router's address"
 done_testing

@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # Ours by default; MESH_WG_QUICK=/usr/bin/wg-quick MESH_USERSPACE=/usr/bin/wireguard-go runs the reference.
 MESH_WG_QUICK=${MESH_WG_QUICK:-$OUR_QUICK}
 MESH_USERSPACE=${MESH_USERSPACE:-$OUR_ENGINE}
-. "$here/../../examples/demo/topology.sh"
+. "$here/../lib/topology.sh"
 
 need_netns
 need "$OUR_MESH" "$MESH_WG_QUICK" "$MESH_USERSPACE" nft
@@ -47,7 +47,7 @@ for to in 1 2 3 4; do
 		check "phone -> LAN ${sites[$((to - 1))]} over IPv$fam (through tokyo)" topo_ping_from msh1c "$to" "$fam"
 	done
 done
-endpoint=$(ip netns exec msh1s1 wg show msh1wg1 endpoints | grep -c '\[2001:db8:1234:[34]::1\]')
+endpoint=$(ip netns exec msh1s1 "$OUR_WG" show msh1wg1 endpoints | grep -c '\[2001:db8:1234:[34]::1\]')
 is "$endpoint" 2 "tokyo talks to the IPv6-only sites over IPv6"
 check "wg-quick down tokyo restores forwarding" bash -c \
 	"ip netns exec msh1s1 env WG_QUICK_USERSPACE_IMPLEMENTATION=$MESH_USERSPACE $MESH_WG_QUICK down $TOPO_TMP/msh1wg1.conf && test \$(ip netns exec msh1s1 sysctl -n net.ipv4.ip_forward) = 0"

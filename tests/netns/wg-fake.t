@@ -8,7 +8,7 @@
 
 here=$(cd "$(dirname "$0")" && pwd)
 WGT_SELF=$here/$(basename "$0")
-. "$here/wg-lib.sh"
+. "$here/../lib/wg-lib.sh"
 wgt_private_run "$WGT_SELF" "$@"
 T=wgt$$
 . "$here/../lib/netns.sh"

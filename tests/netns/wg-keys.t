@@ -8,7 +8,7 @@
 here=$(cd "$(dirname "$0")" && pwd)
 T=wgt$$
 . "$here/../lib/netns.sh"
-. "$here/wg-lib.sh"
+. "$here/../lib/wg-lib.sh"
 need "$REF_WG" "$OUR_WG" perl
 W=$(mktemp -d /tmp/wgt-XXXXXX)
 at_exit rm -rf "$W"

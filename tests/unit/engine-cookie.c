@@ -33,7 +33,7 @@ static void new_initiation(struct message_handshake_initiation *m)
 
 static enum cookie_verdict check(const void *m, size_t len, const void *src, bool load)
 {
-	return cookie_checker_validate(&checker, m, len, src, load, NULL);
+	return cookie_checker_validate(&checker, m, len, src, load, NULL, clock_now_ns());
 }
 
 static void test_mac1(void)
@@ -43,7 +43,7 @@ static void test_mac1(void)
 	uint8_t key[32], want[16], buf[40];
 
 	new_initiation(&m);
-	cookie_maker_add_macs(&maker, &m, sizeof(m));
+	cookie_maker_add_macs(&maker, &m, sizeof(m), clock_now_ns());
 	/* mac1 = MAC(HASH("mac1----" || S_pub), msg_alpha) */
 	memcpy(buf, "mac1----", 8);
 	memcpy(buf + 8, pub, 32);
@@ -61,7 +61,7 @@ static void test_mac1(void)
 	is_int(check(&m, sizeof(m), &src4, false), COOKIE_DROP, "a changed body breaks mac1");
 	randombytes_buf(&r, sizeof(r));
 	r.header.type = htole32(MESSAGE_HANDSHAKE_RESPONSE);
-	cookie_maker_add_macs(&maker, &r, sizeof(r));
+	cookie_maker_add_macs(&maker, &r, sizeof(r), clock_now_ns());
 	is_int(check(&r, sizeof(r), &src6, false), COOKIE_ACCEPT, "responses carry mac1 too");
 }
 
@@ -72,20 +72,22 @@ static void test_cookie_round_trip(void)
 	struct message_handshake_cookie reply;
 
 	new_initiation(&m);
-	cookie_maker_add_macs(&maker, &m, sizeof(m));
+	cookie_maker_add_macs(&maker, &m, sizeof(m), clock_now_ns());
 	is_int(check(&m, sizeof(m), &src4, true), COOKIE_SEND_REPLY,
 	       "under load without mac2: send a cookie reply");
-	is_int(cookie_reply_create(&checker, &reply, &m, sizeof(m), 0x1234, (void *)&src4), 0,
-	       "reply created");
+	is_int(cookie_reply_create(&checker, &reply, &m, sizeof(m), 0x1234, (void *)&src4,
+				   clock_now_ns()),
+	       0, "reply created");
 	is_int(le32toh(reply.header.type), MESSAGE_HANDSHAKE_COOKIE, "reply is type 3");
 	is_int(le32toh(reply.receiver_index), 0x1234, "reply goes to the sender's index");
 	reply.encrypted_cookie[2] ^= 1;
-	ok(cookie_reply_consume(&maker, &reply) < 0, "a tampered reply is refused");
+	ok(cookie_reply_consume(&maker, &reply, clock_now_ns()) < 0, "a tampered reply is refused");
 	reply.encrypted_cookie[2] ^= 1;
-	is_int(cookie_reply_consume(&maker, &reply), 0, "the initiator consumes the reply");
-	ok(cookie_reply_consume(&maker, &reply) < 0, "a second copy is refused");
+	is_int(cookie_reply_consume(&maker, &reply, clock_now_ns()), 0,
+	       "the initiator consumes the reply");
+	ok(cookie_reply_consume(&maker, &reply, clock_now_ns()) < 0, "a second copy is refused");
 	new_initiation(&m);
-	cookie_maker_add_macs(&maker, &m, sizeof(m));
+	cookie_maker_add_macs(&maker, &m, sizeof(m), clock_now_ns());
 	ok(!sodium_is_zero(m.macs.mac2, 16), "the retried initiation carries mac2");
 	is_int(check(&m, sizeof(m), &src4, true), COOKIE_ACCEPT, "and passes under load");
 	src4.sin_port = htons(51821);
@@ -101,12 +103,13 @@ static void test_reply_binding(void)
 	struct message_handshake_cookie reply;
 
 	new_initiation(&m1);
-	cookie_maker_add_macs(&maker, &m1, sizeof(m1));
+	cookie_maker_add_macs(&maker, &m1, sizeof(m1), clock_now_ns());
 	new_initiation(&m2);
-	cookie_maker_add_macs(&maker, &m2, sizeof(m2));
-	ok(!cookie_reply_create(&checker, &reply, &m1, sizeof(m1), 1, (void *)&src6),
+	cookie_maker_add_macs(&maker, &m2, sizeof(m2), clock_now_ns());
+	ok(!cookie_reply_create(&checker, &reply, &m1, sizeof(m1), 1, (void *)&src6,
+				clock_now_ns()),
 	   "reply to m1");
-	ok(cookie_reply_consume(&maker, &reply) < 0,
+	ok(cookie_reply_consume(&maker, &reply, clock_now_ns()) < 0,
 	   "a reply to an earlier message (other mac1) is refused");
 }
 
@@ -119,15 +122,16 @@ static void test_expiry(void)
 	/* Start with a fresh secret, as it rotates every COOKIE_SECRET_MAX_AGE. */
 	clock_fake_advance(&fake, COOKIE_SECRET_MAX_AGE * NSEC_PER_SEC);
 	new_initiation(&m);
-	cookie_maker_add_macs(&maker, &m, sizeof(m));
-	ok(!cookie_reply_create(&checker, &reply, &m, sizeof(m), 1, (void *)&src6) &&
-	       !cookie_reply_consume(&maker, &reply),
+	cookie_maker_add_macs(&maker, &m, sizeof(m), clock_now_ns());
+	ok(!cookie_reply_create(&checker, &reply, &m, sizeof(m), 1, (void *)&src6,
+				clock_now_ns()) &&
+	       !cookie_reply_consume(&maker, &reply, clock_now_ns()),
 	   "a fresh cookie from IPv6");
 	cookie_time = fake.mono_ns;
 	fake.mono_ns =
 	    cookie_time + (COOKIE_SECRET_MAX_AGE - COOKIE_SECRET_LATENCY) * NSEC_PER_SEC - 1;
 	new_initiation(&m);
-	cookie_maker_add_macs(&maker, &m, sizeof(m));
+	cookie_maker_add_macs(&maker, &m, sizeof(m), clock_now_ns());
 	ok(!sodium_is_zero(m.macs.mac2, 16), "mac2 still sent just before MAX_AGE - LATENCY");
 	is_int(check(&m, sizeof(m), &src6, true), COOKIE_ACCEPT, "and still accepted");
 	fake.mono_ns = cookie_time + COOKIE_SECRET_MAX_AGE * NSEC_PER_SEC;
@@ -135,7 +139,7 @@ static void test_expiry(void)
 	       "once the secret is COOKIE_SECRET_MAX_AGE old, old cookies fail");
 	fake.mono_ns = cookie_time + (COOKIE_SECRET_MAX_AGE - COOKIE_SECRET_LATENCY) * NSEC_PER_SEC;
 	new_initiation(&m);
-	cookie_maker_add_macs(&maker, &m, sizeof(m));
+	cookie_maker_add_macs(&maker, &m, sizeof(m), clock_now_ns());
 	ok(sodium_is_zero(m.macs.mac2, 16), "the initiator stops using it at MAX_AGE - LATENCY");
 }
 
@@ -147,19 +151,22 @@ static void test_ratelimited(void)
 	int i, accepted = 0;
 
 	new_initiation(&m);
-	cookie_maker_add_macs(&maker, &m, sizeof(m));
-	ok(!cookie_reply_create(&checker, &reply, &m, sizeof(m), 1, (void *)&src4) &&
-	       !cookie_reply_consume(&maker, &reply),
+	cookie_maker_add_macs(&maker, &m, sizeof(m), clock_now_ns());
+	ok(!cookie_reply_create(&checker, &reply, &m, sizeof(m), 1, (void *)&src4,
+				clock_now_ns()) &&
+	       !cookie_reply_consume(&maker, &reply, clock_now_ns()),
 	   "a cookie");
 	new_initiation(&m);
-	cookie_maker_add_macs(&maker, &m, sizeof(m));
+	cookie_maker_add_macs(&maker, &m, sizeof(m), clock_now_ns());
 	for (i = 0; i < 10; ++i)
 		accepted += cookie_checker_validate(&checker, &m, sizeof(m), (void *)&src4, true,
-						    rl) == COOKIE_ACCEPT;
+						    rl, clock_now_ns()) == COOKIE_ACCEPT;
 	is_int(accepted, RATELIMITER_PACKETS_BURST, "under load, a burst passes with mac2");
-	is_int(cookie_checker_validate(&checker, &m, sizeof(m), (void *)&src4, true, rl),
+	is_int(cookie_checker_validate(&checker, &m, sizeof(m), (void *)&src4, true, rl,
+				       clock_now_ns()),
 	       COOKIE_RATELIMITED, "then the source is rate limited");
-	is_int(cookie_checker_validate(&checker, &m, sizeof(m), (void *)&src4, false, rl),
+	is_int(cookie_checker_validate(&checker, &m, sizeof(m), (void *)&src4, false, rl,
+				       clock_now_ns()),
 	       COOKIE_ACCEPT, "without load there is no limit");
 	ratelimiter_free(rl);
 }

@@ -62,9 +62,10 @@ static int make_initiators(struct index_table *t, const uint8_t *resp_pub)
 	clock_fake_install(&fake);
 	for (int r = 0; r < ROUNDS; ++r) {
 		for (int i = 0; i < PEERS; ++i) {
-			if (noise_create_initiation(&ini[i].remote, &msgs[r][i]))
+			if (noise_create_initiation(&ini[i].remote, &msgs[r][i], clock_wall_ns()))
 				return -1;
-			cookie_maker_add_macs(&ini[i].cookie, &msgs[r][i], sizeof(msgs[r][i]));
+			cookie_maker_add_macs(&ini[i].cookie, &msgs[r][i], sizeof(msgs[r][i]),
+					      clock_now_ns());
 			noise_handshake_clear(&ini[i].remote);
 		}
 		clock_fake_advance(&fake, 20 * NSEC_PER_MSEC);

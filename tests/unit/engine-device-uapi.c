@@ -16,11 +16,13 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sodium.h>
 #include "../lib/tap.h"
 #include "device.h"
+#include "model.h"
 #include "tun.h"
 #include "uapi-server.h"
 
@@ -61,6 +63,37 @@ static int listen_uapi(struct fixture *f)
 	return uapi_server_adopt(&f->uapi, fd, "engtuapi");
 }
 
+/*
+ * Peers enough that every get reply is large: a flooding client then leaves
+ * many expensive requests queued, which a stopping server must not answer.
+ */
+#define N_PEERS 200
+
+static int add_peers(struct device *dev)
+{
+	struct wgdevice *m = model_device_new();
+	int ret = m ? 0 : -ENOMEM;
+
+	for (int i = 0; !ret && i < N_PEERS; ++i) {
+		struct wgpeer *p = model_peer_append(m);
+		struct wgallowedip *a = p ? model_allowedip_append(p) : NULL;
+
+		if (!a) {
+			ret = -ENOMEM;
+			break;
+		}
+		p->flags = WGPEER_HAS_PUBLIC_KEY;
+		randombytes_buf(p->public_key, sizeof(p->public_key));
+		a->family = AF_INET;
+		a->ip4.s_addr = htonl(0x0a000000 + (uint32_t)i + 1);
+		a->cidr = 32;
+	}
+	if (!ret)
+		ret = device_uapi_set(dev, m);
+	model_device_free(m);
+	return ret;
+}
+
 static int setup(struct fixture *f)
 {
 	int ret;
@@ -75,6 +108,9 @@ static int setup(struct fixture *f)
 	if (!f->dev)
 		return -errno;
 	ret = device_start(f->dev);
+	if (ret < 0)
+		return ret;
+	ret = add_peers(f->dev);
 	if (ret < 0)
 		return ret;
 	return pthread_create(&f->server, NULL, server_main, f) ? -EAGAIN : 0;
@@ -94,7 +130,8 @@ static int connect_uapi(struct fixture *f)
 /* Reads until the blank line that ends a reply; true when it ends in "errno=0". */
 static bool read_reply(int fd)
 {
-	char buf[2048];
+	/* A reply with every peer: tens of kilobytes. */
+	static char buf[1 << 17];
 	size_t len = 0;
 	struct pollfd p = {.fd = fd, .events = POLLIN};
 
@@ -114,12 +151,16 @@ static bool read_reply(int fd)
 /* Requests until the socket buffers are full: the server ends up blocked writing. */
 static void flood(int fd)
 {
-	static const char req[] = "get=1\n\n";
+	/* Many requests per write: the socket buffers then hold tens of thousands. */
+	static char reqs[512 * 7];
 	size_t sent = 0;
+	ssize_t n;
 
+	for (size_t i = 0; i < sizeof(reqs); i += 7)
+		memcpy(reqs + i, "get=1\n\n", 7);
 	fcntl(fd, F_SETFL, O_NONBLOCK);
-	while (sent < (8 << 20) && write(fd, req, sizeof(req) - 1) > 0)
-		sent += sizeof(req) - 1;
+	while (sent < (8 << 20) && (n = write(fd, reqs, sizeof(reqs))) > 0)
+		sent += (size_t)n;
 }
 
 static void open_conns(struct fixture *f)

@@ -15,91 +15,11 @@
 #include <sys/socket.h>
 #include <sodium.h>
 #include "../lib/tap.h"
-#include "clock.h"
-#include "device.h"
-#include "key.h"
-#include "model.h"
-#include "peer.h"
-#include "tun.h"
+#include "engine-wire.h"
+#include "log.h"
 #include "uapi-server.h"
 
-struct side {
-	int fds[2]; /* [0] the device's TUN end, [1] the test's */
-	struct tun tun;
-	struct device *dev;
-	uint8_t priv[32], pub[32];
-};
-
 static struct clock_fake fake;
-
-static int side_up(struct side *s, const char *name)
-{
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, s->fds) < 0)
-		return -errno;
-	tun_from_packet_fd(&s->tun, s->fds[0], name);
-	s->dev = device_new(&s->tun, NULL);
-	if (!s->dev)
-		return -errno;
-	key_generate_private(s->priv);
-	key_public_from_private(s->pub, s->priv);
-	return device_start(s->dev);
-}
-
-/* Configures s with one peer (other), reachable at 127.0.0.1:port when port != 0. */
-static int side_config(struct side *s, const struct side *other, const char *aip, uint16_t port)
-{
-	struct wgdevice *m = model_device_new();
-	struct wgpeer *p = model_peer_append(m);
-	struct wgallowedip *a = model_allowedip_append(p);
-	int ret;
-
-	m->flags = WGDEVICE_HAS_PRIVATE_KEY;
-	memcpy(m->private_key, s->priv, 32);
-	p->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_REPLACE_ALLOWEDIPS;
-	memcpy(p->public_key, other->pub, 32);
-	a->family = AF_INET;
-	inet_pton(AF_INET, aip, &a->ip4);
-	a->cidr = 32;
-	if (port) {
-		p->endpoint.addr4.sin_family = AF_INET;
-		p->endpoint.addr4.sin_port = htons(port);
-		p->endpoint.addr4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	}
-	ret = device_uapi_set(s->dev, m);
-	model_device_free(m);
-	return ret;
-}
-
-static uint16_t ip_csum(const uint8_t *p, size_t len)
-{
-	return tun_csum_fold(tun_csum_add(0, p, len));
-}
-
-/* An IPv4/UDP packet from src to dst carrying a numbered payload; returns its length. */
-static size_t make_packet(uint8_t *buf, const char *src, const char *dst, unsigned int seq,
-			  size_t payload)
-{
-	size_t len = 28 + payload;
-	uint16_t c;
-
-	memset(buf, 0, len);
-	buf[0] = 0x45;
-	buf[2] = (uint8_t)(len >> 8);
-	buf[3] = (uint8_t)len;
-	buf[8] = 64;
-	buf[9] = 17;
-	inet_pton(AF_INET, src, buf + 12);
-	inet_pton(AF_INET, dst, buf + 16);
-	c = ip_csum(buf, 20);
-	memcpy(buf + 10, &c, 2);
-	buf[20] = 0x30;
-	buf[22] = 0x30;
-	buf[24] = (uint8_t)((8 + payload) >> 8);
-	buf[25] = (uint8_t)(8 + payload);
-	for (size_t i = 0; i < payload; ++i)
-		buf[28 + i] = (uint8_t)(seq + i);
-	return len;
-}
 
 /* Reads one packet from fd within ms; its length or -1. */
 static ssize_t read_packet(int fd, uint8_t *buf, size_t cap, int ms)
@@ -112,11 +32,11 @@ static ssize_t read_packet(int fd, uint8_t *buf, size_t cap, int ms)
 }
 
 /* Sends one packet from a to b through the tunnel; true if it arrived intact. */
-static bool deliver_within(struct side *from, struct side *to, const char *src, const char *dst,
-			   unsigned int seq, size_t payload, int ms)
+static bool deliver_within(struct wire_side *from, struct wire_side *to, const char *src,
+			   const char *dst, unsigned int seq, size_t payload, int ms)
 {
 	uint8_t out[1600], in[1600];
-	size_t len = make_packet(out, src, dst, seq, payload);
+	size_t len = wire_packet(out, src, dst, seq, payload);
 	ssize_t got;
 
 	if (write(from->fds[1], out, len) != (ssize_t)len)
@@ -125,7 +45,7 @@ static bool deliver_within(struct side *from, struct side *to, const char *src, 
 	return got == (ssize_t)len && !memcmp(in, out, len);
 }
 
-static bool deliver(struct side *from, struct side *to, const char *src, const char *dst,
+static bool deliver(struct wire_side *from, struct wire_side *to, const char *src, const char *dst,
 		    unsigned int seq, size_t payload)
 {
 	return deliver_within(from, to, src, dst, seq, payload, 3000);
@@ -215,7 +135,7 @@ static char *config_only(char *reply)
 	return reply;
 }
 
-static void test_uapi_malformed(struct side *b)
+static void test_uapi_malformed(struct wire_side *b)
 {
 	char *before = config_only(uapi_exchange(b->dev, "get=1\n\n")), *after, *r;
 
@@ -237,7 +157,7 @@ static void test_uapi_malformed(struct side *b)
 	free(after);
 }
 
-static void test_rekey(struct side *a, struct side *b)
+static void test_rekey(struct wire_side *a, struct wire_side *b)
 {
 	struct timespec before = last_handshake(b->dev), after;
 	unsigned long hs = atomic_load(&a->dev->stats.handshakes_done);
@@ -265,7 +185,7 @@ static void dump_stats(const char *name, struct device *dev)
 	       s->handshakes_done);
 }
 
-static void test_traffic(struct side *a, struct side *b)
+static void test_traffic(struct wire_side *a, struct wire_side *b)
 {
 	int good = 0;
 
@@ -286,35 +206,99 @@ static void test_traffic(struct side *a, struct side *b)
 	ok(atomic_load(&b->dev->stats.rx_bad_source) >= 1, "and counted");
 }
 
+/* Runs fn with the engine's log at verbose going to a file; returns what it wrote. */
+static char *captured_log(void (*fn)(struct wire_side *, struct wire_side *), struct wire_side *a,
+			  struct wire_side *b)
+{
+	FILE *f = tmpfile();
+	int saved = dup(STDERR_FILENO);
+	static char buf[16384];
+	size_t n = 0;
+
+	fflush(stderr);
+	if (f)
+		dup2(fileno(f), STDERR_FILENO);
+	log_set_level(LOG_VERBOSE);
+	fn(a, b);
+	log_set_level(LOG_ERROR);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	if (f) {
+		rewind(f);
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[n] = 0;
+	return buf;
+}
+
+static void garbage_and_spoof(struct wire_side *a, struct wire_side *b)
+{
+	send_garbage(b->dev->udp.port);
+	usleep(200000);
+	/* One second later the log's rate limit has a fresh window for the spoofed packet. */
+	sleep(1);
+	deliver_within(a, b, "10.0.0.9", "10.0.0.2", 6, 64, 300);
+}
+
+/* "peer(AbCd…WxYz)", the way the log names s's public key (as wireguard-go does). */
+static void peer_label(char *out, size_t size, const struct wire_side *s)
+{
+	char b64[KEY_B64_LEN];
+
+	key_to_base64(b64, s->pub);
+	snprintf(out, size, "peer(%.4s\u2026%.4s)", b64, b64 + 39);
+}
+
+/* Drops are counted by reason, logged with reason and peer, and reported over UAPI. */
+static void test_drops(struct wire_side *a, struct wire_side *b)
+{
+	unsigned long before = drops(b->dev), type = atomic_load(&b->dev->stats.rx_bad_type);
+	char *log = captured_log(garbage_and_spoof, a, b), *reply, want[96], label[32];
+
+	ok(drops(b->dev) > before, "garbage of every type and size is dropped and counted");
+	ok(atomic_load(&b->dev->stats.rx_bad_type) > type, "unknown types as rx_bad_type");
+	ok(strstr(log, "unknown peer: dropped 1 packet: not a WireGuard message (rx_bad_type)") !=
+	       NULL,
+	   "at verbose the log names the reason, without a peer for garbage");
+	peer_label(label, sizeof(label), a);
+	snprintf(want, sizeof(want), "%s: dropped 1 packet: inner source outside", label);
+	ok(strstr(log, want) != NULL, "and names the peer that sent a spoofed inner source");
+	if (!strstr(log, want))
+		printf("# log: %.400s\n# want: %s\n", log, want);
+	reply = uapi_exchange(b->dev, "get=1\n\n");
+	snprintf(want, sizeof(want), "drop_rx_bad_type=%lu\n",
+		 atomic_load(&b->dev->stats.rx_bad_type));
+	ok(reply && strstr(reply, want), "the UAPI get reply carries the totals (%s)", "drop_*=N");
+	ok(reply && strstr(reply, "drop_tx_bad_packet=0\n") &&
+	       strstr(reply, "drop_rx_no_buffer=0\n"),
+	   "every reason, zeros too");
+	free(reply);
+}
+
 int main(void)
 {
-	struct side a = {0}, b = {0};
-	unsigned long before;
+	struct wire_side a = {0}, b = {0};
 
 	if (sodium_init() < 0)
 		return 1;
 	fake.mono_ns = clock_now_ns();
 	fake.wall_ns = clock_wall_ns();
 	clock_fake_install(&fake);
-	is_int(side_up(&a, "engta"), 0, "engine A starts");
-	is_int(side_up(&b, "engtb"), 0, "engine B starts");
+	is_int(wire_side_up(&a, "engta"), 0, "engine A starts");
+	is_int(wire_side_up(&b, "engtb"), 0, "engine B starts");
 	ok(a.dev->udp.port && b.dev->udp.port, "both picked a free port");
-	is_int(side_config(&a, &b, "10.0.0.2", b.dev->udp.port), 0, "A knows B and its endpoint");
-	is_int(side_config(&b, &a, "10.0.0.1", 0), 0, "B knows A, without an endpoint");
+	is_int(wire_side_config(&a, &b, "10.0.0.2", b.dev->udp.port, 0), 0,
+	       "A knows B and its endpoint");
+	is_int(wire_side_config(&b, &a, "10.0.0.1", 0, 0), 0, "B knows A, without an endpoint");
 	test_traffic(&a, &b);
-	before = drops(b.dev);
-	send_garbage(b.dev->udp.port);
-	usleep(200000);
-	ok(drops(b.dev) > before, "garbage of every type and size is dropped and counted");
+	test_drops(&a, &b);
 	ok(deliver(&a, &b, "10.0.0.1", "10.0.0.2", 5, 500), "the tunnel still works after garbage");
 	test_rekey(&a, &b);
 	test_uapi_malformed(&b);
-	device_free(a.dev);
-	device_free(b.dev);
-	for (int i = 0; i < 2; ++i) {
-		close(a.fds[i]);
-		close(b.fds[i]);
-	}
+	wire_side_down(&a);
+	wire_side_down(&b);
 	clock_set_source(NULL);
 	return tap_done();
 }

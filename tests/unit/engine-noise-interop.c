@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "../lib/tap.h"
-#include "engine-pair.h"
+#include "../lib/engine-pair.h"
 
 #define GO "/usr/bin/wireguard-go"
 #define GO_PORT 51999
@@ -204,13 +204,13 @@ static void test_initiator_psk(void)
 		diag("init");
 	cookie_checker_precompute(&checker, me.pub);
 	is_int(go_add_peer(&me, psk, 2, 52001), 0, "wireguard-go knows us, with a PSK");
-	ok(!noise_create_initiation(&me.remote, &mi), "initiation");
-	cookie_maker_add_macs(&me.maker, &mi, sizeof(mi));
+	ok(!noise_create_initiation(&me.remote, &mi, clock_wall_ns()), "initiation");
+	cookie_maker_add_macs(&me.maker, &mi, sizeof(mi), clock_now_ns());
 	ok(send(s, &mi, sizeof(mi), 0) == sizeof(mi) && recv(s, &mr, sizeof(mr), 0) == sizeof(mr),
 	   "wireguard-go answers our initiation");
 	ok(cookie_checker_mac1_ok(&checker, &mr, sizeof(mr)), "its response carries a good mac1");
 	is_int(noise_consume_response(&me.local, &mr, &r), 0, "we accept its response");
-	is_int(noise_begin_session(&me.remote), 0, "session keys derived");
+	is_int(noise_begin_session(&me.remote, clock_now_ns()), 0, "session keys derived");
 	send_keepalive(s, &me);
 	usleep(300000);
 	ok(go_latest_handshake(&me) > 0, "wireguard-go decrypts our keepalive: handshake complete");
@@ -242,7 +242,8 @@ static enum cookie_verdict next_initiation(int s, struct cookie_checker *checker
 	inet_pton(AF_INET, "127.0.0.1", &from.sin_addr);
 	if (recv(s, mi, sizeof(*mi), 0) != sizeof(*mi))
 		return COOKIE_DROP;
-	return cookie_checker_validate(checker, mi, sizeof(*mi), (void *)&from, true, NULL);
+	return cookie_checker_validate(checker, mi, sizeof(*mi), (void *)&from, true, NULL,
+				       clock_now_ns());
 }
 
 static void test_responder_cookie(void)
@@ -267,16 +268,18 @@ static void test_responder_cookie(void)
 	is_int(next_initiation(s, &checker, &mi), COOKIE_SEND_REPLY,
 	       "under load, wireguard-go's first initiation (no mac2) gets a cookie reply");
 	ok(!cookie_reply_create(&checker, &reply, &mi, sizeof(mi), le32toh(mi.sender_index),
-				(void *)&from) &&
+				(void *)&from, clock_now_ns()) &&
 	       send(s, &reply, sizeof(reply), 0) == sizeof(reply),
 	   "cookie reply sent");
 	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	is_int(next_initiation(s, &checker, &mi), COOKIE_ACCEPT,
 	       "its retry REKEY_TIMEOUT later carries a mac2 we accept");
-	ok(!noise_consume_initiation(&me.local, &mi, &r) && !noise_create_response(r, &mr),
+	ok(!noise_consume_initiation(&me.local, &mi, &r, clock_now_ns()) &&
+	       !noise_create_response(r, &mr),
 	   "we consume it and respond");
-	cookie_maker_add_macs(&me.maker, &mr, sizeof(mr));
-	ok(!noise_begin_session(r) && send(s, &mr, sizeof(mr), 0) == sizeof(mr), "session begun");
+	cookie_maker_add_macs(&me.maker, &mr, sizeof(mr), clock_now_ns());
+	ok(!noise_begin_session(r, clock_now_ns()) && send(s, &mr, sizeof(mr), 0) == sizeof(mr),
+	   "session begun");
 	usleep(300000);
 	ok(go_latest_handshake(&me) > 0, "wireguard-go completes the handshake");
 	cookie_checker_free(&checker);
@@ -293,13 +296,13 @@ static void flood_then_initiate(int s, struct pair_side *me, struct cookie_maker
 	for (i = 0; i < 3000; ++i) {
 		randombytes_buf(&junk, sizeof(junk));
 		junk.header.type = htole32(MESSAGE_HANDSHAKE_INITIATION);
-		cookie_maker_add_macs(junk_maker, &junk, sizeof(junk));
+		cookie_maker_add_macs(junk_maker, &junk, sizeof(junk), clock_now_ns());
 		if (send(s, &junk, sizeof(junk), 0) < 0)
 			break;
 	}
-	if (noise_create_initiation(&me->remote, &mi))
+	if (noise_create_initiation(&me->remote, &mi, clock_wall_ns()))
 		diag("initiation");
-	cookie_maker_add_macs(&me->maker, &mi, sizeof(mi));
+	cookie_maker_add_macs(&me->maker, &mi, sizeof(mi), clock_now_ns());
 	if (send(s, &mi, sizeof(mi), 0) < 0)
 		diag("send");
 }
@@ -312,7 +315,7 @@ static bool take_our_cookie(int s, struct pair_side *me)
 
 	while ((n = recv(s, buf, sizeof(buf), 0)) > 0)
 		if (n == sizeof(struct message_handshake_cookie) &&
-		    !cookie_reply_consume(&me->maker, (void *)buf))
+		    !cookie_reply_consume(&me->maker, (void *)buf, clock_now_ns()))
 			return true;
 	return false;
 }
@@ -336,8 +339,8 @@ static void test_initiator_under_load(void)
 		cookie = take_our_cookie(s, &me);
 	}
 	ok(cookie, "flooded, wireguard-go answers our initiation with a cookie reply we decrypt");
-	ok(!noise_create_initiation(&me.remote, &mi), "a new initiation");
-	cookie_maker_add_macs(&me.maker, &mi, sizeof(mi));
+	ok(!noise_create_initiation(&me.remote, &mi, clock_wall_ns()), "a new initiation");
+	cookie_maker_add_macs(&me.maker, &mi, sizeof(mi), clock_now_ns());
 	ok(!sodium_is_zero(mi.macs.mac2, COOKIE_LEN), "carries mac2 from the cookie");
 	if (send(s, &mi, sizeof(mi), 0) < 0)
 		diag("send");

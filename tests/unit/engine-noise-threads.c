@@ -12,7 +12,7 @@
 #include <sodium.h>
 #include "../lib/tap.h"
 #include "clock.h"
-#include "engine-pair.h"
+#include "../lib/engine-pair.h"
 
 #define HANDSHAKES 150
 

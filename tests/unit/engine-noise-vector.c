@@ -12,7 +12,7 @@
 #include <sodium.h>
 #include "../lib/tap.h"
 #include "clock.h"
-#include "engine-pair.h"
+#include "../lib/engine-pair.h"
 
 static const char vec_si[] = "0002030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f60";
 static const char vec_sr[] = "60666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f8081828344";
@@ -72,18 +72,19 @@ static void test_vectors(struct pair_side *a, struct pair_side *b)
 	unhex(want_resp, vec_resp);
 	unhex(send, vec_i_send);
 	unhex(recv, vec_i_recv);
-	is_int(noise_create_initiation(&a->remote, &mi), 0, "initiation created");
-	cookie_maker_add_macs(&a->maker, &mi, sizeof(mi));
+	is_int(noise_create_initiation(&a->remote, &mi, clock_wall_ns()), 0, "initiation created");
+	cookie_maker_add_macs(&a->maker, &mi, sizeof(mi), clock_now_ns());
 	is_mem(&mi, want_init, sizeof(mi), "our initiation is byte for byte theirs (with mac1)");
-	is_int(noise_consume_initiation(&b->local, (const void *)want_init, &r), 0,
+	is_int(noise_consume_initiation(&b->local, (const void *)want_init, &r, clock_now_ns()), 0,
 	       "their initiation is accepted");
 	ok(r == &b->remote, "and names the right peer");
 	is_int(noise_create_response(&b->remote, &mr), 0, "response created");
-	cookie_maker_add_macs(&b->maker, &mr, sizeof(mr));
+	cookie_maker_add_macs(&b->maker, &mr, sizeof(mr), clock_now_ns());
 	is_mem(&mr, want_resp, sizeof(mr), "our response is byte for byte theirs (with mac1)");
 	is_int(noise_consume_response(&a->local, (const void *)want_resp, &r), 0,
 	       "their response is accepted");
-	ok(!noise_begin_session(&a->remote) && !noise_begin_session(&b->remote),
+	ok(!noise_begin_session(&a->remote, clock_now_ns()) &&
+	       !noise_begin_session(&b->remote, clock_now_ns()),
 	   "both sessions begin");
 	ok(a->remote.current && !memcmp(a->remote.current->send_key, send, 32) &&
 	       !memcmp(a->remote.current->recv_key, recv, 32),

@@ -12,7 +12,7 @@
 #include <sodium.h>
 #include "../lib/tap.h"
 #include "clock.h"
-#include "engine-pair.h"
+#include "../lib/engine-pair.h"
 
 static struct pair_side a, b;
 static struct clock_fake fake = {.mono_ns = 1000 * NSEC_PER_SEC,
@@ -100,28 +100,34 @@ static void test_replay_and_flood(void)
 	struct noise_remote *r;
 
 	setup(NULL, NULL);
-	ok(!noise_create_initiation(&a.remote, &m1), "first initiation");
+	ok(!noise_create_initiation(&a.remote, &m1, clock_wall_ns()), "first initiation");
 	clock_fake_advance(&fake, NSEC_PER_SEC);
-	ok(!noise_create_initiation(&a.remote, &m2), "second initiation, a second later");
+	ok(!noise_create_initiation(&a.remote, &m2, clock_wall_ns()),
+	   "second initiation, a second later");
 	clock_fake_advance(&fake, NSEC_PER_SEC);
-	ok(!noise_create_initiation(&a.remote, &m3), "third initiation, a second later");
-	is_int(noise_consume_initiation(&b.local, &m2, &r), 0, "the second is consumed");
+	ok(!noise_create_initiation(&a.remote, &m3, clock_wall_ns()),
+	   "third initiation, a second later");
+	is_int(noise_consume_initiation(&b.local, &m2, &r, clock_now_ns()), 0,
+	       "the second is consumed");
 	ok(r == NULL || r == &b.remote, "and found the peer");
 	clock_fake_advance(&fake, NSEC_PER_SEC);
-	is_int(noise_consume_initiation(&b.local, &m2, &r), -EALREADY, "replaying it is refused");
-	is_int(noise_consume_initiation(&b.local, &m1, &r), -EALREADY,
+	is_int(noise_consume_initiation(&b.local, &m2, &r, clock_now_ns()), -EALREADY,
+	       "replaying it is refused");
+	is_int(noise_consume_initiation(&b.local, &m1, &r, clock_now_ns()), -EALREADY,
 	       "an older timestamp is refused");
 	ok(r == NULL, "no peer returned on refusal");
 	/* Newer timestamp, but only 10 ms after the last consumed initiation. */
-	is_int(noise_consume_initiation(&b.local, &m3, &r), 0, "a newer one is consumed");
+	is_int(noise_consume_initiation(&b.local, &m3, &r, clock_now_ns()), 0,
+	       "a newer one is consumed");
 	m1 = m3;
 	clock_fake_advance(&fake, NSEC_PER_SEC);
-	ok(!noise_create_initiation(&a.remote, &m3), "a fourth initiation");
+	ok(!noise_create_initiation(&a.remote, &m3, clock_wall_ns()), "a fourth initiation");
 	fake.mono_ns -= NSEC_PER_SEC - 10 * NSEC_PER_MSEC;
-	is_int(noise_consume_initiation(&b.local, &m3, &r), -EBUSY,
+	is_int(noise_consume_initiation(&b.local, &m3, &r, clock_now_ns()), -EBUSY,
 	       "an initiation 10 ms after the last is a flood");
 	fake.mono_ns += 20 * NSEC_PER_MSEC;
-	is_int(noise_consume_initiation(&b.local, &m3, &r), 0, "accepted 30 ms after the last");
+	is_int(noise_consume_initiation(&b.local, &m3, &r, clock_now_ns()), 0,
+	       "accepted 30 ms after the last");
 	teardown();
 }
 
@@ -133,20 +139,23 @@ static void test_bad_input(void)
 	struct pair_side c;
 
 	setup(NULL, NULL);
-	ok(!noise_create_initiation(&a.remote, &mi), "initiation");
+	ok(!noise_create_initiation(&a.remote, &mi, clock_wall_ns()), "initiation");
 	is_int(le32toh(mi.header.type), MESSAGE_HANDSHAKE_INITIATION, "type 1");
 	mi.encrypted_static[3] ^= 1;
-	is_int(noise_consume_initiation(&b.local, &mi, &r), -EINVAL, "a flipped bit fails");
+	is_int(noise_consume_initiation(&b.local, &mi, &r, clock_now_ns()), -EINVAL,
+	       "a flipped bit fails");
 	mi.encrypted_static[3] ^= 1;
 	/* A third party b does not know: its static key decrypts but finds no peer. */
 	pair_keys(&c);
 	if (pair_init(&c, b.pub, NULL, &b))
 		diag("pair_init failed");
-	ok(!noise_create_initiation(&c.remote, &mi), "a stranger's initiation");
-	is_int(noise_consume_initiation(&b.local, &mi, &r), -ENOENT, "unknown peers are refused");
+	ok(!noise_create_initiation(&c.remote, &mi, clock_wall_ns()), "a stranger's initiation");
+	is_int(noise_consume_initiation(&b.local, &mi, &r, clock_now_ns()), -ENOENT,
+	       "unknown peers are refused");
 	pair_free(&c);
 	is_int(noise_create_response(&b.remote, &mr), -EINVAL, "no response without an initiation");
-	is_int(noise_begin_session(&b.remote), -EINVAL, "no session without a handshake");
+	is_int(noise_begin_session(&b.remote, clock_now_ns()), -EINVAL,
+	       "no session without a handshake");
 	memset(&mr, 0, sizeof(mr));
 	is_int(noise_consume_response(&a.local, &mr, &r), -ENOENT, "a response to no index");
 	teardown();
@@ -228,10 +237,11 @@ static void test_garbage(void)
 	int i, passed = 0;
 
 	setup(NULL, NULL);
-	ok(!noise_create_initiation(&a.remote, &good), "an initiation to aim responses at");
+	ok(!noise_create_initiation(&a.remote, &good, clock_wall_ns()),
+	   "an initiation to aim responses at");
 	for (i = 0; i < 500; ++i) {
 		randombytes_buf(&mi, sizeof(mi));
-		passed += noise_consume_initiation(&b.local, &mi, &r) != -EINVAL;
+		passed += noise_consume_initiation(&b.local, &mi, &r, clock_now_ns()) != -EINVAL;
 		randombytes_buf(&mr, sizeof(mr));
 		if (i % 2)
 			mr.receiver_index = good.sender_index;

@@ -2,7 +2,7 @@
 /*
  * Shared by the wg-mesh unit tests: plan a YAML string with an in-memory
  * keystore, render a config, cut one [Peer] section out of it, and look for
- * an error at a given line and column.
+ * an error at a given line and column (one TAP line per case of a table).
  */
 #ifndef TESTS_MESH_FIXTURE_H
 #define TESTS_MESH_FIXTURE_H
@@ -15,6 +15,7 @@
 #include "wg-mesh/render.h"
 #include "wg-mesh/sites.h"
 #include "textbuf.h"
+#include "tests/lib/tap.h"
 
 struct fixture {
 	struct diag d;
@@ -91,6 +92,16 @@ static inline const char *peer_section(const char *conf, const char *peer, char 
 	return out;
 }
 
+/* How many times needle occurs in hay. */
+static inline int count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (hay = strstr(hay, needle); hay; hay = strstr(hay + 1, needle))
+		++n;
+	return n;
+}
+
 /* True when an error at line:col mentions what. */
 static inline int has_error(const struct diag *d, unsigned int line, unsigned int col,
 			    const char *what)
@@ -111,6 +122,27 @@ static inline void dump_errors(const struct diag *d)
 	for (i = 0; i < d->count; ++i)
 		printf("#   %u:%u: %s\n", d->entries[i].pos.line, d->entries[i].pos.col,
 		       d->entries[i].msg);
+}
+
+/* A YAML file with a mistake, and the error expected at line:col. */
+struct bad_case {
+	const char *name, *yaml;
+	unsigned int line, col;
+	const char *what;
+};
+
+/* Plans each case and checks its error, one TAP line each. */
+static inline void fixture_check_errors(struct fixture *f, const struct bad_case *bad, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; ++i) {
+		fixture_plan(f, bad[i].yaml, 0);
+		if (!ok(has_error(&f->d, bad[i].line, bad[i].col, bad[i].what),
+			"error: %s at %u:%u", bad[i].name, bad[i].line, bad[i].col))
+			dump_errors(&f->d);
+		fixture_free(f, 0);
+	}
 }
 
 #endif

@@ -51,15 +51,6 @@ static const char nat_sites[] = "mesh:\n"
 				"  depot:\n"
 				"    networks: [10.6.6.0/24]\n";
 
-static int count(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	for (hay = strstr(hay, needle); hay; hay = strstr(hay + 1, needle))
-		++n;
-	return n;
-}
-
 static void test_four_sites(void)
 {
 	const char *tokyo, *osaka, *lima;
@@ -254,12 +245,6 @@ static void test_names_and_explicit_client(void)
 	fixture_free(&f, 0);
 }
 
-struct bad_case {
-	const char *name, *yaml;
-	unsigned int line, col;
-	const char *what;
-};
-
 static const struct bad_case bad[] = {
     {"duplicate site", "mesh: {tunnel: [10.0.0.0/24]}\nsites:\n  a: {}\n  a: {}\n", 4, 3,
      "duplicate site name"},
@@ -322,15 +307,7 @@ static const struct bad_case bad[] = {
 
 static void test_errors(void)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(bad) / sizeof(*bad); ++i) {
-		fixture_plan(&f, bad[i].yaml, 0);
-		if (!ok(has_error(&f.d, bad[i].line, bad[i].col, bad[i].what), "error: %s at %u:%u",
-			bad[i].name, bad[i].line, bad[i].col))
-			dump_errors(&f.d);
-		fixture_free(&f, 0);
-	}
+	fixture_check_errors(&f, bad, sizeof(bad) / sizeof(*bad));
 }
 
 static void test_all_errors_at_once(void)

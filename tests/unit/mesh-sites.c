@@ -101,6 +101,91 @@ static void test_endpoints(void)
 	}
 }
 
+static const struct {
+	const char *in;
+	int ok;
+	const char *user, *host;
+	uint16_t port;
+} ssh_forms[] = {
+    {"root@203.0.113.1", 1, "root", "203.0.113.1", 0},
+    {"tokyo-gw", 1, "", "tokyo-gw", 0},
+    {"tokyo_gw", 1, "", "tokyo_gw", 0}, /* a Host alias of ssh_config */
+    {"admin@vpn.example.com", 1, "admin", "vpn.example.com", 0},
+    {"root@2001:db8::1", 1, "root", "2001:db8::1", 0},
+    {"2001:db8::1", 1, "", "2001:db8::1", 0},
+    {"ssh://admin@host:2222", 1, "admin", "host", 2222},
+    {"ssh://host", 1, "", "host", 0},
+    {"ssh://192.0.2.1:22", 1, "", "192.0.2.1", 22},
+    {"ssh://root@[2001:db8::1]:2222", 1, "root", "2001:db8::1", 2222},
+    {"ssh://[2001:db8::1]", 1, "", "2001:db8::1", 0},
+    {"host:22", 0, NULL, NULL, 0},	/* a port needs the ssh:// form */
+    {"root@host:22", 0, NULL, NULL, 0}, /* scp's syntax, not a destination */
+    {"-oProxyCommand=x", 0, NULL, NULL, 0},
+    {"root@-oProxyCommand=x", 0, NULL, NULL, 0},
+    {"-root@host", 0, NULL, NULL, 0},
+    {"@host", 0, NULL, NULL, 0},
+    {"root@", 0, NULL, NULL, 0},
+    {"a@b@c", 0, NULL, NULL, 0},
+    {"my host", 0, NULL, NULL, 0},
+    {"ssh://2001:db8::1", 0, NULL, NULL, 0},
+    {"ssh://[2001:db8::1", 0, NULL, NULL, 0},
+    {"ssh://[host]:22", 0, NULL, NULL, 0},
+    {"ssh://host:0", 0, NULL, NULL, 0},
+    {"ssh://host:65536", 0, NULL, NULL, 0},
+    {"ssh://host/path", 0, NULL, NULL, 0},
+    {"ssh://", 0, NULL, NULL, 0},
+    {"sftp://host", 0, NULL, NULL, 0},
+    {"[2001:db8::1]", 0, NULL, NULL, 0},
+    {"", 0, NULL, NULL, 0},
+};
+
+static void test_ssh_forms(void)
+{
+	struct sites_ssh t;
+	size_t i;
+
+	for (i = 0; i < sizeof(ssh_forms) / sizeof(*ssh_forms); ++i) {
+		int got = sites_parse_ssh(&t, ssh_forms[i].in);
+
+		if (!ssh_forms[i].ok) {
+			ok(!got, "ssh `%s' rejected", ssh_forms[i].in);
+			continue;
+		}
+		ok(got && !strcmp(t.user, ssh_forms[i].user) &&
+		       !strcmp(t.host, ssh_forms[i].host) && t.port == ssh_forms[i].port,
+		   "ssh `%s'", ssh_forms[i].in);
+	}
+}
+
+static void test_ssh_key(void)
+{
+	static const char yaml[] = "mesh: {tunnel: [10.0.0.0/24]}\n"
+				   "sites:\n"
+				   "  a:\n"
+				   "    endpoint: 192.0.2.1\n"
+				   "    ssh: ssh://root@[2001:db8::1]:2222\n"
+				   "  b:\n"
+				   "    endpoint: 192.0.2.2\n"
+				   "    ssh: 'root@host:22'\n"
+				   "  c:\n"
+				   "    endpoint: 192.0.2.3\n"
+				   "    ssh: [x, y]\n"
+				   "  d: {endpoint: 192.0.2.4}\n";
+
+	fixture_plan(&f, yaml, 0);
+	is_str(f.m->sites[0].ssh, "ssh://root@[2001:db8::1]:2222", "ssh: kept as written");
+	ok(f.m->sites[0].ssh_pos.line == 5 && f.m->sites[0].ssh_pos.col == 10, "ssh: position");
+	ok(!f.m->sites[1].ssh && !f.m->sites[3].ssh, "no ssh: for a bad form or a site without");
+	if (!ok(has_error(&f.d, 8, 10,
+			  "`root@host:22' is not an SSH destination; expected user@host"),
+		"an unknown ssh: form is an error at its line and column, with the forms"))
+		dump_errors(&f.d);
+	if (!ok(has_error(&f.d, 11, 10, "expected an SSH destination"), "ssh: takes one value"))
+		dump_errors(&f.d);
+	is_int(f.d.count, 2, "two errors and no more");
+	fixture_free(&f, 0);
+}
+
 static void test_keystore_file(void)
 {
 	char dir[] = "/tmp/msh-unit.XXXXXX", path[64];
@@ -144,6 +229,8 @@ int main(void)
 		return 1;
 	test_values();
 	test_endpoints();
+	test_ssh_forms();
+	test_ssh_key();
 	test_keystore_file();
 	return tap_done();
 }

@@ -272,6 +272,11 @@ static struct wgdevice *stats_model(void)
 	dev->first_peer->tx_bytes = 42;
 	dev->first_peer->last_handshake_time.tv_sec = 1700000000;
 	dev->first_peer->last_handshake_time.tv_nsec = 999999999;
+	dev->n_drops = 2;
+	snprintf(dev->drops[0].name, sizeof(dev->drops[0].name), "rx_bad_type");
+	dev->drops[0].count = 7;
+	snprintf(dev->drops[1].name, sizeof(dev->drops[1].name), "tx_no_peer");
+	dev->drops[1].count = UINT64_MAX;
 	return dev;
 }
 
@@ -294,6 +299,12 @@ static __attribute__((noinline)) void test_get_roundtrip(void)
 	ok(strstr(text, "endpoint=[fe80::1%lo]:5\n") != NULL,
 	   "link-local endpoint keeps its scope");
 	ok(strstr(text, "preshared_key=0000") != NULL, "a missing PSK is written as zeros");
+	ok(strstr(text, "fwmark=7\ndrop_rx_bad_type=7\ndrop_tx_no_peer=18446744073709551615\n"
+			"public_key=") != NULL,
+	   "the engine's drop counters go between the device's keys and the peers");
+	ok(back->n_drops == 2 && !strcmp(back->drops[1].name, "tx_no_peer") &&
+	       back->drops[1].count == UINT64_MAX && back->drops[0].count == 7,
+	   "and read_get reads them back");
 	free(again);
 	free(reply);
 	free(text);

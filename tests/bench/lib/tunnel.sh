@@ -4,8 +4,7 @@
 # them run by one engine binary on both ends (10.6.0.1 and .2, MTU 1420), and
 # the CPU time and memory of the engine processes.
 # tunnel_setup NET, then tunnel_up BINARY ... tunnel_down for each engine.
-
-SOCK=/var/run/wireguard
+# SOCK and wait_sock come from tests/lib/netns.sh.
 
 tunnel_setup() {
 	NA=${T}a NB=${T}b IA=${T}w IB=${T}x
@@ -19,8 +18,6 @@ tunnel_setup() {
 	(umask 077 && $REF_WG genkey >/tmp/$T.d/ka && $REF_WG genkey >/tmp/$T.d/kb)
 	PA=$($REF_WG pubkey </tmp/$T.d/ka) PB=$($REF_WG pubkey </tmp/$T.d/kb)
 }
-
-wait_sock() { for _ in $(seq 50); do [ -S $SOCK/$1.sock ] && return 0; sleep 0.1; done; return 1; }
 
 tunnel_up() { # tunnel_up BINARY : both ends run BINARY; 0 once a ping goes through
 	ip netns exec $NA "$1" $IA >/dev/null 2>&1 && ip netns exec $NB "$1" $IB >/dev/null 2>&1 ||

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sodium.h>
+#include "clock.h"
 #include "cookie.h"
 #include "index.h"
 #include "noise.h"
@@ -86,19 +87,19 @@ static inline int pair_handshake(struct pair_side *init, struct pair_side *resp)
 	struct noise_remote *r;
 	int ret;
 
-	if ((ret = noise_create_initiation(&init->remote, &mi)))
+	if ((ret = noise_create_initiation(&init->remote, &mi, clock_wall_ns())))
 		return ret;
-	if ((ret = noise_consume_initiation(&resp->local, &mi, &r)))
+	if ((ret = noise_consume_initiation(&resp->local, &mi, &r, clock_now_ns())))
 		return ret;
 	if (r != &resp->remote)
 		return -EFAULT;
-	if ((ret = noise_create_response(r, &mr)) || (ret = noise_begin_session(r)))
+	if ((ret = noise_create_response(r, &mr)) || (ret = noise_begin_session(r, clock_now_ns())))
 		return ret;
 	if ((ret = noise_consume_response(&init->local, &mr, &r)))
 		return ret;
 	if (r != &init->remote)
 		return -EFAULT;
-	return noise_begin_session(r);
+	return noise_begin_session(r, clock_now_ns());
 }
 
 #endif
