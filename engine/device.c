@@ -39,13 +39,21 @@ static int init_locks(struct device *dev)
 	return 0;
 }
 
-/* A pool of count elems with size bytes of buffer each, marked jumbo or not. */
+static void mark_jumbo(void *obj)
+{
+	((struct elem *)obj)->jumbo = true;
+}
+
+/*
+ * A pool of count elems with size bytes of buffer each, marked jumbo or not
+ * as each is first handed out (a fresh elem is all zeros: not jumbo).
+ */
 static int init_elem_pool(struct queue_pool *p, size_t size, unsigned int count, bool jumbo)
 {
 	int ret = queue_pool_init(p, sizeof(struct elem) + size, count);
 
-	for (unsigned int i = 0; !ret && i < count; ++i)
-		((struct elem *)((uint8_t *)p->mem + i * p->size))->jumbo = jumbo;
+	if (!ret && jumbo)
+		p->init = mark_jumbo;
 	return ret;
 }
 
@@ -208,12 +216,25 @@ static void timers_run(struct device *dev)
 	rwlock_unlock(&dev->cfg_lock);
 }
 
-/* Once a second: the MTU (wg-quick sets it after we start) and the link's existence. */
+/* Within a minute without traffic, the pools give the memory the load grew back. */
+static void trim_pools(struct device *dev, uint64_t now)
+{
+	queue_pool_trim(&dev->elems, now, DEVICE_POOL_IDLE_NS);
+	queue_pool_trim(&dev->jumbo, now, DEVICE_POOL_IDLE_NS);
+	queue_pool_trim(&dev->batches, now, DEVICE_POOL_IDLE_NS);
+	queue_pool_trim(&dev->hs_pool, now, DEVICE_POOL_IDLE_NS);
+}
+
+/*
+ * Once a second: the MTU (wg-quick sets it after we start), the link's
+ * existence and the pools' idle memory.
+ */
 static void housekeeping(struct device *dev)
 {
 	atomic_store(&dev->mtu, (unsigned int)tun_mtu(dev->tun));
 	if (dev->rl)
 		ratelimiter_gc(dev->rl, clock_now_ns());
+	trim_pools(dev, clock_now_ns());
 	if (!tun_is_alive(dev->tun)) {
 		log_info("Interface %s was removed, shutting down", dev->tun->name);
 		device_request_stop(dev);

@@ -41,6 +41,8 @@ struct uapi_server;
 #define DEVICE_JUMBO_ELEMS 1024 /* 64 MiB of address space, touched only when used */
 #define DEVICE_BATCHES 1024
 #define DEVICE_HANDSHAKE_QUEUE 4096 /* MAX_QUEUED_INCOMING_HANDSHAKES */
+/* The pools give their idle memory back after this long without a packet: within a minute. */
+#define DEVICE_POOL_IDLE_NS (45 * NSEC_PER_SEC)
 #define DEVICE_PEER_HASH 1024
 #define DEVICE_INLINE_MAX 64
 
@@ -56,6 +58,7 @@ struct hs_msg {
 struct device {
 	pthread_rwlock_t cfg_lock;
 	struct peer *peers;			  /* caller holds cfg_lock */
+	struct peer **peers_end;		  /* the last next pointer: linking is O(1) */
 	struct peer *peer_hash[DEVICE_PEER_HASH]; /* by public key; caller holds cfg_lock */
 	unsigned int n_peers;
 	struct allowedips aips; /* caller holds cfg_lock */

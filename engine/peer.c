@@ -112,6 +112,18 @@ void peer_local_clear(struct peer *peer, const struct udp_local *stale)
 	pthread_mutex_unlock(&peer->lock);
 }
 
+/* The oldest staged packet, unlinked. Caller holds peer->lock and knows there is one. */
+static struct elem *unstage_one(struct peer *peer)
+{
+	struct elem *e = peer->staged;
+
+	peer->staged = e->next;
+	if (!peer->staged)
+		peer->staged_tail = NULL;
+	--peer->n_staged;
+	return e;
+}
+
 void peer_stage(struct peer *peer, struct elem *const *e, unsigned int n)
 {
 	struct elem *drop[MAX_STAGED_PACKETS];
@@ -119,13 +131,15 @@ void peer_stage(struct peer *peer, struct elem *const *e, unsigned int n)
 
 	pthread_mutex_lock(&peer->lock);
 	for (unsigned int i = 0; i < n; ++i) {
-		if (peer->n_staged == MAX_STAGED_PACKETS) {
-			drop[n_drop++] = peer->staged[0];
-			memmove(peer->staged, peer->staged + 1,
-				(MAX_STAGED_PACKETS - 1) * sizeof(peer->staged[0]));
-			--peer->n_staged;
-		}
-		peer->staged[peer->n_staged++] = e[i];
+		if (peer->n_staged == MAX_STAGED_PACKETS)
+			drop[n_drop++] = unstage_one(peer);
+		e[i]->next = NULL;
+		if (peer->staged_tail)
+			peer->staged_tail->next = e[i];
+		else
+			peer->staged = e[i];
+		peer->staged_tail = e[i];
+		++peer->n_staged;
 		if (n_drop == MAX_STAGED_PACKETS) {
 			/* Every one counted, also when more than a full stage's worth go. */
 			device_drop(&peer->dev->stats, DROP_tx_staged_drop, peer, n_drop);
@@ -142,13 +156,11 @@ void peer_stage(struct peer *peer, struct elem *const *e, unsigned int n)
 
 unsigned int peer_unstage(struct peer *peer, struct elem **e, unsigned int max)
 {
-	unsigned int n;
+	unsigned int n = 0;
 
 	pthread_mutex_lock(&peer->lock);
-	n = peer->n_staged < max ? peer->n_staged : max;
-	memcpy(e, peer->staged, n * sizeof(*e));
-	memmove(peer->staged, peer->staged + n, (peer->n_staged - n) * sizeof(*e));
-	peer->n_staged -= n;
+	while (n < max && peer->staged)
+		e[n++] = unstage_one(peer);
 	pthread_mutex_unlock(&peer->lock);
 	return n;
 }

@@ -41,7 +41,8 @@ struct peer {
 	struct udp_local local; /* the sticky source: where its packets arrived */
 	struct timers_state timers;
 	struct timespec last_handshake; /* wall clock */
-	struct elem *staged[MAX_STAGED_PACKETS];
+	/* At most MAX_STAGED_PACKETS, oldest first, linked through elem->next. */
+	struct elem *staged, *staged_tail;
 	unsigned int n_staged;
 
 	atomic_uint_fast64_t rx_bytes, tx_bytes;

@@ -49,8 +49,11 @@ void device_peer_remove(struct device *dev, struct peer *peer)
 	rwlock_assert_write_held(&dev->cfg_lock);
 	while (*pp && *pp != peer)
 		pp = &(*pp)->next;
-	if (*pp)
+	if (*pp) {
 		*pp = peer->next;
+		if (dev->peers_end == &peer->next)
+			dev->peers_end = pp;
+	}
 	for (pp = hash_bucket(dev, peer->public_key); *pp && *pp != peer;)
 		pp = &(*pp)->hash_next;
 	if (*pp)
@@ -63,11 +66,13 @@ void device_peer_remove(struct device *dev, struct peer *peer)
 
 void device_peer_link(struct device *dev, struct peer *peer)
 {
-	struct peer **pp = &dev->peers;
+	struct peer **pp;
 
-	while (*pp)
-		pp = &(*pp)->next;
-	*pp = peer;
+	if (!dev->peers_end)
+		dev->peers_end = &dev->peers;
+	peer->next = NULL;
+	*dev->peers_end = peer;
+	dev->peers_end = &peer->next;
 	pp = hash_bucket(dev, peer->public_key);
 	peer->hash_next = *pp;
 	*pp = peer;

@@ -6,24 +6,51 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
 #include <sodium.h>
 #include "queue.h"
 
+static void *obj_at(const struct queue_pool *p, unsigned int i)
+{
+	return (uint8_t *)p->mem + (size_t)i * p->size;
+}
+
+static bool is_fresh(const struct queue_pool *p, unsigned int i)
+{
+	return p->fresh[i / 64] >> (i % 64) & 1;
+}
+
+static void mark_fresh(struct queue_pool *p, unsigned int i)
+{
+	p->fresh[i / 64] |= 1ULL << (i % 64);
+	if (i < p->fresh_hint)
+		p->fresh_hint = i;
+}
+
 int queue_pool_init(struct queue_pool *p, size_t size, unsigned int count)
 {
-	memset(p, 0, sizeof(*p));
-	size = (size + 63) & ~(size_t)63;
-	if (posix_memalign(&p->mem, 64, size * count))
-		return -ENOMEM;
-	pthread_mutex_init(&p->lock, NULL);
-	p->size = size;
-	p->count = p->avail = count;
-	for (unsigned int i = count; i-- > 0;) {
-		void **obj = (void **)((uint8_t *)p->mem + i * size);
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 
-		*obj = p->free;
-		p->free = obj;
+	memset(p, 0, sizeof(*p));
+	p->size = (size + 63) & ~(size_t)63;
+	p->map_len = (p->size * count + page - 1) & ~(page - 1);
+	/* Reserved, not touched: the kernel backs a page when an object first uses it. */
+	p->mem = mmap(NULL, p->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p->mem == MAP_FAILED) {
+		p->mem = NULL;
+		return -ENOMEM;
 	}
+	p->fresh = calloc((count + 63) / 64, sizeof(*p->fresh));
+	if (!p->fresh) {
+		munmap(p->mem, p->map_len);
+		p->mem = NULL;
+		return -ENOMEM;
+	}
+	for (unsigned int i = 0; i < count; ++i)
+		p->fresh[i / 64] |= 1ULL << (i % 64);
+	pthread_mutex_init(&p->lock, NULL);
+	p->count = p->avail = count;
 	return 0;
 }
 
@@ -31,10 +58,30 @@ void queue_pool_free(struct queue_pool *p)
 {
 	if (!p->mem)
 		return;
-	sodium_memzero(p->mem, p->size * p->count);
-	free(p->mem);
+	/* Fresh objects are untouched or were wiped when trimmed. */
+	for (unsigned int i = 0; i < p->count; ++i)
+		if (!is_fresh(p, i))
+			sodium_memzero(obj_at(p, i), p->size);
+	munmap(p->mem, p->map_len);
+	free(p->fresh);
 	p->mem = NULL;
+	p->fresh = NULL;
 	pthread_mutex_destroy(&p->lock);
+}
+
+/* The lowest fresh object, no longer fresh. Caller holds p->lock and knows there is one. */
+static void *take_fresh(struct queue_pool *p)
+{
+	unsigned int w = p->fresh_hint / 64, i;
+
+	while (!p->fresh[w])
+		++w;
+	i = w * 64 + (unsigned int)__builtin_ctzll(p->fresh[w]);
+	p->fresh[w] &= p->fresh[w] - 1;
+	p->fresh_hint = i + 1;
+	if (p->init)
+		p->init(obj_at(p, i));
+	return obj_at(p, i);
 }
 
 unsigned int queue_pool_get(struct queue_pool *p, void **out, unsigned int n)
@@ -45,10 +92,16 @@ unsigned int queue_pool_get(struct queue_pool *p, void **out, unsigned int n)
 		return 0;
 	}
 	for (unsigned int i = 0; i < n; ++i) {
+		if (!p->free) {
+			out[i] = take_fresh(p);
+			continue;
+		}
 		out[i] = p->free;
 		p->free = *(void **)p->free;
+		--p->n_free;
 	}
 	p->avail -= n;
+	p->gets += n;
 	pthread_mutex_unlock(&p->lock);
 	return n;
 }
@@ -61,7 +114,70 @@ void queue_pool_put(struct queue_pool *p, void *const *objs, unsigned int n)
 		p->free = objs[i];
 	}
 	p->avail += n;
+	p->n_free += n;
 	pthread_mutex_unlock(&p->lock);
+}
+
+/* Whether every object that overlaps bytes [from, to) of the mapping is fresh. */
+static bool only_fresh(const struct queue_pool *p, size_t from, size_t to)
+{
+	unsigned int last = (unsigned int)((to - 1) / p->size);
+
+	for (unsigned int i = (unsigned int)(from / p->size); i <= last && i < p->count; ++i)
+		if (!is_fresh(p, i))
+			return false;
+	return true;
+}
+
+/* Gives back the pages that hold fresh objects only; caller holds p->lock. */
+static size_t release_fresh_pages(struct queue_pool *p)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), run = 0, released = 0;
+
+	for (size_t off = 0; off <= p->map_len; off += page) {
+		if (off < p->map_len && only_fresh(p, off, off + page)) {
+			++run;
+			continue;
+		}
+		if (run &&
+		    !madvise((uint8_t *)p->mem + off - run * page, run * page, MADV_DONTNEED))
+			released += run * page;
+		run = 0;
+	}
+	return released;
+}
+
+size_t queue_pool_trim(struct queue_pool *p, uint64_t now_ns, uint64_t idle_ns)
+{
+	size_t released = 0;
+
+	pthread_mutex_lock(&p->lock);
+	if (p->gets != p->quiet_gets || !p->quiet_since) {
+		p->quiet_gets = p->gets;
+		p->quiet_since = now_ns;
+	} else if (p->n_free && now_ns - p->quiet_since >= idle_ns) {
+		/* Wiped first: a page shared with a taken object stays, and so would the bytes. */
+		for (void *o = p->free, *next; o; o = next) {
+			next = *(void **)o;
+			sodium_memzero(o, p->size);
+			mark_fresh(p, (unsigned int)(((uint8_t *)o - (uint8_t *)p->mem) / p->size));
+		}
+		p->free = NULL;
+		p->n_free = 0;
+		released = release_fresh_pages(p);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return released;
+}
+
+size_t queue_pool_used_bytes(struct queue_pool *p)
+{
+	size_t used;
+
+	pthread_mutex_lock(&p->lock);
+	used = (size_t)(p->count - (p->avail - p->n_free)) * p->size;
+	pthread_mutex_unlock(&p->lock);
+	return used;
 }
 
 int queue_ring_init(struct queue_ring *r, unsigned int cap)

@@ -3,8 +3,10 @@
  * Bounded rings, per-peer ordered FIFOs and buffer pools for the data path.
  * A batch of packets is queued twice: on the crypto ring, where any worker
  * takes it, and on its peer's FIFO, which releases batches only in order and
- * only once a worker has marked them done. Nothing here grows: a full ring or
- * an empty pool makes the caller drop and count.
+ * only once a worker has marked them done. Pools are bounded but grow on
+ * demand (an object's memory is first touched when first handed out) and give
+ * their free objects' pages back after a quiet spell; a full ring or an
+ * exhausted pool makes the caller drop and count.
  */
 #ifndef ENGINE_QUEUE_H
 #define ENGINE_QUEUE_H
@@ -61,13 +63,21 @@ struct batch {
 	struct elem *e[BATCH_MAX];
 };
 
-/* A fixed set of equal objects on a free list. */
+/*
+ * At most count equal objects in one reserved mapping. An object is fresh
+ * (never handed out since the pool began or was trimmed: its pages may not
+ * exist yet), free (on the free list, its memory in use) or taken.
+ */
 struct queue_pool {
 	pthread_mutex_t lock;
 	void *free; /* singly linked through the object's first pointer */
 	void *mem;
-	unsigned int count, avail;
-	size_t size;
+	uint64_t *fresh;	   /* a bit per object */
+	void (*init)(void *obj);   /* run on a fresh object as it is first handed out */
+	unsigned int count, avail; /* avail: free + fresh */
+	unsigned int n_free, fresh_hint;
+	size_t size, map_len;
+	uint64_t gets, quiet_gets, quiet_since; /* for queue_pool_trim */
 };
 
 /* A bounded multi-producer multi-consumer ring of pointers (batches, messages). */
@@ -92,6 +102,14 @@ void queue_pool_free(struct queue_pool *p);
 /* Takes n objects into out; returns how many it got (all or none). */
 unsigned int queue_pool_get(struct queue_pool *p, void **out, unsigned int n);
 void queue_pool_put(struct queue_pool *p, void *const *objs, unsigned int n);
+/*
+ * Called now and then with the time in ns: once no object has been taken for
+ * idle_ns, every free object becomes fresh again and the pages that hold only
+ * fresh objects go back to the system. Returns the bytes given back.
+ */
+size_t queue_pool_trim(struct queue_pool *p, uint64_t now_ns, uint64_t idle_ns);
+/* Bytes of the pool's objects that are not fresh (free or taken). */
+size_t queue_pool_used_bytes(struct queue_pool *p);
 
 int queue_ring_init(struct queue_ring *r, unsigned int cap) __attribute__((warn_unused_result));
 void queue_ring_free(struct queue_ring *r);

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <assert.h>
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -169,6 +170,9 @@ void uapi_server_serve(struct device *dev, FILE *in, FILE *out)
 		else if (!ret)
 			ret = device_uapi_set(dev, m);
 		model_device_free(m);
+		/* A set's parsed model is freed between the nodes it made: give its pages back. */
+		if (r == UAPI_REQUEST_SET)
+			malloc_trim(0);
 		if (ret < 0 && !ferror(out))
 			log_err("UAPI request failed: %s", strerror(-ret));
 		fprintf(out, "errno=%d\n\n", ret);

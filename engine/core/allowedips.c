@@ -15,8 +15,16 @@
 struct allowedips_node {
 	struct allowedips_node *bit[2];
 	void *peer;
-	uint64_t key[2]; /* the prefix, bits past cidr zero */
+	uint64_t key[2];		   /* the prefix, bits past cidr zero */
+	struct allowedips_node *peer_next; /* the next node of the same peer */
 	uint8_t cidr;
+	bool is_v6;
+};
+
+/* A peer and its nodes; a slot whose head is NULL is free for any peer. */
+struct allowedips_owner {
+	void *peer;
+	struct allowedips_node *head;
 };
 
 static inline uint64_t word_mask(unsigned int cidr, unsigned int w)
@@ -88,45 +96,182 @@ void allowedips_init(struct allowedips *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static void free_tree(struct allowedips_node *n)
+/* A block of nodes; the first slabs are small so that a small trie stays small. */
+struct allowedips_slab {
+	struct allowedips_slab *next;
+	size_t n, used;
+	struct allowedips_node nodes[];
+};
+
+#define SLAB_FIRST 32
+#define SLAB_MAX 4096
+
+/* A zeroed node: a spare one, or the next of the newest slab (a new slab when it is full). */
+static struct allowedips_node *node_alloc(struct allowedips *t)
 {
-	if (!n)
-		return;
-	free_tree(n->bit[0]);
-	free_tree(n->bit[1]);
-	free(n);
+	struct allowedips_slab *s = t->slabs;
+	struct allowedips_node *n = t->spare;
+
+	if (n) {
+		t->spare = n->bit[0];
+		memset(n, 0, sizeof(*n));
+		return n;
+	}
+	if (!s || s->used == s->n) {
+		size_t count = s ? (2 * s->n < SLAB_MAX ? 2 * s->n : SLAB_MAX) : SLAB_FIRST;
+
+		s = calloc(1, sizeof(*s) + count * sizeof(s->nodes[0]));
+		if (!s)
+			return NULL;
+		s->n = count;
+		s->next = t->slabs;
+		t->slabs = s;
+	}
+	return &s->nodes[s->used++];
+}
+
+static void node_release(struct allowedips *t, struct allowedips_node *n)
+{
+	n->bit[0] = t->spare;
+	t->spare = n;
 }
 
 void allowedips_free(struct allowedips *t)
 {
-	free_tree(t->root4);
-	free_tree(t->root6);
+	for (struct allowedips_slab *sl = t->slabs, *next; sl; sl = next) {
+		next = sl->next;
+		free(sl);
+	}
+	free(t->owners);
 	t->root4 = t->root6 = NULL;
+	t->slabs = NULL;
+	t->spare = NULL;
+	t->owners = NULL;
+	t->owners_cap = t->owners_used = 0;
 	++t->seq;
 }
 
-static struct allowedips_node *node_new(const uint64_t key[2], unsigned int cidr, void *peer)
+static size_t owner_hash(const void *peer, size_t cap)
 {
-	struct allowedips_node *n = calloc(1, sizeof(*n));
+	return (size_t)(((uintptr_t)peer >> 4) * 0x9e3779b97f4a7c15ULL) & (cap - 1);
+}
+
+/* The slot of peer, or with create the slot it may take; NULL if there is none. */
+static struct allowedips_owner *owner_of(const struct allowedips *t, const void *peer, bool create)
+{
+	struct allowedips_owner *o, *spare = NULL;
+
+	if (!t->owners_cap)
+		return NULL;
+	for (size_t i = owner_hash(peer, t->owners_cap);; i = (i + 1) & (t->owners_cap - 1)) {
+		o = &t->owners[i];
+		if (o->peer == peer)
+			return o;
+		if (!o->peer)
+			return create ? (spare ? spare : o) : NULL;
+		if (!o->head && !spare)
+			spare = o;
+	}
+}
+
+/* Rehashes into twice the room (at least 64 slots), dropping peers with no nodes left. */
+static int owners_grow(struct allowedips *t)
+{
+	struct allowedips_owner *old = t->owners, *o;
+	size_t old_cap = t->owners_cap, cap = old_cap ? 2 * old_cap : 64;
+
+	t->owners = calloc(cap, sizeof(*t->owners));
+	if (!t->owners) {
+		t->owners = old;
+		return -ENOMEM;
+	}
+	t->owners_cap = cap;
+	t->owners_used = 0;
+	for (size_t i = 0; i < old_cap; ++i) {
+		if (!old[i].head)
+			continue;
+		o = owner_of(t, old[i].peer, true);
+		*o = old[i];
+		++t->owners_used;
+	}
+	free(old);
+	return 0;
+}
+
+/* A slot for peer, made if need be, so that linking a node to it cannot fail. */
+static struct allowedips_owner *owner_make(struct allowedips *t, void *peer)
+{
+	struct allowedips_owner *o = owner_of(t, peer, true);
+
+	if (o && o->peer == peer)
+		return o;
+	if (!o || 2 * (t->owners_used + 1) > t->owners_cap) {
+		if (owners_grow(t))
+			return NULL;
+		o = owner_of(t, peer, true);
+	}
+	if (!o->peer)
+		++t->owners_used;
+	o->peer = peer;
+	o->head = NULL;
+	return o;
+}
+
+static void link_node(struct allowedips_owner *o, struct allowedips_node *n)
+{
+	n->peer = o->peer;
+	n->peer_next = o->head;
+	o->head = n;
+}
+
+/* Takes n off its peer's list (it must be on it) and clears its peer. */
+static void unlink_node(struct allowedips *t, struct allowedips_node *n)
+{
+	struct allowedips_owner *o = owner_of(t, n->peer, false);
+	struct allowedips_node **pp = &o->head;
+
+	while (*pp != n)
+		pp = &(*pp)->peer_next;
+	*pp = n->peer_next;
+	n->peer = NULL;
+	n->peer_next = NULL;
+}
+
+/* A node for key/cidr, on owner's list, or peerless when owner is NULL. */
+static struct allowedips_node *node_new(struct allowedips *t, const uint64_t key[2],
+					unsigned int cidr, bool is_v6,
+					struct allowedips_owner *owner)
+{
+	struct allowedips_node *n = node_alloc(t);
 
 	if (!n)
 		return NULL;
 	n->key[0] = key[0] & word_mask(cidr, 0);
 	n->key[1] = key[1] & word_mask(cidr, 1);
 	n->cidr = (uint8_t)cidr;
-	n->peer = peer;
+	n->is_v6 = is_v6;
+	if (owner)
+		link_node(owner, n);
 	return n;
 }
 
 /* Puts a new node for key/cidr at *pp, above or beside the subtree that is there. */
-static int insert_at(struct allowedips_node **pp, const uint64_t key[2], unsigned int cidr,
-		     unsigned int common, void *peer)
+static int insert_at(struct allowedips *t, struct allowedips_node **pp, const uint64_t key[2],
+		     unsigned int cidr, unsigned int common, struct allowedips_owner *owner)
 {
 	struct allowedips_node *n = *pp, *leaf, *inner;
+	bool is_v6 = n->is_v6;
 
-	leaf = node_new(key, cidr, peer);
-	if (!leaf)
+	/* The peerless node first: nothing is linked yet if it fails. */
+	inner = common == cidr ? NULL : node_new(t, key, common, is_v6, NULL);
+	if (common != cidr && !inner)
 		return -ENOMEM;
+	leaf = node_new(t, key, cidr, is_v6, owner);
+	if (!leaf) {
+		if (inner)
+			node_release(t, inner);
+		return -ENOMEM;
+	}
 	if (common == cidr) {
 		/* The new prefix contains the old subtree. */
 		leaf->bit[bit_at(n->key, cidr)] = n;
@@ -134,11 +279,6 @@ static int insert_at(struct allowedips_node **pp, const uint64_t key[2], unsigne
 		return 0;
 	}
 	/* They differ at bit `common`: a peerless node splits the two. */
-	inner = node_new(key, common, NULL);
-	if (!inner) {
-		free(leaf);
-		return -ENOMEM;
-	}
 	inner->bit[bit_at(key, common)] = leaf;
 	inner->bit[bit_at(n->key, common)] = n;
 	*pp = inner;
@@ -151,44 +291,50 @@ int allowedips_insert(struct allowedips *t, int family, const void *addr, uint8_
 	unsigned int bits, common;
 	uint64_t key[2];
 
+	struct allowedips_owner *owner;
+
 	bits = key_from_addr(key, family, addr);
 	if (!bits || cidr > bits || !peer)
 		return -EINVAL;
+	owner = owner_make(t, peer);
+	if (!owner)
+		return -ENOMEM;
 	++t->seq;
 	for (pp = root_of(t, family); (n = *pp); pp = &n->bit[bit_at(key, n->cidr)]) {
 		common = common_bits(n->key, key, n->cidr < cidr ? n->cidr : cidr);
 		if (common == n->cidr && common == cidr) {
-			n->peer = peer;
+			if (n->peer == peer)
+				return 0;
+			if (n->peer)
+				unlink_node(t, n);
+			link_node(owner, n);
 			return 0;
 		}
 		if (common < n->cidr)
-			return insert_at(pp, key, cidr, common, peer);
+			return insert_at(t, pp, key, cidr, common, owner);
 	}
-	*pp = node_new(key, cidr, peer);
+	*pp = node_new(t, key, cidr, family == AF_INET6, owner);
 	return *pp ? 0 : -ENOMEM;
 }
 
 /* Removes a peerless node with fewer than two children, lifting its child. */
-static void compact(struct allowedips_node **pp)
+static void compact(struct allowedips *t, struct allowedips_node **pp)
 {
 	struct allowedips_node *n = *pp;
 
 	if (!n || n->peer || (n->bit[0] && n->bit[1]))
 		return;
 	*pp = n->bit[0] ? n->bit[0] : n->bit[1];
-	free(n);
+	node_release(t, n);
 }
 
-int allowedips_remove(struct allowedips *t, int family, const void *addr, uint8_t cidr, void *peer)
+/* Removes key/cidr from the trie at root if peer owns exactly that prefix. */
+static int remove_key(struct allowedips *t, struct allowedips_node **root, const uint64_t key[2],
+		      unsigned int cidr, void *peer)
 {
 	struct allowedips_node **pp, **parent = NULL, *n;
-	unsigned int bits;
-	uint64_t key[2];
 
-	bits = key_from_addr(key, family, addr);
-	if (!bits || cidr > bits)
-		return -EINVAL;
-	for (pp = root_of(t, family); (n = *pp); pp = &n->bit[bit_at(key, n->cidr)]) {
+	for (pp = root; (n = *pp); pp = &n->bit[bit_at(key, n->cidr)]) {
 		if (n->cidr > cidr || !prefix_matches(n, key))
 			return -ENOENT;
 		if (n->cidr == cidr)
@@ -198,38 +344,40 @@ int allowedips_remove(struct allowedips *t, int family, const void *addr, uint8_
 	if (!n || n->peer != peer)
 		return -ENOENT;
 	++t->seq;
-	n->peer = NULL;
-	compact(pp);
+	unlink_node(t, n);
+	compact(t, pp);
 	/* A leaf removed may leave its peerless parent with one child. */
 	if (parent)
-		compact(parent);
+		compact(t, parent);
 	return 0;
 }
 
-static struct allowedips_node *prune(struct allowedips_node *n, void *peer)
+int allowedips_remove(struct allowedips *t, int family, const void *addr, uint8_t cidr, void *peer)
 {
-	struct allowedips_node *child;
+	unsigned int bits;
+	uint64_t key[2];
 
-	if (!n)
-		return NULL;
-	n->bit[0] = prune(n->bit[0], peer);
-	n->bit[1] = prune(n->bit[1], peer);
-	if (n->peer == peer)
-		n->peer = NULL;
-	if (n->peer || (n->bit[0] && n->bit[1]))
-		return n;
-	child = n->bit[0] ? n->bit[0] : n->bit[1];
-	free(n);
-	return child;
+	bits = key_from_addr(key, family, addr);
+	if (!bits || cidr > bits || !peer)
+		return -EINVAL;
+	return remove_key(t, root_of(t, family), key, cidr, peer);
 }
 
 void allowedips_remove_by_peer(struct allowedips *t, void *peer)
 {
-	if (!peer)
+	struct allowedips_owner *o = peer ? owner_of(t, peer, false) : NULL;
+	struct allowedips_node *n;
+	uint64_t key[2];
+
+	if (!o)
 		return;
 	++t->seq;
-	t->root4 = prune(t->root4, peer);
-	t->root6 = prune(t->root6, peer);
+	/* Each removal takes the list's head off (and may free that node). */
+	while ((n = o->head)) {
+		key[0] = n->key[0];
+		key[1] = n->key[1];
+		remove_key(t, n->is_v6 ? &t->root6 : &t->root4, key, n->cidr, peer);
+	}
 }
 
 static void *lookup_key(const struct allowedips_node *n, const uint64_t key[2], unsigned int bits)
@@ -278,33 +426,46 @@ void *allowedips_lookup_src(const struct allowedips *t, const uint8_t *packet, s
 	return lookup_packet(t, packet, len, 12, 8);
 }
 
-/* Pre-order: a prefix comes before the longer ones under it, 0-branch first. */
-static int walk(const struct allowedips_node *n, void *peer, int family, unsigned int bits,
-		int (*fn)(void *ctx, int family, const uint8_t *addr, uint8_t cidr), void *ctx)
+/* Address order: IPv4 first, then by prefix, a shorter prefix before longer ones under it. */
+static int node_cmp(const void *a, const void *b)
 {
-	uint8_t addr[16];
-	int ret;
+	const struct allowedips_node *x = *(struct allowedips_node *const *)a;
+	const struct allowedips_node *y = *(struct allowedips_node *const *)b;
 
-	if (!n)
-		return 0;
-	if (n->peer == peer) {
-		addr_from_key(addr, n->key, bits);
-		ret = fn(ctx, family, addr, n->cidr);
-		if (ret)
-			return ret;
-	}
-	ret = walk(n->bit[0], peer, family, bits, fn, ctx);
-	return ret ? ret : walk(n->bit[1], peer, family, bits, fn, ctx);
+	if (x->is_v6 != y->is_v6)
+		return x->is_v6 ? 1 : -1;
+	if (x->key[0] != y->key[0])
+		return x->key[0] < y->key[0] ? -1 : 1;
+	if (x->key[1] != y->key[1])
+		return x->key[1] < y->key[1] ? -1 : 1;
+	return (int)x->cidr - (int)y->cidr;
 }
 
 int allowedips_walk_by_peer(const struct allowedips *t, void *peer,
 			    int (*fn)(void *ctx, int family, const uint8_t *addr, uint8_t cidr),
 			    void *ctx)
 {
-	int ret;
+	const struct allowedips_owner *o = peer ? owner_of(t, peer, false) : NULL;
+	struct allowedips_node *one[4], **v = one;
+	const struct allowedips_node *n;
+	size_t count = 0, i;
+	uint8_t addr[16];
+	int ret = 0;
 
-	if (!peer)
+	if (!o || !o->head)
 		return 0;
-	ret = walk(t->root4, peer, AF_INET, 32, fn, ctx);
-	return ret ? ret : walk(t->root6, peer, AF_INET6, 128, fn, ctx);
+	for (n = o->head; n; n = n->peer_next)
+		++count;
+	if (count > sizeof(one) / sizeof(one[0]) && !(v = malloc(count * sizeof(*v))))
+		return -ENOMEM;
+	for (i = 0, n = o->head; n; n = n->peer_next)
+		v[i++] = (struct allowedips_node *)n;
+	qsort(v, count, sizeof(*v), node_cmp);
+	for (i = 0; i < count && !ret; ++i) {
+		addr_from_key(addr, v[i]->key, v[i]->is_v6 ? 128 : 32);
+		ret = fn(ctx, v[i]->is_v6 ? AF_INET6 : AF_INET, addr, v[i]->cidr);
+	}
+	if (v != one)
+		free(v);
+	return ret;
 }

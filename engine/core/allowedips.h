@@ -17,10 +17,22 @@
 
 struct allowedips_node;
 
+struct allowedips_owner;
+struct allowedips_slab;
+
 struct allowedips {
 	struct allowedips_node *root4;
 	struct allowedips_node *root6;
 	uint64_t seq; /* bumped by every change */
+	/*
+	 * Each peer's nodes, linked: removal and walks by peer visit only that
+	 * peer's prefixes, not the whole trie (a setconf of N peers stays linear).
+	 */
+	struct allowedips_owner *owners; /* open addressing on the peer pointer */
+	size_t owners_cap, owners_used;
+	/* Nodes come from slabs (no allocator header each); freed ones wait on spare. */
+	struct allowedips_slab *slabs;
+	struct allowedips_node *spare;
 };
 
 void allowedips_init(struct allowedips *t);

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Handshake responses per second, and per core of responder CPU time, for
-# wg-engine and wireguard-go in the same run: 1000 initiator identities (the
+# wg-engine and each wireguard-go reference (tests/bench/refs) in the same run: 1000 initiator identities (the
 # engine-io-handshake generator) keep WINDOW initiations in flight against a
 # responder that knows them all, so it stays below its under-load threshold.
-# PEERS=1000 SECS=3 WINDOW=64 by default.
+# PEERS=1000 SECS=3 WINDOW=64 by default; IMPLS="ours sid" to choose rows.
 set -u
-T=engh$$
+T=pfbh$$
 . "$(dirname "$0")/../lib/netns.sh"
+. "$(dirname "$0")/lib/impls.sh"
 need_netns
 GEN=$WG_BUILD/tests/bench/engine-io-handshake
-need "$OUR_ENGINE" "$REF_GO" "$REF_WG" "$GEN"
+need "$OUR_ENGINE" "$REF_WG" "$GEN"
+impls_load
 PEERS=${PEERS:-1000} SECS=${SECS:-3} WINDOW=${WINDOW:-64}
 NA=${T}a NB=${T}b IB=${T}x
 SOCK=/var/run/wireguard
@@ -42,8 +44,8 @@ cpu_ticks() { # total user+system ticks of every process in namespace $NB
 	done
 	echo $t
 }
-measure() { # measure NAME BINARY
-	ip netns exec $NB "$2" $IB >/dev/null 2>&1 || return 1
+measure() { # measure IMPL
+	ip netns exec $NB "${IMPL_BIN[$1]}" $IB >/dev/null 2>&1 || return 1
 	at_exit "rm -f $SOCK/$IB.sock"
 	for _ in $(seq 50); do [ -S $SOCK/$IB.sock ] && break; sleep 0.1; done
 	ip netns exec $NB $REF_WG setconf $IB /tmp/$T.d/conf || return 1
@@ -51,7 +53,7 @@ measure() { # measure NAME BINARY
 	local c0 c1 out hz
 	hz=$(getconf CLK_TCK)
 	c0=$(cpu_ticks)
-	out=$(ip netns exec $NA "$GEN" "$PUB" 192.168.82.2 51820 /tmp/$T.d/keys "$SECS" "$WINDOW")
+	out=$(ip netns exec $NA timeout $((SECS + 60)) "$GEN" "$PUB" 192.168.82.2 51820 /tmp/$T.d/keys "$SECS" "$WINDOW")
 	c1=$(cpu_ticks)
 	ip -n $NB link del $IB
 	sleep 0.5
@@ -59,12 +61,15 @@ measure() { # measure NAME BINARY
 	local per_core
 	per_core=$(awk -v r="${out#*responses=}" -v t=$((c1 - c0)) -v hz="$hz" -v s="${out#*seconds=}" \
 		'BEGIN { split(r, a, " "); split(s, b, " "); if (t > 0) printf "%.0f", a[1] / (t / hz); else print "n/a" }')
-	printf '%-13s %s  cpu=%.2fs  per_core=%s/s\n' "$1" "$out" "$(echo "$((c1 - c0)) $hz" | awk '{print $1 / $2}')" "$per_core"
-	eval "RATE_$3=$rate PERCORE_$3=$per_core"
+	printf '%-56s %s  cpu=%.2fs  per_core=%s/s\n' "${IMPL_LABEL[$1]}" "$out" \
+		"$(echo "$((c1 - c0)) $hz" | awk '{print $1 / $2}')" "$per_core"
+	RATE[$1]=${rate%% *} PERCORE[$1]=$per_core
+	result handshake responses-per-s "$1" "${RATE[$1]}" /s
+	[ "$per_core" == n/a ] || result handshake responses-per-core-s "$1" "$per_core" /s
 }
-RATE_ours=0 RATE_go=0 PERCORE_ours=0 PERCORE_go=0
-measure wg-engine "$OUR_ENGINE" ours || echo "wg-engine failed"
-measure wireguard-go "$REF_GO" go || echo "wireguard-go failed"
-awk -v a="$RATE_ours" -v b="$RATE_go" -v c="$PERCORE_ours" -v d="$PERCORE_go" 'BEGIN {
-	if (b > 0) printf "ratio responses/s wg-engine/wireguard-go = %.2f\n", a / b;
-	if (d > 0) printf "ratio per core     wg-engine/wireguard-go = %.2f\n", c / d }'
+declare -A RATE PERCORE
+for impl in "${IMPL_LIST[@]}"; do
+	measure "$impl" || echo "${IMPL_LABEL[$impl]} failed"
+done
+print_ratios "responses/s" RATE
+print_ratios "responses per core-second" PERCORE

@@ -228,10 +228,53 @@ static void test_walk_and_packets(void)
 	allowedips_free(&t);
 }
 
+/*
+ * Each peer's own list of prefixes: a prefix moved to another peer leaves the
+ * first one's walk and removal, and many peers (the owner table grows and
+ * reuses the slots of peers that own nothing any more) each find their own.
+ */
+static void test_owners(void)
+{
+	static int many[3000];
+	struct allowedips t;
+	struct walk_ctx w = {""};
+	uint8_t a[4] = {10, 0, 0, 0};
+	int p1, p2, bad = 0;
+
+	allowedips_init(&t);
+	add(&t, "10.0.0.0", 24, &p1);
+	add(&t, "10.0.1.0", 24, &p1);
+	add(&t, "10.0.0.0", 24, &p2);
+	allowedips_walk_by_peer(&t, &p1, collect, &w);
+	is_str(w.out, "10.0.1.0/24", "a prefix given to another peer leaves the first one's walk");
+	allowedips_remove_by_peer(&t, &p1);
+	ok(allowedips_lookup(&t, AF_INET, a) == &p2, "and survives the first one's removal");
+	for (int i = 0; i < 3000; ++i) {
+		a[1] = (uint8_t)(i >> 8), a[2] = (uint8_t)i;
+		bad |= allowedips_insert(&t, AF_INET, a, 24, &many[i]);
+		a[3] = 1;
+		bad |= allowedips_insert(&t, AF_INET, a, 32, &many[i]);
+		a[3] = 0;
+		if (i % 2)
+			allowedips_remove_by_peer(&t, &many[i - 1]);
+	}
+	ok(!bad, "3000 peers with two prefixes each, every other one removed again");
+	for (int i = 0; i < 3000; ++i) {
+		a[1] = (uint8_t)(i >> 8), a[2] = (uint8_t)i;
+		bad |= allowedips_lookup(&t, AF_INET, a) != (i % 2 ? &many[i] : NULL);
+	}
+	ok(!bad, "each remaining peer owns its prefixes, the removed own none");
+	w.out[0] = 0;
+	allowedips_walk_by_peer(&t, &many[2999], collect, &w);
+	is_str(w.out, "10.11.183.0/24 10.11.183.1/32", "the last peer's walk, in address order");
+	allowedips_free(&t);
+}
+
 int main(void)
 {
 	test_oracle(AF_INET, 4, "IPv4");
 	test_oracle(AF_INET6, 16, "IPv6");
 	test_walk_and_packets();
+	test_owners();
 	return tap_done();
 }

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Control-plane speed of the engines themselves: `wg setconf` of N peers
+# (two allowed IPs each) into a fresh wg-engine and into each fresh
+# wireguard-go reference (tests/bench/refs), then `wg show IFACE dump` of
+# them, with Debian's wg as the one client for every row (wireguard-go
+# refuses more than 65,536 peers: "too many peers", a "failed" row). Prints the wall
+# time the user waits and the CPU the engine spent (user+system), each at
+# most LIMIT seconds (a row past that says "timeout").
+# PEERS="60000 100000" (the sizes N) LIMIT=120 by default; IMPLS="ours sid"
+# to choose rows.
+set -u
+T=pfbc$$
+. "$(dirname "$0")/../lib/netns.sh"
+. "$(dirname "$0")/lib/impls.sh"
+. "$(dirname "$0")/lib/tunnel.sh"
+. "$(dirname "$0")/lib/peers.sh"
+need_netns
+need perl "$OUR_ENGINE" "$REF_WG"
+PEERS=${PEERS:-60000 100000} LIMIT=${LIMIT:-120}
+impls_load
+peers_setup
+
+ticks() { awk '{print $14 + $15}' /proc/$1/stat 2>/dev/null || echo 0; }
+cpu_s() { awk -v a="$1" -v b="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz }'; }
+
+# timed_dump NS IFACE LIMIT : wall seconds of `wg show IFACE dump`, "timeout"
+# or "failed"; the number of peer lines it printed goes to W/lines.
+timed_dump() {
+	local t0 t1 rc
+	t0=$(date +%s.%N)
+	timeout "$3" ip netns exec "$1" $REF_WG show "$2" dump >$W/dump 2>/dev/null
+	rc=$? t1=$(date +%s.%N)
+	echo $(($(wc -l <$W/dump) - 1)) >$W/lines
+	case $rc in
+	0) awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f\n", b - a }' ;;
+	124) echo timeout ;;
+	*) echo failed ;;
+	esac
+}
+
+declare -A SET SETCPU DUMP DUMPCPU
+row() { # row IMPL N
+	local pid c0 c1 c2 lines
+	pid=$(engine_start $NS $IF "${IMPL_BIN[$1]}") || { echo "${IMPL_LABEL[$1]} did not start"; return; }
+	c0=$(ticks $pid)
+	SET[$1]=$(timed_setconf $NS $IF $W/conf "$LIMIT")
+	c1=$(ticks $pid)
+	DUMP[$1]=$(timed_dump $NS $IF "$LIMIT")
+	c2=$(ticks $pid)
+	lines=$(cat $W/lines)
+	engine_stop $NS $IF "$pid"
+	SETCPU[$1]=$(cpu_s "$c0" "$c1") DUMPCPU[$1]=$(cpu_s "$c1" "$c2")
+	# The CPU of a set that failed or ran out of time is not a figure to compare.
+	case ${SET[$1]} in failed | timeout) SETCPU[$1]="n/a(${SET[$1]})" ;; esac
+	[ "${DUMP[$1]}" == timeout ] || [ "$lines" -eq "$2" ] ||
+		echo "warning: ${IMPL_LABEL[$1]} dumped $lines peers, not $2"
+	printf '%-56s setconf %8s s wall %8s s engine CPU   dump %8s s wall %8s s engine CPU\n' \
+		"${IMPL_LABEL[$1]} $2 peers" "${SET[$1]}" "${SETCPU[$1]}" "${DUMP[$1]}" "${DUMPCPU[$1]}"
+	result control "setconf-${2}-peers-wall-s" "$1" "${SET[$1]}" s
+	result control "setconf-${2}-peers-engine-cpu-s" "$1" "${SETCPU[$1]}" s
+	result control "dump-${2}-peers-wall-s" "$1" "${DUMP[$1]}" s
+	result control "dump-${2}-peers-engine-cpu-s" "$1" "${DUMPCPU[$1]}" s
+}
+
+for n in $PEERS; do
+	peers_conf $W/conf "$n" 2
+	SET=() SETCPU=() DUMP=() DUMPCPU=()
+	for impl in "${IMPL_LIST[@]}"; do
+		row "$impl" "$n"
+	done
+	print_ratios "setconf $n wall (lower wins)" SET
+	print_ratios "setconf $n engine CPU (lower wins)" SETCPU
+	print_ratios "dump $n wall (lower wins)" DUMP
+	print_ratios "dump $n engine CPU (lower wins)" DUMPCPU
+done
