@@ -66,12 +66,24 @@ int device_uapi_get(struct device *dev, struct wgdevice **out)
 	return 0;
 }
 
+/*
+ * The public keys a change creates peers for, so that a key named twice in one
+ * set makes one peer: an open-addressing table of pointers into the change,
+ * looked up once per peer instead of scanning the request before it (which
+ * made a set of 100,000 new peers quadratic).
+ */
+struct key_set {
+	const uint8_t **slot;
+	size_t mask;
+};
+
 /* What a set needs allocated before anything changes. */
 struct set_plan {
 	struct peer **fresh; /* per peer of the change: a new peer to add, or NULL */
 	struct peer **kick;  /* peers to send a keepalive once the lock is dropped */
 	unsigned int n, n_kick;
-	struct udp udp; /* new sockets when the port changes */
+	struct key_set planned; /* the keys of the fresh peers */
+	struct udp udp;		/* new sockets when the port changes */
 	bool rebind;
 };
 
@@ -92,16 +104,29 @@ static int validate(const struct wgdevice *c)
 	return 0;
 }
 
-/* True if an earlier peer of the change already creates this one. */
-static bool planned_before(const struct wgdevice *c, const struct set_plan *plan,
-			   const struct wgpeer *until, const uint8_t *pub)
+static int key_set_init(struct key_set *set, unsigned int n)
 {
-	unsigned int i = 0;
+	size_t size = 16;
 
-	for (const struct wgpeer *p = c->first_peer; p != until; p = p->next_peer, ++i) {
-		if (plan->fresh[i] && !memcmp(p->public_key, pub, WG_KEY_LEN))
+	while (size < 2 * (size_t)n)
+		size <<= 1;
+	set->slot = calloc(size, sizeof(*set->slot));
+	set->mask = size - 1;
+	return set->slot ? 0 : -ENOMEM;
+}
+
+/* True if an earlier peer of the change already creates pub; else pub joins the set. */
+static bool key_set_test_and_add(struct key_set *set, const uint8_t *pub)
+{
+	uint64_t h;
+	size_t i;
+
+	memcpy(&h, pub, sizeof(h)); /* public keys are curve points: their bytes are spread well */
+	for (i = h & set->mask; set->slot[i]; i = (i + 1) & set->mask) {
+		if (!memcmp(set->slot[i], pub, WG_KEY_LEN))
 			return true;
 	}
+	set->slot[i] = pub;
 	return false;
 }
 
@@ -112,7 +137,7 @@ static bool needs_fresh(struct device *dev, const struct wgdevice *c, struct set
 		return false;
 	if (!(c->flags & WGDEVICE_REPLACE_PEERS) && device_peer_find(dev, p->public_key))
 		return false;
-	return !planned_before(c, plan, p, p->public_key);
+	return !key_set_test_and_add(&plan->planned, p->public_key);
 }
 
 /*
@@ -153,6 +178,8 @@ static int plan_set(struct device *dev, const struct wgdevice *c, struct set_pla
 	plan->kick = calloc(plan->n + 1, sizeof(*plan->kick));
 	if (!ret && (!plan->fresh || !plan->kick))
 		ret = -ENOMEM;
+	if (!ret)
+		ret = key_set_init(&plan->planned, plan->n);
 	if (!ret && (c->flags & WGDEVICE_HAS_LISTEN_PORT) && c->listen_port != dev->udp.port) {
 		ret = rebind(dev, c, plan);
 		plan->rebind = !ret;
@@ -177,6 +204,7 @@ static void plan_free(struct set_plan *plan)
 		udp_close(&plan->udp);
 	free(plan->fresh);
 	free(plan->kick);
+	free(plan->planned.slot);
 }
 
 /* Caller holds dev->cfg_lock (write). */

@@ -157,6 +157,32 @@ static void test_uapi_malformed(struct wire_side *b)
 	free(after);
 }
 
+/* A key named twice in one set is one peer, holding what both name (as wireguard-go). */
+static void test_uapi_same_key_twice(struct wire_side *b)
+{
+	static const char key[] =
+	    "0202020202020202020202020202020202020202020202020202020202020202";
+	char req[512], *r, *found;
+	int n = 0;
+
+	snprintf(req, sizeof(req),
+		 "set=1\npublic_key=%s\nallowed_ip=10.9.0.1/32\npublic_key=%s\n"
+		 "allowed_ip=10.9.0.2/32\n\n",
+		 key, key);
+	r = uapi_exchange(b->dev, req);
+	is_str(r, "errno=0\n\n", "a set naming one new key twice is taken");
+	free(r);
+	r = uapi_exchange(b->dev, "get=1\n\n");
+	for (found = r; found && (found = strstr(found, key)); ++found)
+		++n;
+	is_int(n, 1, "it made one peer");
+	ok(r && strstr(r, "allowed_ip=10.9.0.1/32\n") && strstr(r, "allowed_ip=10.9.0.2/32\n"),
+	   "with the allowed IPs of both mentions");
+	free(r);
+	snprintf(req, sizeof(req), "set=1\npublic_key=%s\nremove=true\n\n", key);
+	free(uapi_exchange(b->dev, req));
+}
+
 static void test_rekey(struct wire_side *a, struct wire_side *b)
 {
 	struct timespec before = last_handshake(b->dev), after;
@@ -297,6 +323,7 @@ int main(void)
 	ok(deliver(&a, &b, "10.0.0.1", "10.0.0.2", 5, 500), "the tunnel still works after garbage");
 	test_rekey(&a, &b);
 	test_uapi_malformed(&b);
+	test_uapi_same_key_twice(&b);
 	wire_side_down(&a);
 	wire_side_down(&b);
 	clock_set_source(NULL);
