@@ -165,3 +165,42 @@ sshd_cleanup() { # stops every sshd and holder this file started, removes SSHD_D
 	[ -n "$SSHD_DIR" ] && rm -rf "$SSHD_DIR"
 	SSHD_DIR=
 }
+
+# ---------------------------------------------------------------- the seed mesh
+# The four sites of examples/sites.yaml (needs tests/lib/topology.sh), each with
+# its own sshd: tokyo, paris and osaka run ours, lima Debian's wg-quick and
+# wireguard-go. The tests of apply and of the Ansible export share it.
+SEED_SITES=(tokyo paris osaka lima)
+
+seed_sites_yaml() { # seed_sites_yaml SRC IFACE OSAKA_SSH OUT : SRC on IFACE, each site its own ssh: form
+	sed -e "s/^  interface: wg0/  interface: $2/" \
+		-e 's|^    ssh: root@192.0.2.1|    ssh: root@198.18.1.2|' \
+		-e 's|^    ssh: paris-gw|    ssh: ssh://root@198.18.2.2:22|' \
+		-e "s|^    ssh: admin@2001:db8:1234:3::1|    ssh: $3|" \
+		-e 's|^    ssh: "ssh://root@\[2001:db8:1234:4::1\]:2222"|    ssh: "ssh://root@[fd18::4:2]:22"|' \
+		"$1" >"$4"
+}
+
+seed_sshd_up() { # seed_sshd_up NAMEPREFIX : the sites, the admin namespace and every sshd, as TAP lines
+	local k
+	check "four sites and the WAN in namespaces" topo_build 4
+	check "admin namespace and client key" sshd_init
+	for k in 1 2 3; do
+		check "sshd on ${SEED_SITES[$((k - 1))]} (ours)" sshd_site "$k" "${P}s$k" \
+			"$1-${SEED_SITES[$((k - 1))]}" ours
+	done
+	check "sshd on lima (Debian's wg-quick and wireguard-go)" sshd_site 4 "${P}s4" "$1-lima" debian
+}
+
+seed_pings() { # seed_pings : every LAN to every other, IPv4 and IPv6; prints the failures
+	local from to fam
+	for from in 1 2 3 4; do
+		for to in 1 2 3 4; do
+			[ "$from" = "$to" ] && continue
+			for fam in 4 6; do
+				topo_ping "$from" "$to" "$fam" ||
+					echo "${SEED_SITES[$((from - 1))]} -> ${SEED_SITES[$((to - 1))]} IPv$fam"
+			done
+		done
+	done
+}

@@ -23,22 +23,11 @@ TOPO_TMP=$(mktemp -d /tmp/ms-ansible.XXXXXX)
 at_exit "topo_cleanup; rm -rf '$TOPO_TMP'"
 Y=$TOPO_TMP/sites.yaml
 D=$TOPO_TMP/ansible
-sites=(tokyo paris osaka lima)
 
-sed -e 's/^  interface: wg0/  interface: wgms1/' \
-	-e 's|^    ssh: root@192.0.2.1|    ssh: root@198.18.1.2|' \
-	-e 's|^    ssh: paris-gw|    ssh: ssh://root@198.18.2.2:22|' \
-	-e 's|^    ssh: admin@2001:db8:1234:3::1|    ssh: root@fd18::3:2|' \
-	-e 's|^    ssh: "ssh://root@\[2001:db8:1234:4::1\]:2222"|    ssh: "ssh://root@[fd18::4:2]:22"|' \
-	"$here/../../examples/sites.yaml" >"$Y"
+seed_sites_yaml "$here/../../examples/sites.yaml" wgms1 root@fd18::3:2 "$Y"
 is "$(grep -c '^    ssh: ' "$Y")" 4 "four ssh: forms in the test's sites.yaml"
 
-check "four sites and the WAN in namespaces" topo_build 4
-check "admin namespace and client key" sshd_init
-for k in 1 2 3; do
-	check "sshd on ${sites[$((k - 1))]} (ours)" sshd_site "$k" "${P}s$k" "ms-${sites[$((k - 1))]}" ours
-done
-check "sshd on lima (Debian's wg-quick and wireguard-go)" sshd_site 4 "${P}s4" ms-lima debian
+seed_sshd_up ms
 
 mkdir -p "$TOPO_TMP/ah/tmp"
 # Ansible's own files stay in the test's directory and the sites' private /run;
@@ -69,17 +58,6 @@ dumps() { # dumps : every site's `wg show all dump' (sorted) without handshakes,
 		sshd_exec "$k" wg show all dump | awk -F'\t' -v OFS='\t' 'NF == 9 { $6 = $7 = $8 = "-" } NF == 9 && $4 !~ /:51820$|:51821$/ { $4 = "-" } { print }' | sort
 	done
 }
-pings() { # pings : every LAN to every other, IPv4 and IPv6; prints the failures
-	local from to fam
-	for from in 1 2 3 4; do
-		for to in 1 2 3 4; do
-			[ "$from" = "$to" ] && continue
-			for fam in 4 6; do
-				topo_ping "$from" "$to" "$fam" || echo "${sites[$((from - 1))]} -> ${sites[$((to - 1))]} IPv$fam"
-			done
-		done
-	done
-}
 
 check "plan" "$OUR_MESH" plan "$Y" -o "$TOPO_TMP/out"
 check "export ansible" "$OUR_MESH" export ansible "$Y" "$D"
@@ -108,13 +86,13 @@ is "$(sed -n '/^PLAY \[wg-mesh relays/,/^PLAY \[wg-mesh the other/p' "$TOPO_TMP/
 is "$(grep -oE '^PLAY \[[^]]*\]' "$TOPO_TMP/out.txt" | tr '\n' ' ')" \
 	"PLAY [wg-mesh relays and via sites first] PLAY [wg-mesh the other sites] " "two plays, in order"
 for k in 1 2 3 4; do
-	sshd_exec "$k" cmp -s "/etc/wireguard/wgms1.conf" "$TOPO_TMP/out/${sites[$((k - 1))]}/wgms1.conf"
-	ok $? "${sites[$((k - 1))]} runs the planned file"
+	sshd_exec "$k" cmp -s "/etc/wireguard/wgms1.conf" "$TOPO_TMP/out/${SEED_SITES[$((k - 1))]}/wgms1.conf"
+	ok $? "${SEED_SITES[$((k - 1))]} runs the planned file"
 done
 is "$(sshd_exec 1 stat -c %a /etc/wireguard/wgms1.conf) $(sshd_exec 1 ls /etc/wireguard)" "600 wgms1.conf" \
 	"mode 0600, and no copy left behind"
 check "lima runs wireguard-go" sshd_exec 4 pgrep -x wireguard-go
-is "$(pings)" "" "every LAN pings every other over IPv4 and IPv6"
+is "$(seed_pings)" "" "every LAN pings every other over IPv4 and IPv6"
 
 before=$(dumps)
 reset_calls
@@ -147,7 +125,7 @@ is "$(classes)" "lima: sync osaka: none paris: sync tokyo: sync " \
 is "$(for k in 1 2 3 4; do calls $k; done | grep -c 'wg-quick \(up\|down\)')" 0 "no wg-quick up or down anywhere"
 for k in 1 2 4; do
 	ip netns exec "${P}l$k" "${topo_pinger[@]}" -c 1 -W 2 10.33.0.1 >/dev/null 2>&1
-	ok $? "${sites[$((k - 1))]}'s LAN reaches osaka's new LAN"
+	ok $? "${SEED_SITES[$((k - 1))]}'s LAN reaches osaka's new LAN"
 done
 before=$(dumps)
 apply

@@ -28,23 +28,12 @@ need "$OUR_MESH" "$OUR_WG" "$OUR_QUICK" "$OUR_ENGINE" "$REF_WG" "$REF_QUICK" "$R
 TOPO_TMP=$(mktemp -d /tmp/ma-apply.XXXXXX)
 at_exit "topo_cleanup; rm -rf '$TOPO_TMP'"
 Y=$TOPO_TMP/sites.yaml
-sites=(tokyo paris osaka lima)
 
 # The example, on interface wgma0, each site reached through a different ssh: form.
-sed -e 's/^  interface: wg0/  interface: wgma0/' \
-	-e 's|^    ssh: root@192.0.2.1|    ssh: root@198.18.1.2|' \
-	-e 's|^    ssh: paris-gw|    ssh: ssh://root@198.18.2.2:22|' \
-	-e 's|^    ssh: admin@2001:db8:1234:3::1|    ssh: ma-osaka|' \
-	-e 's|^    ssh: "ssh://root@\[2001:db8:1234:4::1\]:2222"|    ssh: "ssh://root@[fd18::4:2]:22"|' \
-	"$here/../../examples/sites.yaml" >"$Y"
+seed_sites_yaml "$here/../../examples/sites.yaml" wgma0 ma-osaka "$Y"
 is "$(grep -c '^    ssh: ' "$Y")" 4 "four ssh: forms in the test's sites.yaml"
 
-check "four sites and the WAN in namespaces" topo_build 4
-check "admin namespace and client key" sshd_init
-for k in 1 2 3; do
-	check "sshd on ${sites[$((k - 1))]} (ours)" sshd_site "$k" "${P}s$k" "ma-${sites[$((k - 1))]}" ours
-done
-check "sshd on lima (Debian's wg-quick and wireguard-go)" sshd_site 4 "${P}s4" ma-lima debian
+seed_sshd_up ma
 
 apply() { # apply ARGS... : wg-mesh apply from the admin namespace, output in $TOPO_TMP/out.txt
 	ip netns exec "${P}adm" env WG_MESH_SSH="$SSHD_SSH" "$OUR_MESH" apply "$Y" -o "$TOPO_TMP/out" \
@@ -55,17 +44,6 @@ calls() { # calls K : site K's wg and wg-quick calls since the last reset, minus
 		grep -Ev ' (showconf|show [^ ]+ (allowed-ips|dump|endpoints)|--version|-h)( |$)'
 }
 reset_calls() { for k in 1 2 3 4; do calls "$k" >/dev/null; done; }
-pings() { # pings : every LAN to every other, IPv4 and IPv6; prints the failures
-	local from to fam
-	for from in 1 2 3 4; do
-		for to in 1 2 3 4; do
-			[ "$from" = "$to" ] && continue
-			for fam in 4 6; do
-				topo_ping "$from" "$to" "$fam" || echo "${sites[$((from - 1))]} -> ${sites[$((to - 1))]} IPv$fam"
-			done
-		done
-	done
-}
 upcount() { # upcount K : how many times site K's wg-quick went up since the start
 	sshd_exec "$1" sh -c 'grep -c "wg-quick up" /run/wg-calls.all 2>/dev/null || echo 0'
 }
@@ -79,7 +57,7 @@ is "$(sshd_exec 4 sh -c 'grep -c "^/usr/bin/wg-quick up wgma0" /run/wg-calls')" 
 check "lima runs wireguard-go" sshd_exec 4 pgrep -x wireguard-go
 is "$(sshd_exec 1 stat -c %a /etc/wireguard/wgma0.conf)" 600 "the config is mode 0600 on the site"
 check "and is the planned one" sshd_exec 1 cmp -s /etc/wireguard/wgma0.conf "$TOPO_TMP/out/tokyo/wgma0.conf"
-is "$(pings)" "" "every LAN pings every other over IPv4 and IPv6"
+is "$(seed_pings)" "" "every LAN pings every other over IPv4 and IPv6"
 
 reset_calls
 apply
@@ -129,7 +107,7 @@ ping_new() { # ping_new K : from LAN host K to osaka's new LAN
 ups_downs() { # ups_downs : per site, its wg-quick up and down calls since the last reset
 	local k
 	for k in 1 2 3 4; do
-		echo "${sites[$((k - 1))]} $(calls "$k" | grep -cE 'wg-quick (up|down)')"
+		echo "${SEED_SITES[$((k - 1))]} $(calls "$k" | grep -cE 'wg-quick (up|down)')"
 	done
 }
 
@@ -144,7 +122,7 @@ ok $? "osaka itself unchanged"
 is "$(ups_downs)" $'tokyo 0\nparis 0\nosaka 0\nlima 0' "nobody went down or up"
 ip netns exec "${P}s3" ip addr add 10.33.0.1/24 dev mshlan
 for k in 1 2 4; do
-	check "osaka's new LAN reachable from ${sites[$((k - 1))]}'s" ping_new "$k"
+	check "osaka's new LAN reachable from ${SEED_SITES[$((k - 1))]}'s" ping_new "$k"
 done
 
 # A rotated key: osaka's own and everyone's peer entry for it, all by syncconf.
@@ -158,7 +136,7 @@ is "$(ups_downs)" $'tokyo 0\nparis 0\nosaka 0\nlima 0' "nobody went down or up"
 is "$(sshd_exec 3 "$OUR_WG" show wgma0 public-key)" "$(grep -A2 '^# osaka' "$TOPO_TMP/out/tokyo/wgma0.conf" | sed -n 's/^PublicKey = //p')" \
 	"osaka runs the new key its peers know"
 for k in 1 2 4; do
-	check "osaka's LAN reachable from ${sites[$((k - 1))]}'s with the new key" topo_ping "$k" 3 6
+	check "osaka's LAN reachable from ${SEED_SITES[$((k - 1))]}'s with the new key" topo_ping "$k" 3 6
 done
 
 # tokyo's interface address: tokyo restarts, the others only sync their peer entry.
@@ -170,7 +148,7 @@ grep -qE "^  tokyo +restart +interface setting .address' changed" "$TOPO_TMP/out
 ok $? "tokyo restarts, and says why"
 is "$(ups_downs)" $'tokyo 2\nparis 0\nosaka 0\nlima 0' "only tokyo went down and up"
 check "tokyo has its new address" sshd_exec 1 sh -c 'ip -4 addr show dev wgma0 | grep -q "inet 192.168.0.11/24"'
-is "$(pings)" "" "every LAN pings every other again"
+is "$(seed_pings)" "" "every LAN pings every other again"
 
 # paris unreachable (its sshd stopped) while lima gains a LAN: the others finish.
 sshd_stop 2
