@@ -18,6 +18,7 @@
 #include "mtu.h"
 #include "keyage.h"
 #include "access.h"
+#include "names.h"
 
 struct addr_set {
 	struct addr_slot {
@@ -662,6 +663,8 @@ int plan_build(struct plan *p, const struct sites_mesh *m, struct keystore *ks, 
 		ret = check_overlaps(p, d);
 	if (!ret)
 		resolve_clients(p, d);
+	if (!ret)
+		names_check(p, d);
 	if (!ret)
 		ret = topology_link(p, d);
 	if (!ret)

@@ -5,6 +5,7 @@
  * an unchanged sites.yaml changes nothing at all on disk.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "outfile.h"
 #include "qr.h"
 #include "render.h"
+#include "names.h"
 #include "plandir.h"
 #include "progress.h"
 
@@ -55,30 +57,44 @@ static int push_pending(struct pending_list *pl, char *tmp, char *path)
 	return 0;
 }
 
-/* Writes a changed file to a temporary file beside its place; unchanged ones stay. */
-static int write_file(const char *dir, const char *iface, const char *name, const char *ext,
-		      const void *data, size_t len, bool *changed, struct pending_list *pl)
+/* Writes a changed file to a temporary file beside path (then owned here); unchanged ones stay. */
+static int write_path(char *path, const void *data, size_t len, bool *changed,
+		      struct pending_list *pl)
 {
-	char *path, *tmp = NULL;
+	char *tmp = NULL;
 	int ret;
 
-	if (asprintf(&path, "%s/%s/%s.%s", dir, name, iface, ext) < 0)
-		return -ENOMEM;
-	*strrchr(path, '/') = '\0';
-	ret = outfile_mkdirs(path);
-	path[strlen(path)] = '/';
-	*changed = !ret && !outfile_has_content(path, data, len);
-	if (!ret && !*changed) {
+	*changed = !outfile_has_content(path, data, len);
+	if (!*changed) {
 		free(path);
 		return 0;
 	}
-	if (!ret)
-		ret = outfile_write_temp(path, data, len, &tmp);
+	ret = outfile_write_temp(path, data, len, &tmp);
 	if (!ret && !(ret = push_pending(pl, tmp, path)))
 		return 0;
 	if (tmp)
 		unlink(tmp);
 	free(tmp);
+	fprintf(stderr, "Unable to write %s: %s\n", path, strerror(-ret));
+	free(path);
+	return ret;
+}
+
+/* DIR/NAME/IFACE.EXT, its directory made first. */
+static int write_file(const char *dir, const char *iface, const char *name, const char *ext,
+		      const void *data, size_t len, bool *changed, struct pending_list *pl)
+{
+	char *path;
+	int ret;
+
+	*changed = false;
+	if (asprintf(&path, "%s/%s/%s.%s", dir, name, iface, ext) < 0)
+		return -ENOMEM;
+	*strrchr(path, '/') = '\0';
+	ret = outfile_mkdirs(path);
+	path[strlen(path)] = '/';
+	if (!ret)
+		return write_path(path, data, len, changed, pl);
 	fprintf(stderr, "Unable to write %s: %s\n", path, strerror(-ret));
 	free(path);
 	return ret;
@@ -122,6 +138,38 @@ static int write_qr(const char *dir, const char *iface, const char *name, const 
 	ret = write_file(dir, iface, name, "png", png, len, &changed, pl);
 	sodium_memzero(png, len);
 	free(png);
+	return ret;
+}
+
+/* DIR/FILE (hosts, DOMAIN.zone) from one of the names renderers. */
+static int write_names_file(const struct plan *p, const char *dir, const char *file,
+			    void (*fn)(const struct plan *, struct textbuf *),
+			    struct pending_list *pl)
+{
+	struct textbuf b = {0};
+	bool changed;
+	char *path;
+	int ret = -ENOMEM;
+
+	fn(p, &b);
+	if (!b.failed && asprintf(&path, "%s/%s", dir, file) >= 0)
+		ret = write_path(path, b.p ? b.p : "", b.len, &changed, pl);
+	textbuf_free(&b);
+	return ret;
+}
+
+static int write_names(const struct plan *p, const char *dir, struct pending_list *pl)
+{
+	char *zone;
+	int ret;
+
+	if (!p->m->domain || !p->n_sites)
+		return 0;
+	ret = write_names_file(p, dir, "hosts", names_render_hosts, pl);
+	if (ret || asprintf(&zone, "%s.zone", p->m->domain) < 0)
+		return ret ? ret : -ENOMEM;
+	ret = write_names_file(p, dir, zone, names_render_zone, pl);
+	free(zone);
 	return ret;
 }
 
@@ -172,6 +220,8 @@ int plandir_write(const struct plan *p, const char *dir, struct plandir_summary 
 			ret = write_qr(dir, iface, p->clients[i].name, &b, &pl);
 	}
 	progress_end(&pr);
+	if (!ret)
+		ret = write_names(p, dir, &pl);
 	textbuf_free(&b);
 	render_scratch_free(&s);
 	return commit(&pl, dir, ret);
@@ -189,6 +239,36 @@ static void remove_conf(const char *dir, const char *name, const char *iface)
 	*strrchr(path, '/') = '\0';
 	rmdir(path); /* only if empty: never delete what wg-mesh did not write */
 	free(path);
+}
+
+/* NAME.zone for a NAME other than dom (NULL: any). */
+static bool is_stale_zone(const char *file, const char *dom)
+{
+	size_t len = strlen(file);
+
+	if (len <= 5 || strcmp(file + len - 5, ".zone"))
+		return false;
+	return !dom || strlen(dom) != len - 5 || strncmp(file, dom, len - 5);
+}
+
+/* The name files of a domain no longer planned: hosts, and every other DIR/\*.zone. */
+static void remove_names(const struct plan *p, const char *dir)
+{
+	const char *dom = p->m->domain && p->n_sites ? p->m->domain : NULL;
+	struct dirent *e;
+	DIR *d;
+
+	if (!(d = opendir(dir)))
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_type != DT_REG && e->d_type != DT_UNKNOWN)
+			continue;
+		if (!dom && !strcmp(e->d_name, "hosts"))
+			unlinkat(dirfd(d), e->d_name, 0);
+		if (is_stale_zone(e->d_name, dom))
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
 }
 
 void plandir_remove_stale(const struct plan *p, const char *dir, const char *old_iface,
@@ -209,6 +289,7 @@ void plandir_remove_stale(const struct plan *p, const char *dir, const char *old
 		if (old_iface && strcmp(old_iface, p->m->interface))
 			remove_conf(dir, e->name, old_iface);
 	}
+	remove_names(p, dir);
 }
 
 static void print_names(FILE *out, const char *what, const struct plandir_names *list)

@@ -849,6 +849,42 @@ static void mesh_key_max_age(struct ctx *c, yaml_node_t *v, void *obj)
 			 s);
 }
 
+/* ---------------------------------------------------------------- names */
+
+static void mesh_domain(struct ctx *c, yaml_node_t *v, void *obj)
+{
+	const char *s = scalar_of(c, v, "a domain such as mesh.example");
+	struct sites_mesh *m = obj;
+	size_t len = s ? strlen(s) : 0;
+
+	if (!s)
+		return;
+	/* One trailing dot (the absolute form) is the same domain. */
+	if (len > 1 && s[len - 1] == '.')
+		--len;
+	free(m->domain);
+	m->domain = strndup(s, len);
+	if (m->domain && !sites_is_hostname(m->domain)) {
+		diag_add(c->d, pos_of(v),
+			 "`%s' is not a domain; expected a DNS name of letters, digits, '-' and "
+			 "'.' such as mesh.example",
+			 s);
+		free(m->domain);
+		m->domain = NULL;
+	}
+}
+
+static void mesh_dns(struct ctx *c, yaml_node_t *v, void *obj)
+{
+	const char *s = scalar_of(c, v, "a site name");
+	struct sites_mesh *m = obj;
+
+	if (!s)
+		return;
+	free(m->dns.name);
+	set_name(&m->dns, v, s);
+}
+
 static const struct key_handler mesh_keys[] = {
     {"interface", mesh_interface},
     {"port", mesh_port},
@@ -860,6 +896,8 @@ static const struct key_handler mesh_keys[] = {
     {"hubs", mesh_hubs},	       /* topology: hub */
     {"links", mesh_links},	       /* pairs added to or removed from the topology */
     {"key-max-age", mesh_key_max_age}, /* warn about older keys */
+    {"domain", mesh_domain},	       /* hosts and zone files */
+    {"dns", mesh_dns},		       /* the site clients resolve with */
     {NULL, NULL},
 };
 
@@ -1200,6 +1238,8 @@ void sites_free(struct sites_mesh *m)
 	links_free(m);
 	access_free(m);
 	free(m->interface);
+	free(m->domain);
+	free(m->dns.name);
 	free(m);
 }
 

@@ -120,6 +120,8 @@ struct sites_mesh {
 	struct diag_pos mtu_pos;
 	uint64_t key_max_age; /* seconds; 0: off */
 	struct diag_pos key_max_age_pos;
+	char *domain;	       /* names NAME.DOMAIN for the tunnel addresses; NULL: none */
+	struct sites_name dns; /* the site whose resolver clients use; name NULL: none */
 	struct sites_site *sites;
 	size_t n_sites;
 	struct sites_client *clients;

@@ -18,15 +18,27 @@ is "$(stat -c %a "$dir/sites.keys") $(stat -c %a "$dir/out/tokyo/wg0.conf")" "60
 	"keystore and configs are 0600, beside sites.yaml by default"
 grep -q "changes:  5 new" /tmp/$T.out
 ok $? "first plan: 5 new configs"
-sums=$(cd "$dir" && md5sum out/*/wg0.conf sites.keys)
-times=$(cd "$dir" && stat -c '%n %y' out/*/wg0.conf sites.keys)
+grep -qx '192.168.0.1 tokyo.mesh.example tokyo' "$dir/out/hosts" &&
+	grep -qx '2001:db8:12:34::5 phone.mesh.example phone' "$dir/out/hosts"
+ok $? "mesh.domain: out/hosts names every tunnel address, clients too"
+if [ -x /usr/bin/named-checkzone ]; then
+	/usr/bin/named-checkzone mesh.example "$dir/out/mesh.example.zone" >"$dir/zone.out" 2>&1
+	ok $? "out/mesh.example.zone loads in named-checkzone"
+else
+	ok 1 "named-checkzone (bind9-utils, tests/lib/install-deps) is missing"
+fi
+grep -qP '^osaka\tIN\tAAAA\t2001:db8:12:34::3$' "$dir/out/mesh.example.zone"
+ok $? "the zone has each name's AAAA record"
+sums=$(cd "$dir" && md5sum out/*/wg0.conf sites.keys out/hosts out/mesh.example.zone)
+times=$(cd "$dir" && stat -c '%n %y' out/*/wg0.conf sites.keys out/hosts out/mesh.example.zone)
 sleep 1
 check "plan again" "$M" plan "$dir/sites.yaml"
 grep -q "changes:  0 new, 0 changed, 0 removed, 5 unchanged" /tmp/$T.out
 ok $? "second plan reports no change"
-is "$(cd "$dir" && md5sum out/*/wg0.conf sites.keys)" "$sums" "second plan: same bytes"
-is "$(cd "$dir" && stat -c '%n %y' out/*/wg0.conf sites.keys)" "$times" \
-	"neither a config nor the keystore was rewritten (same mtimes)"
+is "$(cd "$dir" && md5sum out/*/wg0.conf sites.keys out/hosts out/mesh.example.zone)" "$sums" \
+	"second plan: same bytes"
+is "$(cd "$dir" && stat -c '%n %y' out/*/wg0.conf sites.keys out/hosts out/mesh.example.zone)" \
+	"$times" "neither a config, the name files nor the keystore was rewritten (same mtimes)"
 
 osaka_paris=$(grep -A2 '^# paris' "$dir/out/osaka/wg0.conf")
 check "plan --rotate tokyo" "$M" plan "$dir/sites.yaml" --rotate tokyo
@@ -45,6 +57,11 @@ ok $([ ! -e "$dir/out/lima" ] && echo 0 || echo 1) "lima's directory is gone"
 ok $? "lima's key is gone from the keystore"
 ! grep -q "# lima" "$dir/out/tokyo/wg0.conf"
 ok $? "and from tokyo's peers"
+
+sed -i '/^  domain:/d' "$dir/sites.yaml"
+check "plan without mesh.domain" "$M" plan "$dir/sites.yaml"
+ok $([ ! -e "$dir/out/hosts" ] && [ ! -e "$dir/out/mesh.example.zone" ] && echo 0 || echo 1) \
+	"without mesh.domain, out/hosts and the zone are gone"
 
 sed -i 's/^  interface: wg0/  interface: mshm0/' "$dir/sites.yaml"
 check "plan with another interface name" "$M" plan "$dir/sites.yaml"
