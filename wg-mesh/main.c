@@ -218,6 +218,8 @@ static void print_keys_summary(const struct mesh *x)
 	}
 	printf("keys:     %s (%zu new, %zu rotated)\nconfigs:  %s/NAME/%s.conf\n", x->keys_path,
 	       created, rotated, x->out_dir, x->m->interface);
+	if (x->m->domain && x->m->n_sites)
+		printf("names:    %s/hosts, %s/%s.zone\n", x->out_dir, x->out_dir, x->m->domain);
 }
 
 static int cmd_plan(struct mesh *x, const struct opts *o)

@@ -21,6 +21,8 @@ ok $? "first plan: 5 new configs"
 grep -qx '192.168.0.1 tokyo.mesh.example tokyo' "$dir/out/hosts" &&
 	grep -qx '2001:db8:12:34::5 phone.mesh.example phone' "$dir/out/hosts"
 ok $? "mesh.domain: out/hosts names every tunnel address, clients too"
+grep -qx "names:    $dir/out/hosts, $dir/out/mesh.example.zone" /tmp/$T.out
+ok $? "the summary names the name files"
 if [ -x /usr/bin/named-checkzone ]; then
 	/usr/bin/named-checkzone mesh.example "$dir/out/mesh.example.zone" >"$dir/zone.out" 2>&1
 	ok $? "out/mesh.example.zone loads in named-checkzone"
