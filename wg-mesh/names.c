@@ -25,6 +25,12 @@ static void check_label(struct diag *d, const char *name, struct diag_pos pos, c
 			 "%s `%s' cannot be named under mesh.domain; expected up to 63 letters, "
 			 "digits or '-' (no '_' or '.')",
 			 what, name);
+	/* Its directory would take the place of the hosts file. */
+	else if (name && !strcmp(name, "hosts"))
+		diag_add(d, pos,
+			 "%s `hosts' would hide the hosts file of mesh.domain; expected another "
+			 "name",
+			 what);
 }
 
 static void check_labels(const struct plan *p, struct diag *d)

@@ -134,6 +134,8 @@ static const struct bad_case bad[] = {
     {"a domain as a list", BASE "  domain: [m.example]\n" SITES, 3, 11, "a domain"},
     {"a site name with '_'", BASE "  domain: m.example\nsites:\n  a_b: {endpoint: 192.0.2.1}\n", 5,
      3, "site `a_b' cannot be named under mesh.domain"},
+    {"a site called hosts", BASE "  domain: m.example\nsites:\n  hosts: {endpoint: 192.0.2.1}\n", 5,
+     3, "site `hosts' would hide the hosts file"},
     {"a client name with '.'", BASE "  domain: m.example\n" SITES "clients:\n  p.q: {via: a}\n", 7,
      3, "client `p.q' cannot be named"},
 };
