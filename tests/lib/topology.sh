@@ -8,7 +8,8 @@
 # point-to-point link, sites behind NAT get private ones (172.16.K.2,
 # fd00:K::2) that ${P}wan masquerades and never lets in.
 #
-# Needs P (a prefix starting with "msh"), MESH_WG_QUICK and MESH_USERSPACE.
+# Needs P (a prefix starting with "msh"), MESH_WG_QUICK and MESH_USERSPACE;
+# topo_plan_example and topo_up_sites also need TOPO_TMP, OUR_MESH and check (netns.sh).
 
 # name | public IPv4 | public IPv6 | K  ("-" = none; neither = behind NAT)
 MESH_TOPOLOGY=(
@@ -111,6 +112,21 @@ topo_up_conf() { # topo_up_conf NS SRC IFACE : wg-quick up SRC in NS as interfac
 
 topo_up() { # topo_up PLANDIR NAME K [IFACE] : wg-quick up the site's planned config
 	topo_up_conf "${P}s$3" "$1/$2/${4:-wg0}.conf" "${P}wg$3"
+}
+
+topo_examples=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../examples" && pwd)
+
+topo_plan_example() { # topo_plan_example FILE : examples/FILE copied to $TOPO_TMP, planned into $TOPO_TMP/out (a TAP line)
+	cp "$topo_examples/$1" "$TOPO_TMP/$1"
+	check "plan examples/$1" "$OUR_MESH" plan "$TOPO_TMP/$1" -o "$TOPO_TMP/out"
+}
+
+topo_up_sites() { # topo_up_sites NAME... : wg-quick up the planned site NAME as site 1, 2, ... (TAP lines)
+	local k=0 name
+	for name in "$@"; do
+		k=$((k + 1))
+		check "wg-quick up $name" topo_up "$TOPO_TMP/out" "$name" "$k"
+	done
 }
 
 topo_roadwarrior() { # a client's namespace ${P}c on 198.51.100.2, straight on the WAN

@@ -19,13 +19,10 @@ need "$OUR_MESH" "$MESH_WG_QUICK" "$MESH_USERSPACE" nft
 TOPO_TMP=$(mktemp -d /tmp/tpa.XXXXXX)
 at_exit "topo_cleanup; rm -rf '$TOPO_TMP'"
 
-cp "$here/../../examples/access.yaml" "$TOPO_TMP/access.yaml"
-check "plan examples/access.yaml" "$OUR_MESH" plan "$TOPO_TMP/access.yaml" -o "$TOPO_TMP/out"
+topo_plan_example access.yaml
 check "four sites and the WAN in namespaces" topo_build 4
 sites=(tokyo paris osaka lima)
-for k in 1 2 3 4; do
-	check "wg-quick up ${sites[$((k - 1))]}" topo_up "$TOPO_TMP/out" "${sites[$((k - 1))]}" "$k"
-done
+topo_up_sites "${sites[@]}"
 check "osaka has its own table" ip netns exec tpas3 nft list table inet wg-mesh-tpawg3
 denied() { # denied FROM_K TO_K 4|6 : two pings, neither answered
 	local dst="10.$2.$2.2"

@@ -22,8 +22,7 @@ need "$OUR_MESH" "$OUR_WG" "$MESH_WG_QUICK" "$MESH_USERSPACE" nft
 TOPO_TMP=$(mktemp -d /tmp/tp.XXXXXX)
 at_exit "topo_cleanup; rm -rf '$TOPO_TMP'"
 
-cp "$here/../../examples/hub.yaml" "$TOPO_TMP/hub.yaml"
-check "plan examples/hub.yaml" "$OUR_MESH" plan "$TOPO_TMP/hub.yaml" -o "$TOPO_TMP/out"
+topo_plan_example hub.yaml
 grep -q '^topology: hub (tokyo, paris), 2 link rules$' /tmp/$T.out
 ok $? "the planner reports the hub topology"
 sites=(tokyo paris osaka lima branch depot)
@@ -37,9 +36,7 @@ peers_of() { # peers_of NAME... : their public keys, sorted
 check "six sites and the WAN in namespaces" topo_build 6
 ip -n tps5 link set mshwan mtu 1460 && ip -n tpwan link set msh5 mtu 1460
 ok $? "branch's WAN link is DS-Lite sized (MTU 1460)"
-for k in 1 2 3 4 5 6; do
-	check "wg-quick up ${sites[$((k - 1))]}" topo_up "$TOPO_TMP/out" "${sites[$((k - 1))]}" "$k"
-done
+topo_up_sites "${sites[@]}"
 check "branch really is behind NAT (tokyo cannot reach its WAN address)" \
 	bash -c "! ip netns exec tps1 ${topo_pinger[*]} -c 1 -W 1 172.16.5.2"
 # The NAT spokes first: nothing but the hub joins them.

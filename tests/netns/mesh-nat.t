@@ -18,15 +18,12 @@ need "$OUR_MESH" "$MESH_WG_QUICK" "$MESH_USERSPACE" nft
 TOPO_TMP=$(mktemp -d /tmp/msh2.XXXXXX)
 at_exit "topo_cleanup; rm -rf '$TOPO_TMP'"
 
-cp "$here/../../examples/nat.yaml" "$TOPO_TMP/nat.yaml"
-check "plan examples/nat.yaml" "$OUR_MESH" plan "$TOPO_TMP/nat.yaml" -o "$TOPO_TMP/out"
+topo_plan_example nat.yaml
 grep -q 'relayed:  1 pair (branch <-> depot via tokyo)' /tmp/$T.out
 ok $? "the planner relays branch and depot through tokyo"
 check "six sites and the WAN in namespaces" topo_build 6
 sites=(tokyo paris osaka lima branch depot)
-for k in 1 2 3 4 5 6; do
-	check "wg-quick up ${sites[$((k - 1))]}" topo_up "$TOPO_TMP/out" "${sites[$((k - 1))]}" "$k"
-done
+topo_up_sites "${sites[@]}"
 check "the NAT sites really are behind NAT (tokyo cannot reach branch's WAN)" \
 	bash -c "! ip netns exec msh2s1 ${topo_pinger[*]} -c 1 -W 1 172.16.5.2"
 for from in 1 2 3 4 5 6; do

@@ -19,13 +19,10 @@ need "$OUR_MESH" "$MESH_WG_QUICK" "$MESH_USERSPACE" nft
 TOPO_TMP=$(mktemp -d /tmp/msh1.XXXXXX)
 at_exit "topo_cleanup; rm -rf '$TOPO_TMP'"
 
-cp "$here/../../examples/sites.yaml" "$TOPO_TMP/sites.yaml"
-check "plan examples/sites.yaml" "$OUR_MESH" plan "$TOPO_TMP/sites.yaml" -o "$TOPO_TMP/out"
+topo_plan_example sites.yaml
 check "four sites and the WAN in namespaces" topo_build 4
 sites=(tokyo paris osaka lima)
-for k in 1 2 3 4; do
-	check "wg-quick up ${sites[$((k - 1))]}" topo_up "$TOPO_TMP/out" "${sites[$((k - 1))]}" "$k"
-done
+topo_up_sites "${sites[@]}"
 is "$(ip netns exec msh1s1 iptables -t mangle -S FORWARD | grep -c 'o msh1wg1 .*TCPMSS')" 1 "PostUp clamps the TCP MSS"
 check "forwarding enabled by PostUp" test "$(ip netns exec msh1s3 sysctl -n net.ipv6.conf.all.forwarding)" = 1
 for from in 1 2 3 4; do
