@@ -109,6 +109,8 @@ for n in "${names[@]}"; do
 	is "$(ask nmc "$resolver6" "$n.$domain" AAAA)" "$(planned "$n" 6)" \
 		"dig @$resolver6 $n.$domain AAAA (over IPv6) gives $n's planned tunnel address"
 done
+is "$(ask nmc "$resolver4" "$domain" NS)" "paris.$domain." \
+	"the zone's NS is paris, the mesh.dns site that serves it"
 status=$(ip netns exec nmc dig +time=2 +tries=2 "@$resolver4" "nosuch.$domain" A | grep -o 'status: [A-Z]*')
 is "$status" "status: NXDOMAIN" "a name that is not in the mesh does not exist"
 check "paris's resolver does not answer on its WAN address" \
