@@ -206,10 +206,10 @@ static void timers_run(struct device *dev)
 
 	rwlock_rdlock(&dev->cfg_lock);
 	for (struct peer *p = dev->peers; p; p = p->next) {
-		pthread_mutex_lock(&p->lock);
+		mutex_lock(&p->lock);
 		due = timers_next_deadline(&p->timers);
 		act = due && due <= now ? timers_tick(&p->timers, now) : 0;
-		pthread_mutex_unlock(&p->lock);
+		mutex_unlock(&p->lock);
 		if (act)
 			timer_actions(p, act);
 	}

@@ -298,7 +298,7 @@ static void rx_authenticated(struct peer *peer, struct batch *b, unsigned int da
 	}
 	peer_endpoint_set(peer, &b->src, &b->dst);
 	atomic_fetch_add(&peer->rx_bytes, bytes);
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	if (out->confirmed) {
 		timers_handshake_complete(&peer->timers, now);
 		clock_gettime(CLOCK_REALTIME, &peer->last_handshake);
@@ -307,7 +307,7 @@ static void rx_authenticated(struct peer *peer, struct batch *b, unsigned int da
 	timers_any_authenticated_packet_traversal(&peer->timers, now);
 	if (data)
 		timers_data_received(&peer->timers, now);
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 }
 
 /* Why a packet was refused after opening: bad tag, replayed, or keys used up. */
@@ -361,9 +361,9 @@ static void keep_key_fresh(struct peer *peer, struct noise_keypair *kp)
 
 	if (!noise_keypair_wants_rekey_receive(kp, clock_now_ns()))
 		return;
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	send = timers_lastminute_handshake(&peer->timers);
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 	if (send)
 		send_handshake_initiation(peer, false);
 }
@@ -377,7 +377,7 @@ void receive_flush(struct peer *peer)
 	unsigned int n;
 	bool confirmed;
 
-	pthread_mutex_lock(&peer->rx_flush_lock);
+	mutex_lock(&peer->rx_flush_lock);
 	do {
 		out.n = 0;
 		out.confirmed = false;
@@ -397,7 +397,7 @@ void receive_flush(struct peer *peer)
 		if (confirmed)
 			send_staged(peer);
 	} while (n == FLUSH_MAX_BATCHES);
-	pthread_mutex_unlock(&peer->rx_flush_lock);
+	mutex_unlock(&peer->rx_flush_lock);
 }
 
 /* The peer owning our index idx (handshake or keypair), with a reference, or NULL. */
@@ -434,10 +434,10 @@ static void hs_received(struct peer *peer, struct hs_msg *m)
 
 	peer_endpoint_set(peer, &m->src, &m->dst);
 	atomic_fetch_add(&peer->rx_bytes, m->len);
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	timers_any_authenticated_packet_received(&peer->timers, now);
 	timers_any_authenticated_packet_traversal(&peer->timers, now);
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 }
 
 static void send_response(struct peer *peer, const struct hs_msg *m)
@@ -451,13 +451,13 @@ static void send_response(struct peer *peer, const struct hs_msg *m)
 	cookie_maker_add_macs(&peer->cookie, &msg, sizeof(msg), now);
 	/* The keypair must exist before the initiator can answer with data. */
 	derived = noise_begin_session(&peer->noise, now) == 0;
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	timers_ephemeral_key_created(&peer->timers, now);
 	if (derived)
 		timers_session_derived(&peer->timers, now);
 	timers_any_authenticated_packet_traversal(&peer->timers, now);
 	timers_any_authenticated_packet_sent(&peer->timers, now);
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 	if (device_send_to(peer->dev, &m->src, &m->dst, &msg, sizeof(msg)) == 0)
 		atomic_fetch_add(&peer->tx_bytes, sizeof(msg));
 	sodium_memzero(&msg, sizeof(msg));
@@ -499,11 +499,11 @@ static void rx_response(struct device *dev, struct hs_msg *m)
 		return;
 	hs_received(peer, m);
 	atomic_fetch_add(&dev->stats.handshakes_done, 1);
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	timers_session_derived(&peer->timers, now);
 	timers_handshake_complete(&peer->timers, now);
 	clock_gettime(CLOCK_REALTIME, &peer->last_handshake);
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 	send_keepalive(peer);
 }
 
