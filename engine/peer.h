@@ -31,7 +31,8 @@ struct peer {
 	struct peer *next;	/* the device's list; caller holds dev->cfg_lock */
 	struct peer *hash_next; /* the device's hash chain; caller holds dev->cfg_lock */
 	atomic_uint refs;
-	atomic_bool is_dead;
+	/* tx_order_lock keeps nonce order equal to FIFO order. */
+	struct mutex tx_order_lock;
 	struct noise_remote noise; /* holds the public key: peer_public_key */
 	struct cookie_maker cookie;
 
@@ -39,15 +40,14 @@ struct peer {
 	struct mutex lock;
 	union wgendpoint endpoint;
 	struct udp_local local; /* the sticky source: where its packets arrived */
-	unsigned int n_staged;	/* here, not by staged: it fills local's padding */
+	unsigned int n_staged;	/* here, not by staged: with is_dead it fills local's padding */
+	atomic_bool is_dead;	/* atomic, not under lock */
 	struct timers_state timers;
 	struct timespec last_handshake; /* wall clock */
 	/* At most MAX_STAGED_PACKETS, oldest first, linked through elem->next. */
 	struct elem *staged, *staged_tail;
 
 	atomic_uint_fast64_t rx_bytes, tx_bytes;
-	/* tx_order_lock keeps nonce order equal to FIFO order. */
-	struct mutex tx_order_lock;
 	struct mutex tx_flush_lock, rx_flush_lock;
 	struct queue_fifo tx_fifo, rx_fifo;
 };

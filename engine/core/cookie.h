@@ -46,11 +46,11 @@ struct cookie_checker {
  */
 struct cookie_maker {
 	struct mutex lock;
+	bool have_sent_mac1;
 	const uint8_t *remote_public; /* NOISE_PUBLIC_KEY_LEN bytes that outlive the maker */
 	uint8_t cookie[COOKIE_LEN];
 	uint64_t cookie_birthdate; /* clock_now_ns; 0 = no cookie */
 	uint8_t last_mac1_sent[COOKIE_LEN];
-	bool have_sent_mac1;
 };
 
 int cookie_checker_init(struct cookie_checker *checker) __attribute__((warn_unused_result));
