@@ -6,6 +6,7 @@
  * get/set in device-uapi.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
@@ -216,13 +217,20 @@ static void timers_run(struct device *dev)
 	rwlock_unlock(&dev->cfg_lock);
 }
 
-/* Within a minute without traffic, the pools give the memory the load grew back. */
+/*
+ * Within a minute without traffic, the pools give the memory the load grew
+ * back; then so does malloc, whose per-thread arenas grew with the load (the
+ * crypto library's contexts, the UAPI's buffers) and keep their free pages.
+ */
 static void trim_pools(struct device *dev, uint64_t now)
 {
-	queue_pool_trim(&dev->elems, now, DEVICE_POOL_IDLE_NS);
-	queue_pool_trim(&dev->jumbo, now, DEVICE_POOL_IDLE_NS);
-	queue_pool_trim(&dev->batches, now, DEVICE_POOL_IDLE_NS);
-	queue_pool_trim(&dev->hs_pool, now, DEVICE_POOL_IDLE_NS);
+	size_t released = queue_pool_trim(&dev->elems, now, DEVICE_POOL_WINDOW_NS);
+
+	released += queue_pool_trim(&dev->jumbo, now, DEVICE_POOL_WINDOW_NS);
+	released += queue_pool_trim(&dev->batches, now, DEVICE_POOL_WINDOW_NS);
+	released += queue_pool_trim(&dev->hs_pool, now, DEVICE_POOL_WINDOW_NS);
+	if (released)
+		malloc_trim(0);
 }
 
 /*
