@@ -3,9 +3,9 @@
  * The futex mutex of mutex.h, after the three-state design of Drepper's
  * "Futexes are tricky", with the holder's thread id beside the state in the
  * same word: unlocking makes a system call only when a waiter may sleep. A
- * contended lock spins briefly first, since peers' locks are held for a few
- * hundred nanoseconds; a holder that sleeps in a syscall costs waiters one
- * futex wait, not a spinning core (the machine has two).
+ * contended lock spins briefly first, since most peers' locks are held for a
+ * few hundred nanoseconds; a holder that sleeps in a syscall costs waiters
+ * one futex wait, not a spinning core (the machine has two).
  */
 #include <linux/futex.h>
 #include <stdint.h>
@@ -20,7 +20,12 @@
 #define TSAN(call) ((void)0)
 #endif
 
-#define SPINS 100
+/*
+ * About a microsecond of pause instructions: enough for the short holds
+ * (state, FIFOs, nonces), little waste when the holder is in a syscall (the
+ * flush locks are held across sendmmsg and TUN writes), where waiters sleep.
+ */
+#define SPINS 32
 #define STATE_MASK 3U
 #define HELD 1U
 #define CONTENDED 2U
