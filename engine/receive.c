@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <endian.h>
+#include <sys/mman.h>
 #include <sodium.h>
 #include "aead.h"
 #include "clock.h"
@@ -548,7 +549,8 @@ void receive_handshake(struct device *dev, struct hs_msg *m)
 	rwlock_unlock(&dev->cfg_lock);
 }
 
-static void udp_poll_once(struct device *dev, struct udp_rx *rx)
+/* One poll of both sockets and what they hold; false if it timed out (nothing came). */
+static bool udp_poll_once(struct device *dev, struct udp_rx *rx)
 {
 	struct pollfd p[2];
 	bool stale;
@@ -562,7 +564,7 @@ static void udp_poll_once(struct device *dev, struct udp_rx *rx)
 	if (stale)
 		device_close_stale(dev);
 	if (poll(p, 2, 200) <= 0)
-		return;
+		return false;
 	for (int i = 0; i < 2; ++i) {
 		if (!(p[i].revents & POLLIN))
 			continue;
@@ -574,19 +576,33 @@ static void udp_poll_once(struct device *dev, struct udp_rx *rx)
 			device_crypt_help(dev);
 		} while (n == UDP_RX_BATCH && !device_is_stopping(dev));
 	}
+	return true;
 }
 
 void *receive_udp_thread(void *arg)
 {
 	struct device *dev = arg;
 	struct udp_rx rx[UDP_RX_BATCH];
-	uint8_t *mem = malloc((size_t)UDP_RX_BUF * UDP_RX_BATCH);
+	size_t size = (size_t)UDP_RX_BUF * UDP_RX_BATCH;
+	uint8_t *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t trimmed = clock_now_ns();
 
 	device_mark_reader();
-	for (int i = 0; mem && i < UDP_RX_BATCH; ++i)
+	if (mem == MAP_FAILED)
+		return NULL;
+	for (int i = 0; i < UDP_RX_BATCH; ++i)
 		rx[i].buf = mem + (size_t)i * UDP_RX_BUF;
-	while (mem && !device_is_stopping(dev))
-		udp_poll_once(dev, rx);
-	free(mem);
+	while (!device_is_stopping(dev)) {
+		if (udp_poll_once(dev, rx) || clock_now_ns() - trimmed < DEVICE_POOL_WINDOW_NS)
+			continue;
+		/*
+		 * Quiet now, and a window since the last time: under load the kernel
+		 * filled these 1 MiB with GRO batches; give the pages back as the
+		 * pools do (the next datagrams touch a page or two again).
+		 */
+		madvise(mem, size, MADV_DONTNEED);
+		trimmed = clock_now_ns();
+	}
+	munmap(mem, size);
 	return NULL;
 }
