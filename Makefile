@@ -244,9 +244,10 @@ asan:
 	$(MAKE) B=build/asan SANITIZE=1 all units
 
 # The threaded engine tests (the device, its load and UAPI tests, noise's
-# threads) under ThreadSanitizer: any report fails the run (exit code 66).
+# threads, the peers' mutex) under ThreadSanitizer: any report fails the run
+# (exit code 66).
 TSAN_UNITS := $(patsubst tests/unit/%.c,build/tsan/tests/unit/%,$(wildcard \
-	tests/unit/engine-device*.c tests/unit/engine-noise-threads.c))
+	tests/unit/engine-device*.c tests/unit/engine-noise-threads.c tests/unit/engine-mutex.c))
 tsan:
 	$(MAKE) --no-print-directory B=build/tsan SANITIZE=thread $(TSAN_UNITS)
 	TSAN_OPTIONS='exitcode=66 second_deadlock_stack=1' $(PROVE) --exec '' --timer $(TSAN_UNITS)

@@ -221,7 +221,7 @@ static void commit_private_key(struct device *dev, const uint8_t *priv)
 	for (p = dev->peers; p; p = next) {
 		next = p->next;
 		if (dev->noise.has_identity &&
-		    !sodium_memcmp(p->public_key, dev->noise.static_public, WG_KEY_LEN)) {
+		    !sodium_memcmp(peer_public_key(p), dev->noise.static_public, WG_KEY_LEN)) {
 			device_peer_remove(dev, p);
 			continue;
 		}
@@ -288,10 +288,10 @@ static void commit_peer(struct device *dev, const struct wgpeer *c, struct peer 
 		peer_endpoint_set(peer, &c->endpoint, NULL);
 	commit_allowedips(dev, peer, c);
 	if (c->flags & WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL) {
-		pthread_mutex_lock(&peer->lock);
+		mutex_lock(&peer->lock);
 		act = timers_set_persistent_keepalive(
 		    &peer->timers, c->persistent_keepalive_interval, clock_now_ns());
-		pthread_mutex_unlock(&peer->lock);
+		mutex_unlock(&peer->lock);
 	}
 	if (act)
 		plan->kick[plan->n_kick++] = peer_get(peer);

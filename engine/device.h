@@ -41,8 +41,12 @@ struct uapi_server;
 #define DEVICE_JUMBO_ELEMS 1024 /* 64 MiB of address space, touched only when used */
 #define DEVICE_BATCHES 1024
 #define DEVICE_HANDSHAKE_QUEUE 4096 /* MAX_QUEUED_INCOMING_HANDSHAKES */
-/* The pools give their idle memory back after this long without a packet: within a minute. */
-#define DEVICE_POOL_IDLE_NS (45 * NSEC_PER_SEC)
+/*
+ * The pools' trim window: what stayed free for a whole window goes back at its
+ * end, so the memory a load grew is back within two windows of its end: under
+ * a minute, housekeeping's second included.
+ */
+#define DEVICE_POOL_WINDOW_NS (25 * NSEC_PER_SEC)
 #define DEVICE_PEER_HASH 1024
 #define DEVICE_INLINE_MAX 64
 

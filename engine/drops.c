@@ -34,7 +34,7 @@ static void peer_label(char *out, size_t size, const struct peer *peer)
 		snprintf(out, size, "unknown peer");
 		return;
 	}
-	key_to_base64(b64, peer->public_key);
+	key_to_base64(b64, peer_public_key(peer));
 	snprintf(out, size, "peer(%.4s\u2026%.4s)", b64, b64 + 39);
 }
 

@@ -20,15 +20,14 @@ struct peer *peer_new(struct device *dev, const uint8_t pub[NOISE_PUBLIC_KEY_LEN
 		return NULL;
 	peer->dev = dev;
 	atomic_init(&peer->refs, 1);
-	memcpy(peer->public_key, pub, NOISE_PUBLIC_KEY_LEN);
 	if (noise_remote_init(&peer->noise, &dev->noise, pub, psk, peer) < 0)
 		goto err_free;
-	if (cookie_maker_init(&peer->cookie, pub) < 0)
+	if (cookie_maker_init(&peer->cookie, peer_public_key(peer)) < 0)
 		goto err_noise;
-	pthread_mutex_init(&peer->lock, NULL);
-	pthread_mutex_init(&peer->tx_order_lock, NULL);
-	pthread_mutex_init(&peer->tx_flush_lock, NULL);
-	pthread_mutex_init(&peer->rx_flush_lock, NULL);
+	mutex_init(&peer->lock);
+	mutex_init(&peer->tx_order_lock);
+	mutex_init(&peer->tx_flush_lock);
+	mutex_init(&peer->rx_flush_lock);
 	queue_fifo_init(&peer->tx_fifo, MAX_QUEUED_PACKETS);
 	queue_fifo_init(&peer->rx_fifo, MAX_QUEUED_PACKETS);
 	timers_init(&peer->timers, 0);
@@ -55,10 +54,10 @@ void peer_put(struct peer *peer)
 	peer_drop_staged(peer);
 	noise_remote_free(&peer->noise);
 	cookie_maker_free(&peer->cookie);
-	pthread_mutex_destroy(&peer->lock);
-	pthread_mutex_destroy(&peer->tx_order_lock);
-	pthread_mutex_destroy(&peer->tx_flush_lock);
-	pthread_mutex_destroy(&peer->rx_flush_lock);
+	mutex_destroy(&peer->lock);
+	mutex_destroy(&peer->tx_order_lock);
+	mutex_destroy(&peer->tx_flush_lock);
+	mutex_destroy(&peer->rx_flush_lock);
 	sodium_memzero(peer, sizeof(*peer));
 	free(peer);
 }
@@ -66,9 +65,9 @@ void peer_put(struct peer *peer)
 void peer_kill(struct peer *peer)
 {
 	atomic_store(&peer->is_dead, true);
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	timers_stop(&peer->timers);
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 	peer_drop_staged(peer);
 	noise_handshake_clear(&peer->noise);
 	noise_keypairs_clear(&peer->noise);
@@ -76,11 +75,11 @@ void peer_kill(struct peer *peer)
 
 void peer_endpoint_get(struct peer *peer, union wgendpoint *out, struct udp_local *local)
 {
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	*out = peer->endpoint;
 	if (local)
 		*local = peer->local;
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 }
 
 void peer_endpoint_set(struct peer *peer, const union wgendpoint *src,
@@ -93,7 +92,7 @@ void peer_endpoint_set(struct peer *peer, const union wgendpoint *src,
 		return;
 	if (!local)
 		local = &none;
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	if (memcmp(&peer->endpoint, src, len)) {
 		memset(&peer->endpoint, 0, sizeof(peer->endpoint));
 		memcpy(&peer->endpoint, src, len);
@@ -101,15 +100,15 @@ void peer_endpoint_set(struct peer *peer, const union wgendpoint *src,
 	/* Compare first: the common case, nothing moved, writes nothing. */
 	if (memcmp(&peer->local, local, sizeof(*local)))
 		peer->local = *local;
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 }
 
 void peer_local_clear(struct peer *peer, const struct udp_local *stale)
 {
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	if (!memcmp(&peer->local, stale, sizeof(*stale)))
 		memset(&peer->local, 0, sizeof(peer->local));
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 }
 
 /* The oldest staged packet, unlinked. Caller holds peer->lock and knows there is one. */
@@ -129,7 +128,7 @@ void peer_stage(struct peer *peer, struct elem *const *e, unsigned int n)
 	struct elem *drop[MAX_STAGED_PACKETS];
 	unsigned int n_drop = 0;
 
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	for (unsigned int i = 0; i < n; ++i) {
 		if (peer->n_staged == MAX_STAGED_PACKETS)
 			drop[n_drop++] = unstage_one(peer);
@@ -147,7 +146,7 @@ void peer_stage(struct peer *peer, struct elem *const *e, unsigned int n)
 			n_drop = 0;
 		}
 	}
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 	if (n_drop) {
 		device_drop(&peer->dev->stats, DROP_tx_staged_drop, peer, n_drop);
 		device_elems_put(peer->dev, drop, n_drop);
@@ -158,10 +157,10 @@ unsigned int peer_unstage(struct peer *peer, struct elem **e, unsigned int max)
 {
 	unsigned int n = 0;
 
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	while (n < max && peer->staged)
 		e[n++] = unstage_one(peer);
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 	return n;
 }
 
@@ -190,17 +189,17 @@ static int walk_add(void *ctx, int family, const uint8_t *addr, uint8_t cidr)
 int peer_to_model(struct peer *peer, struct wgpeer *out)
 {
 	rwlock_assert_held(&peer->dev->cfg_lock);
-	memcpy(out->public_key, peer->public_key, WG_KEY_LEN);
-	rwlock_rdlock(&peer->noise.handshake.lock);
+	memcpy(out->public_key, peer_public_key(peer), WG_KEY_LEN);
+	mutex_lock(&peer->noise.handshake.lock);
 	memcpy(out->preshared_key, peer->noise.handshake.preshared_key, WG_KEY_LEN);
-	rwlock_unlock(&peer->noise.handshake.lock);
+	mutex_unlock(&peer->noise.handshake.lock);
 	out->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_HAS_PRESHARED_KEY |
 		     WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL;
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	out->endpoint = peer->endpoint;
 	out->last_handshake_time = peer->last_handshake;
 	out->persistent_keepalive_interval = peer->timers.persistent_keepalive_interval;
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 	out->rx_bytes = atomic_load(&peer->rx_bytes);
 	out->tx_bytes = atomic_load(&peer->tx_bytes);
 	return allowedips_walk_by_peer(&peer->dev->aips, peer, walk_add, out);

@@ -19,6 +19,7 @@
 #include <time.h>
 #include "cookie.h"
 #include "model.h"
+#include "mutex.h"
 #include "noise.h"
 #include "queue.h"
 #include "timers.h"
@@ -30,25 +31,24 @@ struct peer {
 	struct peer *next;	/* the device's list; caller holds dev->cfg_lock */
 	struct peer *hash_next; /* the device's hash chain; caller holds dev->cfg_lock */
 	atomic_uint refs;
-	atomic_bool is_dead;
-	uint8_t public_key[NOISE_PUBLIC_KEY_LEN];
-	struct noise_remote noise;
+	/* tx_order_lock keeps nonce order equal to FIFO order. */
+	struct mutex tx_order_lock;
+	struct noise_remote noise; /* holds the public key: peer_public_key */
 	struct cookie_maker cookie;
 
 	/* lock guards everything below up to the counters. */
-	pthread_mutex_t lock;
+	struct mutex lock;
 	union wgendpoint endpoint;
 	struct udp_local local; /* the sticky source: where its packets arrived */
+	unsigned int n_staged;	/* here, not by staged: with is_dead it fills local's padding */
+	atomic_bool is_dead;	/* atomic, not under lock */
 	struct timers_state timers;
 	struct timespec last_handshake; /* wall clock */
 	/* At most MAX_STAGED_PACKETS, oldest first, linked through elem->next. */
 	struct elem *staged, *staged_tail;
-	unsigned int n_staged;
 
 	atomic_uint_fast64_t rx_bytes, tx_bytes;
-	/* tx_order_lock keeps nonce order equal to FIFO order. */
-	pthread_mutex_t tx_order_lock;
-	pthread_mutex_t tx_flush_lock, rx_flush_lock;
+	struct mutex tx_flush_lock, rx_flush_lock;
 	struct queue_fifo tx_fifo, rx_fifo;
 };
 
@@ -56,6 +56,12 @@ struct peer {
 struct peer *peer_new(struct device *dev, const uint8_t pub[NOISE_PUBLIC_KEY_LEN],
 		      const uint8_t psk[NOISE_SYMMETRIC_KEY_LEN]);
 struct peer *peer_get(struct peer *peer);
+
+/* The peer's public key, set once by peer_new: read it without a lock. */
+static inline const uint8_t *peer_public_key(const struct peer *peer)
+{
+	return peer->noise.handshake.remote_static;
+}
 /* Drops a reference; the last wipes and frees the peer. */
 void peer_put(struct peer *peer);
 /* Marks the peer dead, stops its timers, drops keys and staged packets. */

@@ -23,7 +23,7 @@ struct peer *device_peer_find(struct device *dev, const uint8_t *pub)
 {
 	rwlock_assert_held(&dev->cfg_lock);
 	for (struct peer *p = *hash_bucket(dev, pub); p; p = p->hash_next) {
-		if (!sodium_memcmp(p->public_key, pub, NOISE_PUBLIC_KEY_LEN))
+		if (!sodium_memcmp(peer_public_key(p), pub, NOISE_PUBLIC_KEY_LEN))
 			return p;
 	}
 	return NULL;
@@ -54,7 +54,7 @@ void device_peer_remove(struct device *dev, struct peer *peer)
 		if (dev->peers_end == &peer->next)
 			dev->peers_end = pp;
 	}
-	for (pp = hash_bucket(dev, peer->public_key); *pp && *pp != peer;)
+	for (pp = hash_bucket(dev, peer_public_key(peer)); *pp && *pp != peer;)
 		pp = &(*pp)->hash_next;
 	if (*pp)
 		*pp = peer->hash_next;
@@ -73,7 +73,7 @@ void device_peer_link(struct device *dev, struct peer *peer)
 	peer->next = NULL;
 	*dev->peers_end = peer;
 	dev->peers_end = &peer->next;
-	pp = hash_bucket(dev, peer->public_key);
+	pp = hash_bucket(dev, peer_public_key(peer));
 	peer->hash_next = *pp;
 	*pp = peer;
 	++dev->n_peers;

@@ -100,8 +100,9 @@ unsigned int queue_pool_get(struct queue_pool *p, void **out, unsigned int n)
 		p->free = *(void **)p->free;
 		--p->n_free;
 	}
+	if (p->n_free < p->min_free)
+		p->min_free = p->n_free;
 	p->avail -= n;
-	p->gets += n;
 	pthread_mutex_unlock(&p->lock);
 	return n;
 }
@@ -147,24 +148,34 @@ static size_t release_fresh_pages(struct queue_pool *p)
 	return released;
 }
 
-size_t queue_pool_trim(struct queue_pool *p, uint64_t now_ns, uint64_t idle_ns)
+/* Wipes the last n objects of the free list and marks them fresh; caller holds p->lock. */
+static void freshen_bottom(struct queue_pool *p, unsigned int n)
+{
+	void **link = &p->free, *o, *next;
+
+	for (unsigned int i = n; i < p->n_free; ++i)
+		link = (void **)*link;
+	for (o = *link, *link = NULL; o; o = next) {
+		next = *(void **)o;
+		/* Wiped first: a page shared with a taken object stays, and so would the bytes. */
+		sodium_memzero(o, p->size);
+		mark_fresh(p, (unsigned int)(((uint8_t *)o - (uint8_t *)p->mem) / p->size));
+	}
+	p->n_free -= n;
+}
+
+size_t queue_pool_trim(struct queue_pool *p, uint64_t now_ns, uint64_t window_ns)
 {
 	size_t released = 0;
 
 	pthread_mutex_lock(&p->lock);
-	if (p->gets != p->quiet_gets || !p->quiet_since) {
-		p->quiet_gets = p->gets;
-		p->quiet_since = now_ns;
-	} else if (p->n_free && now_ns - p->quiet_since >= idle_ns) {
-		/* Wiped first: a page shared with a taken object stays, and so would the bytes. */
-		for (void *o = p->free, *next; o; o = next) {
-			next = *(void **)o;
-			sodium_memzero(o, p->size);
-			mark_fresh(p, (unsigned int)(((uint8_t *)o - (uint8_t *)p->mem) / p->size));
-		}
-		p->free = NULL;
-		p->n_free = 0;
+	if (p->window_start && now_ns - p->window_start >= window_ns && p->min_free) {
+		freshen_bottom(p, p->min_free);
 		released = release_fresh_pages(p);
+	}
+	if (!p->window_start || now_ns - p->window_start >= window_ns) {
+		p->window_start = now_ns;
+		p->min_free = p->n_free;
 	}
 	pthread_mutex_unlock(&p->lock);
 	return released;
@@ -274,7 +285,7 @@ void queue_ring_close(struct queue_ring *r)
 void queue_fifo_init(struct queue_fifo *f, unsigned int cap)
 {
 	memset(f, 0, sizeof(*f));
-	pthread_mutex_init(&f->lock, NULL);
+	mutex_init(&f->lock);
 	f->cap = cap;
 }
 
@@ -282,7 +293,7 @@ bool queue_fifo_push(struct queue_fifo *f, struct batch *b)
 {
 	bool ok;
 
-	pthread_mutex_lock(&f->lock);
+	mutex_lock(&f->lock);
 	ok = f->len < f->cap;
 	if (ok) {
 		b->next = NULL;
@@ -293,7 +304,7 @@ bool queue_fifo_push(struct queue_fifo *f, struct batch *b)
 		f->tail = b;
 		++f->len;
 	}
-	pthread_mutex_unlock(&f->lock);
+	mutex_unlock(&f->lock);
 	return ok;
 }
 
@@ -301,7 +312,7 @@ struct batch *queue_fifo_pop_done(struct queue_fifo *f)
 {
 	struct batch *b;
 
-	pthread_mutex_lock(&f->lock);
+	mutex_lock(&f->lock);
 	b = f->head;
 	if (b && atomic_load_explicit(&b->done, memory_order_acquire)) {
 		f->head = b->next;
@@ -311,7 +322,7 @@ struct batch *queue_fifo_pop_done(struct queue_fifo *f)
 	} else {
 		b = NULL;
 	}
-	pthread_mutex_unlock(&f->lock);
+	mutex_unlock(&f->lock);
 	return b;
 }
 
@@ -319,10 +330,10 @@ struct batch *queue_fifo_drain(struct queue_fifo *f)
 {
 	struct batch *b;
 
-	pthread_mutex_lock(&f->lock);
+	mutex_lock(&f->lock);
 	b = f->head;
 	f->head = f->tail = NULL;
 	f->len = 0;
-	pthread_mutex_unlock(&f->lock);
+	mutex_unlock(&f->lock);
 	return b;
 }

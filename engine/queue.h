@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "model.h"
+#include "mutex.h"
 #include "udp.h"
 
 #define ELEM_HEADROOM 16 /* room for the transport message header */
@@ -77,7 +78,8 @@ struct queue_pool {
 	unsigned int count, avail; /* avail: free + fresh */
 	unsigned int n_free, fresh_hint;
 	size_t size, map_len;
-	uint64_t gets, quiet_gets, quiet_since; /* for queue_pool_trim */
+	unsigned int min_free; /* the low-water mark of n_free in this window */
+	uint64_t window_start; /* clock_now_ns of this window of queue_pool_trim; 0 = none yet */
 };
 
 /* A bounded multi-producer multi-consumer ring of pointers (batches, messages). */
@@ -91,7 +93,7 @@ struct queue_ring {
 
 /* A peer's ordered queue of batches. */
 struct queue_fifo {
-	pthread_mutex_t lock;
+	struct mutex lock;
 	struct batch *head, *tail;
 	unsigned int len, cap;
 };
@@ -103,11 +105,15 @@ void queue_pool_free(struct queue_pool *p);
 unsigned int queue_pool_get(struct queue_pool *p, void **out, unsigned int n);
 void queue_pool_put(struct queue_pool *p, void *const *objs, unsigned int n);
 /*
- * Called now and then with the time in ns: once no object has been taken for
- * idle_ns, every free object becomes fresh again and the pages that hold only
- * fresh objects go back to the system. Returns the bytes given back.
+ * Called now and then with the time in ns. The pool's life is cut into
+ * windows of window_ns; at the end of each, the free objects that stayed free
+ * all through it (the free list's low-water mark: it is LIFO, so they are at
+ * its bottom) are wiped, become fresh again, and the pages that hold only
+ * fresh objects go back to the system. A keepalive now and then thus keeps
+ * the object or two it uses, not the memory a load grew. Returns the bytes
+ * given back.
  */
-size_t queue_pool_trim(struct queue_pool *p, uint64_t now_ns, uint64_t idle_ns);
+size_t queue_pool_trim(struct queue_pool *p, uint64_t now_ns, uint64_t window_ns);
 /* Bytes of the pool's objects that are not fresh (free or taken). */
 size_t queue_pool_used_bytes(struct queue_pool *p);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <endian.h>
+#include <sys/mman.h>
 #include <sodium.h>
 #include "aead.h"
 #include "clock.h"
@@ -298,7 +299,7 @@ static void rx_authenticated(struct peer *peer, struct batch *b, unsigned int da
 	}
 	peer_endpoint_set(peer, &b->src, &b->dst);
 	atomic_fetch_add(&peer->rx_bytes, bytes);
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	if (out->confirmed) {
 		timers_handshake_complete(&peer->timers, now);
 		clock_gettime(CLOCK_REALTIME, &peer->last_handshake);
@@ -307,7 +308,7 @@ static void rx_authenticated(struct peer *peer, struct batch *b, unsigned int da
 	timers_any_authenticated_packet_traversal(&peer->timers, now);
 	if (data)
 		timers_data_received(&peer->timers, now);
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 }
 
 /* Why a packet was refused after opening: bad tag, replayed, or keys used up. */
@@ -361,9 +362,9 @@ static void keep_key_fresh(struct peer *peer, struct noise_keypair *kp)
 
 	if (!noise_keypair_wants_rekey_receive(kp, clock_now_ns()))
 		return;
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	send = timers_lastminute_handshake(&peer->timers);
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 	if (send)
 		send_handshake_initiation(peer, false);
 }
@@ -377,7 +378,7 @@ void receive_flush(struct peer *peer)
 	unsigned int n;
 	bool confirmed;
 
-	pthread_mutex_lock(&peer->rx_flush_lock);
+	mutex_lock(&peer->rx_flush_lock);
 	do {
 		out.n = 0;
 		out.confirmed = false;
@@ -397,7 +398,7 @@ void receive_flush(struct peer *peer)
 		if (confirmed)
 			send_staged(peer);
 	} while (n == FLUSH_MAX_BATCHES);
-	pthread_mutex_unlock(&peer->rx_flush_lock);
+	mutex_unlock(&peer->rx_flush_lock);
 }
 
 /* The peer owning our index idx (handshake or keypair), with a reference, or NULL. */
@@ -434,10 +435,10 @@ static void hs_received(struct peer *peer, struct hs_msg *m)
 
 	peer_endpoint_set(peer, &m->src, &m->dst);
 	atomic_fetch_add(&peer->rx_bytes, m->len);
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	timers_any_authenticated_packet_received(&peer->timers, now);
 	timers_any_authenticated_packet_traversal(&peer->timers, now);
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 }
 
 static void send_response(struct peer *peer, const struct hs_msg *m)
@@ -451,13 +452,13 @@ static void send_response(struct peer *peer, const struct hs_msg *m)
 	cookie_maker_add_macs(&peer->cookie, &msg, sizeof(msg), now);
 	/* The keypair must exist before the initiator can answer with data. */
 	derived = noise_begin_session(&peer->noise, now) == 0;
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	timers_ephemeral_key_created(&peer->timers, now);
 	if (derived)
 		timers_session_derived(&peer->timers, now);
 	timers_any_authenticated_packet_traversal(&peer->timers, now);
 	timers_any_authenticated_packet_sent(&peer->timers, now);
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 	if (device_send_to(peer->dev, &m->src, &m->dst, &msg, sizeof(msg)) == 0)
 		atomic_fetch_add(&peer->tx_bytes, sizeof(msg));
 	sodium_memzero(&msg, sizeof(msg));
@@ -499,11 +500,11 @@ static void rx_response(struct device *dev, struct hs_msg *m)
 		return;
 	hs_received(peer, m);
 	atomic_fetch_add(&dev->stats.handshakes_done, 1);
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	timers_session_derived(&peer->timers, now);
 	timers_handshake_complete(&peer->timers, now);
 	clock_gettime(CLOCK_REALTIME, &peer->last_handshake);
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 	send_keepalive(peer);
 }
 
@@ -548,7 +549,8 @@ void receive_handshake(struct device *dev, struct hs_msg *m)
 	rwlock_unlock(&dev->cfg_lock);
 }
 
-static void udp_poll_once(struct device *dev, struct udp_rx *rx)
+/* One poll of both sockets and what they hold; false if it timed out (nothing came). */
+static bool udp_poll_once(struct device *dev, struct udp_rx *rx)
 {
 	struct pollfd p[2];
 	bool stale;
@@ -562,7 +564,7 @@ static void udp_poll_once(struct device *dev, struct udp_rx *rx)
 	if (stale)
 		device_close_stale(dev);
 	if (poll(p, 2, 200) <= 0)
-		return;
+		return false;
 	for (int i = 0; i < 2; ++i) {
 		if (!(p[i].revents & POLLIN))
 			continue;
@@ -574,19 +576,33 @@ static void udp_poll_once(struct device *dev, struct udp_rx *rx)
 			device_crypt_help(dev);
 		} while (n == UDP_RX_BATCH && !device_is_stopping(dev));
 	}
+	return true;
 }
 
 void *receive_udp_thread(void *arg)
 {
 	struct device *dev = arg;
 	struct udp_rx rx[UDP_RX_BATCH];
-	uint8_t *mem = malloc((size_t)UDP_RX_BUF * UDP_RX_BATCH);
+	size_t size = (size_t)UDP_RX_BUF * UDP_RX_BATCH;
+	uint8_t *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t trimmed = clock_now_ns();
 
 	device_mark_reader();
-	for (int i = 0; mem && i < UDP_RX_BATCH; ++i)
+	if (mem == MAP_FAILED)
+		return NULL;
+	for (int i = 0; i < UDP_RX_BATCH; ++i)
 		rx[i].buf = mem + (size_t)i * UDP_RX_BUF;
-	while (mem && !device_is_stopping(dev))
-		udp_poll_once(dev, rx);
-	free(mem);
+	while (!device_is_stopping(dev)) {
+		if (udp_poll_once(dev, rx) || clock_now_ns() - trimmed < DEVICE_POOL_WINDOW_NS)
+			continue;
+		/*
+		 * Quiet now, and a window since the last time: under load the kernel
+		 * filled these 1 MiB with GRO batches; give the pages back as the
+		 * pools do (the next datagrams touch a page or two again).
+		 */
+		madvise(mem, size, MADV_DONTNEED);
+		trimmed = clock_now_ns();
+	}
+	munmap(mem, size);
 	return NULL;
 }

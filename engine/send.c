@@ -37,10 +37,10 @@ static void timers_sending(struct peer *peer)
 {
 	uint64_t now = clock_now_ns();
 
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	timers_any_authenticated_packet_traversal(&peer->timers, now);
 	timers_any_authenticated_packet_sent(&peer->timers, now);
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 }
 
 /* Data (not only keepalives) left: expect an answer. Caller holds nothing. */
@@ -48,9 +48,9 @@ static void timers_sent_data(struct peer *peer)
 {
 	uint64_t now = clock_now_ns();
 
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	timers_data_sent(&peer->timers, now);
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 }
 
 /*
@@ -70,7 +70,7 @@ static unsigned int queue_one_batch(struct peer *peer, struct noise_keypair *kp,
 		device_elems_put(dev, e, n);
 		return n;
 	}
-	pthread_mutex_lock(&peer->tx_order_lock);
+	mutex_lock(&peer->tx_order_lock);
 	for (i = 0; i < n; ++i) {
 		if (!noise_keypair_next_counter(kp, &e[i]->counter))
 			break;
@@ -82,7 +82,7 @@ static unsigned int queue_one_batch(struct peer *peer, struct noise_keypair *kp,
 	}
 	if (i)
 		device_batch_queue(dev, b, &peer->tx_fifo);
-	pthread_mutex_unlock(&peer->tx_order_lock);
+	mutex_unlock(&peer->tx_order_lock);
 	if (!i)
 		device_batch_release(dev, b);
 	return i;
@@ -124,9 +124,9 @@ void send_keepalive(struct peer *peer)
 	struct elem *e;
 	bool staged;
 
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	staged = peer->n_staged > 0;
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 	if (staged) {
 		send_staged(peer);
 		return;
@@ -158,19 +158,19 @@ void send_handshake_initiation(struct peer *peer, bool is_retry)
 
 	if (atomic_load(&peer->is_dead))
 		return;
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	may = timers_may_send_initiation(&peer->timers, now);
 	ep = peer->endpoint;
 	local = from = peer->local;
 	if (may)
 		timers_handshake_initiated(&peer->timers, now, is_retry);
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 	if (!may || noise_create_initiation(&peer->noise, &msg, clock_wall_ns()) < 0)
 		return;
 	cookie_maker_add_macs(&peer->cookie, &msg, sizeof(msg), now);
-	pthread_mutex_lock(&peer->lock);
+	mutex_lock(&peer->lock);
 	timers_ephemeral_key_created(&peer->timers, now);
-	pthread_mutex_unlock(&peer->lock);
+	mutex_unlock(&peer->lock);
 	timers_sending(peer);
 	if (ep.addr.sa_family && device_send_iov(peer->dev, &ep, &from, &iov, 1) == 0)
 		atomic_fetch_add(&peer->tx_bytes, sizeof(msg));
@@ -249,14 +249,14 @@ void send_flush(struct peer *peer)
 	union wgendpoint ep;
 	struct batch *b;
 
-	pthread_mutex_lock(&peer->tx_flush_lock);
+	mutex_lock(&peer->tx_flush_lock);
 	while ((b = queue_fifo_pop_done(&peer->tx_fifo))) {
 		peer_endpoint_get(peer, &ep, &local);
 		if (b->n && ep.addr.sa_family)
 			transmit(peer, b, &ep, &local);
 		device_batch_release(dev, b);
 	}
-	pthread_mutex_unlock(&peer->tx_flush_lock);
+	mutex_unlock(&peer->tx_flush_lock);
 }
 
 /*

@@ -205,7 +205,8 @@ static struct allowedips_owner *owner_make(struct allowedips *t, void *peer)
 
 	if (o && o->peer == peer)
 		return o;
-	if (!o || 2 * (t->owners_used + 1) > t->owners_cap) {
+	/* At most 3/4 full: 16 bytes a slot, so half full cost 52 bytes a peer at 10,000 peers. */
+	if (!o || 4 * (t->owners_used + 1) > 3 * t->owners_cap) {
 		if (owners_grow(t))
 			return NULL;
 		o = owner_of(t, peer, true);

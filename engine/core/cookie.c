@@ -85,16 +85,14 @@ void cookie_checker_precompute(struct cookie_checker *checker,
 int cookie_maker_init(struct cookie_maker *maker, const uint8_t remote_public[NOISE_PUBLIC_KEY_LEN])
 {
 	memset(maker, 0, sizeof(*maker));
-	if (pthread_rwlock_init(&maker->lock, NULL))
-		return -ENOMEM;
-	precompute_key(maker->cookie_decryption_key, cookie_label, remote_public);
-	precompute_key(maker->message_mac1_key, mac1_label, remote_public);
+	mutex_init(&maker->lock);
+	maker->remote_public = remote_public;
 	return 0;
 }
 
 void cookie_maker_free(struct cookie_maker *maker)
 {
-	pthread_rwlock_destroy(&maker->lock);
+	mutex_destroy(&maker->lock);
 	sodium_memzero(maker, sizeof(*maker));
 }
 
@@ -227,35 +225,40 @@ out:
 int cookie_reply_consume(struct cookie_maker *maker, const struct message_handshake_cookie *reply,
 			 uint64_t now)
 {
-	uint8_t cookie[COOKIE_LEN];
+	uint8_t cookie[COOKIE_LEN], key[NOISE_SYMMETRIC_KEY_LEN];
 	int ret = -EINVAL;
 
-	rwlock_wrlock(&maker->lock);
+	mutex_lock(&maker->lock);
 	/* Only a reply to the last message we sent can be decrypted (its mac1 is the AD). */
 	if (!maker->have_sent_mac1)
 		goto out;
+	precompute_key(key, cookie_label, maker->remote_public);
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
 		cookie, NULL, NULL, reply->encrypted_cookie, sizeof(reply->encrypted_cookie),
-		maker->last_mac1_sent, COOKIE_LEN, reply->nonce, maker->cookie_decryption_key))
+		maker->last_mac1_sent, COOKIE_LEN, reply->nonce, key))
 		goto out;
 	memcpy(maker->cookie, cookie, COOKIE_LEN);
 	maker->cookie_birthdate = now;
 	maker->have_sent_mac1 = false;
 	ret = 0;
 out:
-	rwlock_unlock(&maker->lock);
+	mutex_unlock(&maker->lock);
 	sodium_memzero(cookie, sizeof(cookie));
+	sodium_memzero(key, sizeof(key));
 	return ret;
 }
 
 void cookie_maker_add_macs(struct cookie_maker *maker, void *msg, size_t len, uint64_t now)
 {
 	struct message_macs *macs = macs_of(msg, len);
+	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
 
 	if (!macs)
 		return;
-	rwlock_wrlock(&maker->lock);
-	compute_mac1(macs->mac1, msg, len, maker->message_mac1_key);
+	/* The key is public knowledge (a hash of a public key): no wiping needed. */
+	precompute_key(key, mac1_label, maker->remote_public);
+	mutex_lock(&maker->lock);
+	compute_mac1(macs->mac1, msg, len, key);
 	memcpy(maker->last_mac1_sent, macs->mac1, COOKIE_LEN);
 	maker->have_sent_mac1 = true;
 	/* A cookie is trusted a little less long than the secret behind it lives. */
@@ -264,5 +267,5 @@ void cookie_maker_add_macs(struct cookie_maker *maker, void *msg, size_t len, ui
 		compute_mac2(macs->mac2, msg, len, maker->cookie);
 	else
 		memset(macs->mac2, 0, COOKIE_LEN);
-	rwlock_unlock(&maker->lock);
+	mutex_unlock(&maker->lock);
 }

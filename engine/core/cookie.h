@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include "messages.h"
+#include "mutex.h"
 
 struct ratelimiter;
 
@@ -36,16 +37,20 @@ struct cookie_checker {
 	bool has_keys;
 };
 
-/* One peer's side: adds MACs to what we send it and keeps its cookie. */
+/*
+ * One peer's side: adds MACs to what we send it and keeps its cookie. Its two
+ * keys (HASH("mac1----" || S_pub_remote), HASH("cookie--" || S_pub_remote))
+ * are derived when used, a BLAKE2s each, from the peer's public key it points
+ * to: a peer sends a handshake message every few minutes, and 64 bytes per
+ * peer are a tenth of what a peer costs.
+ */
 struct cookie_maker {
-	pthread_rwlock_t lock;
-	uint8_t
-	    cookie_decryption_key[NOISE_SYMMETRIC_KEY_LEN]; /* HASH("cookie--" || S_pub_remote) */
-	uint8_t message_mac1_key[NOISE_SYMMETRIC_KEY_LEN];  /* HASH("mac1----" || S_pub_remote) */
+	struct mutex lock;
+	bool have_sent_mac1;
+	const uint8_t *remote_public; /* NOISE_PUBLIC_KEY_LEN bytes that outlive the maker */
 	uint8_t cookie[COOKIE_LEN];
 	uint64_t cookie_birthdate; /* clock_now_ns; 0 = no cookie */
 	uint8_t last_mac1_sent[COOKIE_LEN];
-	bool have_sent_mac1;
 };
 
 int cookie_checker_init(struct cookie_checker *checker) __attribute__((warn_unused_result));
@@ -55,6 +60,7 @@ void cookie_checker_free(struct cookie_checker *checker);
 void cookie_checker_precompute(struct cookie_checker *checker,
 			       const uint8_t local_public[NOISE_PUBLIC_KEY_LEN]);
 
+/* remote_public is kept by reference: it must live as long as the maker (the peer's key). */
 int cookie_maker_init(struct cookie_maker *maker, const uint8_t remote_public[NOISE_PUBLIC_KEY_LEN])
     __attribute__((warn_unused_result));
 /* Wipes the cookie and keys. */

@@ -5,7 +5,8 @@
  * that somebody does). Mutexes and write locks: glibc records the owner's
  * thread id in the lock itself. Read locks: each thread keeps the read locks
  * it holds, so rwlocks are taken and released through rwlock_rdlock,
- * rwlock_wrlock and rwlock_unlock. With NDEBUG all of it compiles away.
+ * rwlock_wrlock and rwlock_unlock. Our own struct mutex (mutex.h) records its
+ * holder itself. With NDEBUG all of it compiles away.
  */
 #ifndef ENGINE_CORE_LOCKASSERT_H
 #define ENGINE_CORE_LOCKASSERT_H
@@ -13,6 +14,7 @@
 #include <assert.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include "mutex.h"
 
 #ifdef NDEBUG
 
@@ -53,8 +55,16 @@ static inline int rwlock_unlock(pthread_rwlock_t *l)
 	return pthread_rwlock_unlock(l);
 }
 
-/* The calling thread holds mutex m. */
-#define mutex_assert_held(m) assert((m)->__data.__owner == lockassert_tid())
+static inline bool lockassert_pthread_mutex_held(pthread_mutex_t *m)
+{
+	return m->__data.__owner == lockassert_tid();
+}
+
+/* The calling thread holds mutex m (a pthread_mutex_t or a struct mutex). */
+#define mutex_assert_held(m)                                                                       \
+	assert(_Generic((m), struct mutex *                                                        \
+			: mutex_is_held, default                                                   \
+			: lockassert_pthread_mutex_held)(m))
 /* The calling thread holds rwlock l for writing. */
 #define rwlock_assert_write_held(l) assert((l)->__data.__cur_writer == lockassert_tid())
 /* The calling thread holds rwlock l, for reading or for writing. */

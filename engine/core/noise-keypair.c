@@ -94,9 +94,9 @@ bool noise_received_with_keypair(struct noise_remote *remote, struct noise_keypa
 	/* Cheap test first: this runs for every received batch. */
 	if (__atomic_load_n(&remote->next, __ATOMIC_ACQUIRE) != kp)
 		return false;
-	pthread_mutex_lock(&remote->keypairs_lock);
+	mutex_lock(&remote->keypairs_lock);
 	if (remote->next != kp) {
-		pthread_mutex_unlock(&remote->keypairs_lock);
+		mutex_unlock(&remote->keypairs_lock);
 		return false;
 	}
 	/* Confirmed: next slides into current, current into previous; the old previous goes. */
@@ -104,7 +104,7 @@ bool noise_received_with_keypair(struct noise_remote *remote, struct noise_keypa
 	remote->previous = remote->current;
 	publish(&remote->current, kp);
 	publish(&remote->next, NULL);
-	pthread_mutex_unlock(&remote->keypairs_lock);
+	mutex_unlock(&remote->keypairs_lock);
 	keypair_drop(old_prev);
 	return true;
 }
@@ -114,37 +114,37 @@ void noise_keypairs_clear(struct noise_remote *remote)
 	struct noise_keypair *kps[3];
 	int i;
 
-	pthread_mutex_lock(&remote->keypairs_lock);
+	mutex_lock(&remote->keypairs_lock);
 	kps[0] = remote->previous;
 	kps[1] = remote->current;
 	kps[2] = remote->next;
 	remote->previous = NULL;
 	publish(&remote->current, NULL);
 	publish(&remote->next, NULL);
-	pthread_mutex_unlock(&remote->keypairs_lock);
+	mutex_unlock(&remote->keypairs_lock);
 	for (i = 0; i < 3; ++i)
 		keypair_drop(kps[i]);
 }
 
 void noise_keypairs_expire_current(struct noise_remote *remote)
 {
-	pthread_mutex_lock(&remote->keypairs_lock);
+	mutex_lock(&remote->keypairs_lock);
 	if (remote->next)
 		atomic_store(&remote->next->can_send, false);
 	if (remote->current)
 		atomic_store(&remote->current->can_send, false);
-	pthread_mutex_unlock(&remote->keypairs_lock);
+	mutex_unlock(&remote->keypairs_lock);
 }
 
 struct noise_keypair *noise_keypair_current_get(struct noise_remote *remote)
 {
 	struct noise_keypair *kp;
 
-	pthread_mutex_lock(&remote->keypairs_lock);
+	mutex_lock(&remote->keypairs_lock);
 	kp = remote->current;
 	if (kp)
 		noise_keypair_get(kp);
-	pthread_mutex_unlock(&remote->keypairs_lock);
+	mutex_unlock(&remote->keypairs_lock);
 	return kp;
 }
 

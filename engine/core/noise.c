@@ -146,7 +146,7 @@ static bool ephemeral_generate(uint8_t priv[NOISE_PUBLIC_KEY_LEN],
  * for writing. */
 static void handshake_zero(struct noise_handshake *hs)
 {
-	rwlock_assert_write_held(&hs->lock);
+	mutex_assert_held(&hs->lock);
 	sodium_memzero(hs->ephemeral_private, sizeof(hs->ephemeral_private));
 	sodium_memzero(hs->remote_ephemeral, sizeof(hs->remote_ephemeral));
 	sodium_memzero(hs->hash, sizeof(hs->hash));
@@ -201,12 +201,8 @@ int noise_remote_init(struct noise_remote *remote, struct noise_local *local,
 		      const uint8_t psk[NOISE_SYMMETRIC_KEY_LEN], void *peer)
 {
 	memset(remote, 0, sizeof(*remote));
-	if (pthread_rwlock_init(&remote->handshake.lock, NULL))
-		return -ENOMEM;
-	if (pthread_mutex_init(&remote->keypairs_lock, NULL)) {
-		pthread_rwlock_destroy(&remote->handshake.lock);
-		return -ENOMEM;
-	}
+	mutex_init(&remote->handshake.lock);
+	mutex_init(&remote->keypairs_lock);
 	remote->local = local;
 	remote->peer = peer;
 	remote->handshake.entry.kind = INDEX_HANDSHAKE;
@@ -221,8 +217,8 @@ void noise_remote_free(struct noise_remote *remote)
 {
 	noise_handshake_clear(remote);
 	noise_keypairs_clear(remote);
-	pthread_rwlock_destroy(&remote->handshake.lock);
-	pthread_mutex_destroy(&remote->keypairs_lock);
+	mutex_destroy(&remote->handshake.lock);
+	mutex_destroy(&remote->keypairs_lock);
 	sodium_memzero(remote, sizeof(*remote));
 }
 
@@ -230,12 +226,12 @@ void noise_remote_set_psk(struct noise_remote *remote, const uint8_t psk[NOISE_S
 {
 	struct noise_handshake *hs = &remote->handshake;
 
-	rwlock_wrlock(&hs->lock);
+	mutex_lock(&hs->lock);
 	if (psk)
 		memcpy(hs->preshared_key, psk, NOISE_SYMMETRIC_KEY_LEN);
 	else
 		sodium_memzero(hs->preshared_key, NOISE_SYMMETRIC_KEY_LEN);
-	rwlock_unlock(&hs->lock);
+	mutex_unlock(&hs->lock);
 }
 
 void noise_remote_precompute(struct noise_remote *remote)
@@ -244,13 +240,13 @@ void noise_remote_precompute(struct noise_remote *remote)
 	struct noise_local *local = remote->local;
 
 	rwlock_rdlock(&local->lock);
-	rwlock_wrlock(&hs->lock);
+	mutex_lock(&hs->lock);
 	/* A failed or absent DH leaves zeros, which mix_precomputed_dh refuses. */
 	if (!local->has_identity ||
 	    crypto_scalarmult_curve25519(hs->precomputed_static_static, local->static_private,
 					 hs->remote_static))
 		sodium_memzero(hs->precomputed_static_static, NOISE_PUBLIC_KEY_LEN);
-	rwlock_unlock(&hs->lock);
+	mutex_unlock(&hs->lock);
 	rwlock_unlock(&local->lock);
 }
 
@@ -258,10 +254,10 @@ void noise_handshake_clear(struct noise_remote *remote)
 {
 	struct noise_handshake *hs = &remote->handshake;
 
-	rwlock_wrlock(&hs->lock);
+	mutex_lock(&hs->lock);
 	remote->local->index.remove(remote->local->index.ctx, &hs->entry);
 	handshake_zero(hs);
-	rwlock_unlock(&hs->lock);
+	mutex_unlock(&hs->lock);
 }
 
 /*
@@ -277,7 +273,7 @@ static int initiation_tokens(struct noise_remote *remote, struct message_handsha
 	int ret = -EINVAL;
 
 	rwlock_assert_held(&remote->local->lock);
-	rwlock_assert_write_held(&hs->lock);
+	mutex_assert_held(&hs->lock);
 	/* es */
 	if (!mix_dh(ck, key, hs->ephemeral_private, hs->remote_static))
 		goto out;
@@ -298,7 +294,7 @@ out:
 
 /*
  * A message was made: give the handshake a fresh index (the message's sender
- * index) and keep the transcript. Caller holds hs->lock for writing.
+ * index) and keep the transcript. Caller holds hs->lock.
  */
 static int handshake_created(struct noise_local *local, struct noise_handshake *hs,
 			     const uint8_t ck[NOISE_HASH_LEN], const uint8_t h[NOISE_HASH_LEN],
@@ -306,7 +302,7 @@ static int handshake_created(struct noise_local *local, struct noise_handshake *
 {
 	int ret;
 
-	rwlock_assert_write_held(&hs->lock);
+	mutex_assert_held(&hs->lock);
 	ret = local->index.insert(local->index.ctx, &hs->entry);
 	if (ret)
 		return ret;
@@ -322,7 +318,7 @@ static int handshake_create_end(struct noise_local *local, struct noise_handshak
 {
 	if (ret)
 		handshake_zero(hs);
-	rwlock_unlock(&hs->lock);
+	mutex_unlock(&hs->lock);
 	rwlock_unlock(&local->lock);
 	sodium_memzero(ck, NOISE_HASH_LEN);
 	sodium_memzero(h, NOISE_HASH_LEN);
@@ -338,7 +334,7 @@ int noise_create_initiation(struct noise_remote *remote, struct message_handshak
 	int ret = -EINVAL;
 
 	rwlock_rdlock(&local->lock);
-	rwlock_wrlock(&hs->lock);
+	mutex_lock(&hs->lock);
 	if (!local->has_identity)
 		goto out;
 	msg->header.type = htole32(MESSAGE_HANDSHAKE_INITIATION);
@@ -380,7 +376,7 @@ static int initiation_store(struct noise_handshake *hs,
 {
 	int ret;
 
-	rwlock_wrlock(&hs->lock);
+	mutex_lock(&hs->lock);
 	ret = initiation_check_fresh(hs, t, now);
 	if (ret)
 		goto out;
@@ -392,7 +388,7 @@ static int initiation_store(struct noise_handshake *hs,
 	hs->remote_index = le32toh(msg->sender_index);
 	hs->state = HANDSHAKE_CONSUMED_INITIATION;
 out:
-	rwlock_unlock(&hs->lock);
+	mutex_unlock(&hs->lock);
 	return ret;
 }
 
@@ -424,9 +420,9 @@ static bool initiation_mix_ss(struct noise_handshake *hs, uint8_t ck[NOISE_HASH_
 {
 	bool ok;
 
-	rwlock_rdlock(&hs->lock);
+	mutex_lock(&hs->lock);
 	ok = mix_precomputed_dh(ck, key, hs->precomputed_static_static);
-	rwlock_unlock(&hs->lock);
+	mutex_unlock(&hs->lock);
 	return ok;
 }
 
@@ -465,14 +461,14 @@ out:
 	return ret;
 }
 
-/* The responder's tokens: e, ee, se, psk, {}. Caller holds hs->lock for writing. */
+/* The responder's tokens: e, ee, se, psk, {}. Caller holds hs->lock. */
 static int response_tokens(struct noise_handshake *hs, struct message_handshake_response *msg,
 			   uint8_t ck[NOISE_HASH_LEN], uint8_t h[NOISE_HASH_LEN])
 {
 	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
 	int ret = -EINVAL;
 
-	rwlock_assert_write_held(&hs->lock);
+	mutex_assert_held(&hs->lock);
 	/* e */
 	if (!ephemeral_generate(hs->ephemeral_private, msg->unencrypted_ephemeral))
 		goto out;
@@ -501,7 +497,7 @@ int noise_create_response(struct noise_remote *remote, struct message_handshake_
 	int ret = -EINVAL;
 
 	rwlock_rdlock(&local->lock);
-	rwlock_wrlock(&hs->lock);
+	mutex_lock(&hs->lock);
 	if (hs->state != HANDSHAKE_CONSUMED_INITIATION)
 		goto out;
 	msg->header.type = htole32(MESSAGE_HANDSHAKE_RESPONSE);
@@ -530,14 +526,14 @@ static bool response_load(struct noise_handshake *hs, struct response_ctx *c)
 {
 	bool ok;
 
-	rwlock_rdlock(&hs->lock);
+	mutex_lock(&hs->lock);
 	ok = hs->state == HANDSHAKE_CREATED_INITIATION;
 	memcpy(c->ck, hs->chaining_key, NOISE_HASH_LEN);
 	memcpy(c->h, hs->hash, NOISE_HASH_LEN);
 	memcpy(c->hash_sent, hs->hash, NOISE_HASH_LEN);
 	memcpy(c->e_priv, hs->ephemeral_private, NOISE_PUBLIC_KEY_LEN);
 	memcpy(c->psk, hs->preshared_key, NOISE_SYMMETRIC_KEY_LEN);
-	rwlock_unlock(&hs->lock);
+	mutex_unlock(&hs->lock);
 	return ok;
 }
 
@@ -567,7 +563,7 @@ static int response_store(struct noise_handshake *hs, const struct message_hands
 {
 	int ret = -ESTALE;
 
-	rwlock_wrlock(&hs->lock);
+	mutex_lock(&hs->lock);
 	if (hs->state != HANDSHAKE_CREATED_INITIATION || crypto_verify_32(hs->hash, c->hash_sent))
 		goto out;
 	memcpy(hs->remote_ephemeral, msg->unencrypted_ephemeral, NOISE_PUBLIC_KEY_LEN);
@@ -577,7 +573,7 @@ static int response_store(struct noise_handshake *hs, const struct message_hands
 	hs->state = HANDSHAKE_CONSUMED_RESPONSE;
 	ret = 0;
 out:
-	rwlock_unlock(&hs->lock);
+	mutex_unlock(&hs->lock);
 	return ret;
 }
 
@@ -616,7 +612,7 @@ int noise_begin_session(struct noise_remote *remote, uint64_t now)
 	struct noise_keypair *kp = NULL;
 	int ret = -EINVAL;
 
-	rwlock_wrlock(&hs->lock);
+	mutex_lock(&hs->lock);
 	if (hs->state != HANDSHAKE_CREATED_RESPONSE && hs->state != HANDSHAKE_CONSUMED_RESPONSE)
 		goto out;
 	ret = -ENOMEM;
@@ -633,11 +629,11 @@ int noise_begin_session(struct noise_remote *remote, uint64_t now)
 	/* The keypair takes over the handshake's index, which the peer already knows. */
 	remote->local->index.replace(remote->local->index.ctx, &hs->entry, &kp->entry);
 	handshake_zero(hs);
-	pthread_mutex_lock(&remote->keypairs_lock);
+	mutex_lock(&remote->keypairs_lock);
 	noise_keypair_add(remote, kp);
-	pthread_mutex_unlock(&remote->keypairs_lock);
+	mutex_unlock(&remote->keypairs_lock);
 	ret = 0;
 out:
-	rwlock_unlock(&hs->lock);
+	mutex_unlock(&hs->lock);
 	return ret;
 }

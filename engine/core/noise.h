@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "messages.h"
+#include "mutex.h"
 #include "index.h"
 #include "replay.h"
 #include "noise-keypair.h"
@@ -48,7 +49,7 @@ struct noise_local {
 /* One peer's handshake in progress. */
 struct noise_handshake {
 	struct index_entry entry; /* INDEX_HANDSHAKE: our index while a handshake is open */
-	pthread_rwlock_t lock;
+	struct mutex lock;
 	enum noise_handshake_state state;
 	uint64_t last_initiation_consumption; /* clock_now_ns, for the flood guard */
 	uint8_t remote_static[NOISE_PUBLIC_KEY_LEN];
@@ -67,7 +68,7 @@ struct noise_remote {
 	struct noise_local *local;
 	void *peer; /* the device's peer, copied into index entries */
 	struct noise_handshake handshake;
-	pthread_mutex_t keypairs_lock;
+	struct mutex keypairs_lock;
 	struct noise_keypair *previous, *current, *next;
 };
 

@@ -30,6 +30,13 @@ enum timers_action {
 };
 
 /* Deadlines are clock_now_ns values; 0 means the timer is not armed. */
+/*
+ * No timer is armed less than this far ahead (the shortest is a persistent
+ * keepalive of 1 s), so a device may walk its peers' timers that seldom when
+ * no deadline it knows of is nearer.
+ */
+#define TIMERS_MIN_DELAY NSEC_PER_SEC
+
 struct timers_state {
 	uint64_t retransmit_handshake;
 	uint64_t new_handshake;

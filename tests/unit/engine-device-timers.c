@@ -121,9 +121,9 @@ static bool lastminute(struct wire_side *s)
 	struct peer *p = wire_peer(s);
 	bool sent;
 
-	pthread_mutex_lock(&p->lock);
+	mutex_lock(&p->lock);
 	sent = p->timers.sent_lastminute_handshake;
-	pthread_mutex_unlock(&p->lock);
+	mutex_unlock(&p->lock);
 	return sent;
 }
 
@@ -182,9 +182,9 @@ static void test_retries(void)
 					     (SEC(REKEY_TIMEOUT) + REKEY_TIMEOUT_JITTER_MAX_NS),
 	   "and then giving up: nothing more in the last %llu s",
 	   (unsigned long long)((start + SEC(REKEY_ATTEMPT_TIME + 30) - at[n - 1]) / NSEC_PER_SEC));
-	pthread_mutex_lock(&p->lock);
+	mutex_lock(&p->lock);
 	staged = p->n_staged;
-	pthread_mutex_unlock(&p->lock);
+	mutex_unlock(&p->lock);
 	is_int(staged, 0, "the packet waiting for the handshake is dropped");
 	wire_drop(&w, AB, 0);
 	wire_write(&a, A_IP, B_IP, 2);
@@ -229,9 +229,9 @@ static int keys_held(struct wire_side *s)
 	struct noise_remote *r = &wire_peer(s)->noise;
 	int n;
 
-	pthread_mutex_lock(&r->keypairs_lock);
+	mutex_lock(&r->keypairs_lock);
 	n = !!r->previous + !!r->current + !!r->next;
-	pthread_mutex_unlock(&r->keypairs_lock);
+	mutex_unlock(&r->keypairs_lock);
 	return n;
 }
 
@@ -254,9 +254,9 @@ static void test_zero_keys(void)
 	advance(SEC(2));
 	is_int(keys_held(&a), 0, "at 541 s A holds no keypair");
 	is_int(keys_held(&b), 0, "nor B");
-	pthread_rwlock_rdlock(&pa->noise.handshake.lock);
+	mutex_lock(&pa->noise.handshake.lock);
 	zeroed = pa->noise.handshake.state == HANDSHAKE_ZEROED;
-	pthread_rwlock_unlock(&pa->noise.handshake.lock);
+	mutex_unlock(&pa->noise.handshake.lock);
 	ok(zeroed, "A's handshake state is zeroed too");
 	is_int(wire_mark(&w) - mark, 2, "and nothing was sent but the data and the keepalive");
 	wire_release(&w, AB, 0);

@@ -474,9 +474,9 @@ static inline uint64_t wire_next_deadline(struct wire_side *s)
 	struct peer *p = wire_peer(s);
 	uint64_t due;
 
-	pthread_mutex_lock(&p->lock);
+	mutex_lock(&p->lock);
 	due = timers_next_deadline(&p->timers);
-	pthread_mutex_unlock(&p->lock);
+	mutex_unlock(&p->lock);
 	return due;
 }
 
@@ -506,10 +506,10 @@ static inline void wire_quiesce(struct wire_side *s)
 	pthread_rwlock_unlock(&s->dev->cfg_lock);
 	for (int i = 0; i < 400 && queue_ring_len(&s->dev->crypt); ++i)
 		usleep(5000);
-	pthread_mutex_lock(&p->tx_flush_lock);
-	pthread_mutex_unlock(&p->tx_flush_lock);
-	pthread_mutex_lock(&p->rx_flush_lock);
-	pthread_mutex_unlock(&p->rx_flush_lock);
+	mutex_lock(&p->tx_flush_lock);
+	mutex_unlock(&p->tx_flush_lock);
+	mutex_lock(&p->rx_flush_lock);
+	mutex_unlock(&p->rx_flush_lock);
 }
 
 /* Waits until the relay has logged everything sent to it so far. */

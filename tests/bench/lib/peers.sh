@@ -36,6 +36,38 @@ peers_conf() {
 		}' "$2" "$3" >"$1")
 }
 
+# wireguard-go refuses more than this many peers on one interface (MaxPeers,
+# "too many peers"); the benches give a reference more as several interfaces.
+REF_MAX_PEERS=65536
+# ref_parts IMPL N : how many interfaces IMPL takes N peers on (1 but for
+# wireguard-go past its limit)
+ref_parts() {
+	if [ "${IMPL_BIN[$1]##*/}" != wireguard-go ] || [ "$2" -le $REF_MAX_PEERS ]; then
+		echo 1
+	else
+		echo $((($2 + REF_MAX_PEERS - 1) / REF_MAX_PEERS))
+	fi
+}
+
+# split_conf CONF K : CONF's peers as K configs CONF.1 .. CONF.K, as even as
+# can be, each with its own listen port so that their engines can run at once.
+split_conf() {
+	(umask 077 && perl -e '
+		my ($conf, $k) = @ARGV;
+		open(my $in, "<", $conf) or die "$conf: $!";
+		local $/ = "\n\n";
+		my ($head, @peers) = <$in>;
+		$head =~ s/\n+\z/\n/;
+		my $n = @peers;
+		for my $j (1 .. $k) {
+			open(my $out, ">", "$conf.$j") or die "$conf.$j: $!";
+			(my $h = $head) =~ s/^ListenPort = (\d+)/"ListenPort = " . ($1 + $j)/me;
+			print $out $h, "\n";
+			my ($from, $to) = (int(($j - 1) * $n / $k), int($j * $n / $k) - 1);
+			print $out @peers[$from .. $to];
+		}' "$1" "$2")
+}
+
 # engine_start NS IFACE BINARY : the engine in NS, in the foreground of a
 # background job so that its pid is known; prints the pid once its socket is up.
 engine_start() {
