@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * BLAKE2s-256 after RFC 7693: the compression function of section 3.2 and
- * the keyed/unkeyed hashing of section 3.3, written for clarity over speed.
+ * the keyed/unkeyed hashing of section 3.3. The ten rounds are spelled out so
+ * that the message schedule folds into constant offsets.
  */
 #include <assert.h>
 #include <string.h>
@@ -57,6 +58,19 @@ static inline void store_le32(uint8_t *p, uint32_t v)
 		v[b] = ror32(v[b] ^ v[c], 7);                                                      \
 	} while (0)
 
+/* One round: columns, then diagonals, with the message words of schedule r. */
+#define ROUND(r)                                                                                   \
+	do {                                                                                       \
+		G(0, 4, 8, 12, m[blake2s_sigma[r][0]], m[blake2s_sigma[r][1]]);                    \
+		G(1, 5, 9, 13, m[blake2s_sigma[r][2]], m[blake2s_sigma[r][3]]);                    \
+		G(2, 6, 10, 14, m[blake2s_sigma[r][4]], m[blake2s_sigma[r][5]]);                   \
+		G(3, 7, 11, 15, m[blake2s_sigma[r][6]], m[blake2s_sigma[r][7]]);                   \
+		G(0, 5, 10, 15, m[blake2s_sigma[r][8]], m[blake2s_sigma[r][9]]);                   \
+		G(1, 6, 11, 12, m[blake2s_sigma[r][10]], m[blake2s_sigma[r][11]]);                 \
+		G(2, 7, 8, 13, m[blake2s_sigma[r][12]], m[blake2s_sigma[r][13]]);                  \
+		G(3, 4, 9, 14, m[blake2s_sigma[r][14]], m[blake2s_sigma[r][15]]);                  \
+	} while (0)
+
 /* The compression function F (RFC 7693, 3.2), ten rounds over one block. */
 static void compress(struct blake2s_state *state, const uint8_t block[BLAKE2S_BLOCK_SIZE])
 {
@@ -71,18 +85,16 @@ static void compress(struct blake2s_state *state, const uint8_t block[BLAKE2S_BL
 	v[13] ^= state->t[1];
 	v[14] ^= state->f[0];
 	v[15] ^= state->f[1];
-	for (i = 0; i < 10; ++i) {
-		const uint8_t *s = blake2s_sigma[i];
-
-		G(0, 4, 8, 12, m[s[0]], m[s[1]]);
-		G(1, 5, 9, 13, m[s[2]], m[s[3]]);
-		G(2, 6, 10, 14, m[s[4]], m[s[5]]);
-		G(3, 7, 11, 15, m[s[6]], m[s[7]]);
-		G(0, 5, 10, 15, m[s[8]], m[s[9]]);
-		G(1, 6, 11, 12, m[s[10]], m[s[11]]);
-		G(2, 7, 8, 13, m[s[12]], m[s[13]]);
-		G(3, 4, 9, 14, m[s[14]], m[s[15]]);
-	}
+	ROUND(0);
+	ROUND(1);
+	ROUND(2);
+	ROUND(3);
+	ROUND(4);
+	ROUND(5);
+	ROUND(6);
+	ROUND(7);
+	ROUND(8);
+	ROUND(9);
 	for (i = 0; i < 8; ++i)
 		state->h[i] ^= v[i] ^ v[i + 8];
 	sodium_memzero(m, sizeof(m));
@@ -138,11 +150,22 @@ void blake2s_update(struct blake2s_state *state, const void *in, size_t inlen)
 	}
 }
 
+void blake2s_commit(struct blake2s_state *state)
+{
+	if (state->buflen != BLAKE2S_BLOCK_SIZE)
+		return;
+	increment_counter(state, BLAKE2S_BLOCK_SIZE);
+	compress(state, state->buf);
+	state->buflen = 0;
+}
+
 void blake2s_final(struct blake2s_state *state, uint8_t *out)
 {
 	uint8_t full[BLAKE2S_HASH_SIZE];
 	int i;
 
+	/* A committed block was not the last one: something must follow it. */
+	assert(state->buflen || (!state->t[0] && !state->t[1]));
 	increment_counter(state, state->buflen);
 	state->f[0] = 0xFFFFFFFFUL;
 	memset(state->buf + state->buflen, 0, BLAKE2S_BLOCK_SIZE - state->buflen);

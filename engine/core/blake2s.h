@@ -28,6 +28,13 @@ void blake2s_init(struct blake2s_state *state, size_t outlen);
 void blake2s_init_key(struct blake2s_state *state, size_t outlen, const void *key, size_t keylen);
 /* Absorbs inlen bytes. */
 void blake2s_update(struct blake2s_state *state, const void *in, size_t inlen);
+/*
+ * Compresses a whole buffered block now (a keyed state's key block, or the 64
+ * bytes just absorbed) so that every copy of the state starts past it: keys
+ * and HMAC pads precomputed once. At least one more byte must be absorbed
+ * before blake2s_final.
+ */
+void blake2s_commit(struct blake2s_state *state);
 /* Writes outlen bytes to out and wipes the state. */
 void blake2s_final(struct blake2s_state *state, uint8_t *out);
 /* One-shot: keylen 0 means unkeyed. */

@@ -16,6 +16,7 @@
 #include "kdf.h"
 #include "lockassert.h"
 #include "noise.h"
+#include "x25519.h"
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 
@@ -24,6 +25,8 @@ static const char identifier[] = "WireGuard v1 zx2c4 Jason@zx2c4.com";
 /* C_i = HASH(CONSTRUCTION) and H_i = HASH(C_i || IDENTIFIER), the same for every handshake. */
 static uint8_t handshake_init_chaining_key[NOISE_HASH_LEN];
 static uint8_t handshake_init_hash[NOISE_HASH_LEN];
+/* C_i as an HMAC key: the initiation's "e" token is KDF1(C_i, e), its pads always the same. */
+static struct kdf_hmac_key handshake_init_ck_key;
 
 int noise_init(void)
 {
@@ -37,6 +40,7 @@ int noise_init(void)
 	blake2s_update(&st, handshake_init_chaining_key, NOISE_HASH_LEN);
 	blake2s_update(&st, identifier, strlen(identifier));
 	blake2s_final(&st, handshake_init_hash);
+	kdf_hmac_key_init(&handshake_init_ck_key, handshake_init_chaining_key, NOISE_HASH_LEN);
 	return 0;
 }
 
@@ -132,14 +136,26 @@ static void message_ephemeral(const uint8_t e_pub[NOISE_PUBLIC_KEY_LEN], uint8_t
 	kdf_derive(ck, NULL, NULL, ck, e_pub, NOISE_PUBLIC_KEY_LEN);
 }
 
-/* A fresh ephemeral key pair; false if the RNG gave an unusable scalar. */
+/* The initiation's "e" token, when ck is still C_i: as message_ephemeral with C_i's pads ready. */
+static void message_first_ephemeral(const uint8_t e_pub[NOISE_PUBLIC_KEY_LEN],
+				    uint8_t ck[NOISE_HASH_LEN], uint8_t h[NOISE_HASH_LEN])
+{
+	mix_hash(h, e_pub, NOISE_PUBLIC_KEY_LEN);
+	kdf_derive_with(ck, NULL, NULL, &handshake_init_ck_key, e_pub, NOISE_PUBLIC_KEY_LEN);
+}
+
+/*
+ * A fresh ephemeral key pair; false if the RNG gave an unusable scalar. The
+ * public key goes through Ed25519's fixed-base table (x25519.h): half the
+ * time of crypto_scalarmult_curve25519_base, the same bytes.
+ */
 static bool ephemeral_generate(uint8_t priv[NOISE_PUBLIC_KEY_LEN],
 			       uint8_t pub[NOISE_PUBLIC_KEY_LEN])
 {
 	randombytes_buf(priv, NOISE_PUBLIC_KEY_LEN);
 	priv[0] &= 248;
 	priv[31] = (priv[31] & 127) | 64;
-	return crypto_scalarmult_curve25519_base(pub, priv) == 0;
+	return x25519_public_from_private(pub, priv);
 }
 
 /* Forgets the handshake in progress but keeps what belongs to the peer. Caller holds hs->lock
@@ -342,7 +358,7 @@ int noise_create_initiation(struct noise_remote *remote, struct message_handshak
 	/* e */
 	if (!ephemeral_generate(hs->ephemeral_private, msg->unencrypted_ephemeral))
 		goto out;
-	message_ephemeral(msg->unencrypted_ephemeral, ck, h);
+	message_first_ephemeral(msg->unencrypted_ephemeral, ck, h);
 	ret = initiation_tokens(remote, msg, ck, h, wall_ns);
 	if (!ret)
 		ret = handshake_created(local, hs, ck, h, HANDSHAKE_CREATED_INITIATION);
@@ -403,7 +419,7 @@ static int initiation_identify(struct noise_local *local,
 	rwlock_assert_held(&local->lock);
 	handshake_start(ck, h, local->static_public);
 	/* e */
-	message_ephemeral(msg->unencrypted_ephemeral, ck, h);
+	message_first_ephemeral(msg->unencrypted_ephemeral, ck, h);
 	/* es */
 	if (!mix_dh(ck, key, local->static_private, msg->unencrypted_ephemeral))
 		return -EINVAL;

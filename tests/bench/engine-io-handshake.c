@@ -6,8 +6,13 @@
  * under-load (cookie) mode. Counts responses and cookie replies over SECONDS.
  * Initiations are made in advance, on a fake clock stepped 20 ms per round so
  * that each peer's TAI64N timestamps strictly increase.
- * Usage: engine-io-handshake RESPONDER_PUB HOST PORT KEYFILE SECONDS [WINDOW]
+ * With "flood RATE" instead of a window it sends RATE initiations a second
+ * whatever comes back, cycling through the prepared ones, all with a valid
+ * mac1 and no mac2: faster than the responder can answer with handshakes, so
+ * that it goes under load and answers with cookie replies.
+ * Usage: engine-io-handshake RESPONDER_PUB HOST PORT KEYFILE SECONDS [WINDOW | flood RATE]
  */
+#define _GNU_SOURCE
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +29,7 @@
 
 #define ROUNDS 40
 #define MAX_PEERS 2000
+#define FLOOD_BURST 32
 
 struct fake_peer {
 	struct noise_local local;
@@ -101,6 +107,7 @@ static double now_s(void)
 struct load {
 	int fd, n;
 	long next, total, responses, cookies;
+	bool flood; /* replies do not pace the sending */
 };
 
 static void send_next(struct load *l)
@@ -122,8 +129,49 @@ static void drain(struct load *l)
 			++l->responses;
 		else if (buf[0] == MESSAGE_HANDSHAKE_COOKIE)
 			++l->cookies;
-		send_next(l);
+		if (!l->flood)
+			send_next(l);
 	}
+}
+
+/* Sends count initiations in sendmmsg bursts, cycling through the prepared ones. */
+static void flood_send(struct load *l, long count)
+{
+	struct mmsghdr mm[FLOOD_BURST];
+	struct iovec iov[FLOOD_BURST];
+	int k, sent;
+
+	while (count > 0) {
+		k = count < FLOOD_BURST ? (int)count : FLOOD_BURST;
+		for (int i = 0; i < k; ++i) {
+			long j = (l->next + i) % l->total;
+
+			iov[i] = (struct iovec){&msgs[j / l->n][j % l->n], sizeof(msgs[0][0])};
+			mm[i] = (struct mmsghdr){.msg_hdr = {.msg_iov = &iov[i], .msg_iovlen = 1}};
+		}
+		sent = sendmmsg(l->fd, mm, (unsigned int)k, MSG_DONTWAIT);
+		/* A full socket buffer drops the rest of this burst, as a flood would. */
+		l->next += k;
+		count -= k;
+		if (sent < 0)
+			break;
+	}
+}
+
+/* Keeps rate initiations a second going out for secs, counting what comes back. */
+static void run_flood(struct load *l, double secs, double rate)
+{
+	struct pollfd p = {.fd = l->fd, .events = POLLIN};
+	double start = now_s(), t;
+
+	while ((t = now_s()) < start + secs) {
+		flood_send(l, (long)((t - start) * rate) - l->next);
+		if (poll(&p, 1, 1) > 0)
+			drain(l);
+	}
+	/* The replies to the last bursts. */
+	while (poll(&p, 1, 50) > 0)
+		drain(l);
 }
 
 static void run(struct load *l, double secs, int window)
@@ -160,7 +208,8 @@ int main(int argc, char *argv[])
 	double t0;
 
 	if (argc < 6 || noise_init() || !key_from_base64(resp_pub, argv[1])) {
-		fprintf(stderr, "usage: %s RESPONDER_PUB HOST PORT KEYFILE SECONDS [WINDOW]\n",
+		fprintf(stderr,
+			"usage: %s RESPONDER_PUB HOST PORT KEYFILE SECONDS [WINDOW | flood RATE]\n",
 			argv[0]);
 		return 1;
 	}
@@ -173,10 +222,16 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	l.total = (long)ROUNDS * l.n;
+	l.flood = argc > 7 && !strcmp(argv[6], "flood");
 	t0 = now_s();
-	run(&l, atof(argv[5]), argc > 6 ? atoi(argv[6]) : 64);
+	if (l.flood)
+		run_flood(&l, atof(argv[5]), atof(argv[7]));
+	else
+		run(&l, atof(argv[5]), argc > 6 ? atoi(argv[6]) : 64);
 	t0 = now_s() - t0;
-	printf("peers=%d sent=%ld responses=%ld cookies=%ld seconds=%.2f rate=%.0f\n", l.n, l.next,
-	       l.responses, l.cookies, t0, (double)l.responses / t0);
+	printf(
+	    "peers=%d sent=%ld responses=%ld cookies=%ld seconds=%.2f rate=%.0f cookie_rate=%.0f\n",
+	    l.n, l.next, l.responses, l.cookies, t0, (double)l.responses / t0,
+	    (double)l.cookies / t0);
 	return 0;
 }

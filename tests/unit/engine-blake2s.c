@@ -139,11 +139,48 @@ static void test_incremental(void)
 	is_mem(inc, one, 32, "incremental updates in odd pieces equal one call");
 }
 
+/* A committed state, copied, continues as the uncommitted one would. */
+static void test_commit(void)
+{
+	uint8_t msg[200], key[32], one[32], got[32];
+	struct blake2s_state base, st;
+	int bad = 0;
+
+	pattern(msg, sizeof(msg));
+	for (size_t i = 0; i < sizeof(key); ++i)
+		key[i] = (uint8_t)(i * 3);
+	blake2s_init_key(&base, 16, key, 32);
+	blake2s_commit(&base);
+	for (size_t len = 1; len <= 130; ++len) {
+		st = base;
+		blake2s_update(&st, msg, len);
+		blake2s_final(&st, got);
+		blake2s(one, 16, msg, len, key, 32);
+		bad += !!memcmp(got, one, 16);
+	}
+	is_int(bad, 0, "a committed key block, then 1..130 bytes, as keyed one-shot hashes");
+	blake2s_init(&base, 32);
+	blake2s_update(&base, msg, 64);
+	blake2s_commit(&base);
+	blake2s_commit(&base);
+	blake2s_update(&base, msg + 64, 100);
+	blake2s_final(&base, got);
+	blake2s(one, 32, msg, 164, NULL, 0);
+	is_mem(got, one, 32, "a committed first block (committing twice is once), then 100 bytes");
+	blake2s_init(&base, 32);
+	blake2s_update(&base, msg, 10);
+	blake2s_commit(&base);
+	blake2s_final(&base, got);
+	blake2s(one, 32, msg, 10, NULL, 0);
+	is_mem(got, one, 32, "commit with a partial block buffered changes nothing");
+}
+
 int main(void)
 {
 	test_abc();
 	test_rfc_selftest();
 	test_kats();
 	test_incremental();
+	test_commit();
 	return tap_done();
 }

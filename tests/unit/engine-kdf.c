@@ -139,9 +139,56 @@ static void test_kdf(void)
 	}
 }
 
+/* Prepared keys give the same HMAC as one-shot keys, for messages around the block size. */
+static void test_prepared_hmac(void)
+{
+	static const size_t keylens[] = {1, 32, 64, 65, 100};
+	static const size_t lens[] = {1, 32, 33, 63, 64, 65, 128, 200};
+	uint8_t msg[200], key[100], got[32], want[32];
+	struct kdf_hmac_key k;
+	int bad = 0, n = 0;
+
+	pattern(msg, sizeof(msg), 7, 3);
+	pattern(key, sizeof(key), 13, 1);
+	for (size_t i = 0; i < sizeof(keylens) / sizeof(keylens[0]); ++i) {
+		kdf_hmac_key_init(&k, key, keylens[i]);
+		for (size_t j = 0; j < sizeof(lens) / sizeof(lens[0]); ++j, ++n) {
+			kdf_hmac_with(got, &k, msg, lens[j]);
+			oracle_hmac(want, key, keylens[i], msg, lens[j]);
+			bad += !!memcmp(got, want, 32);
+		}
+		kdf_hmac_key_wipe(&k);
+	}
+	is_int(bad, 0,
+	       "%d prepared-key HMACs (keys of 1..100 bytes, messages of 1..200) as RFC 2104", n);
+	ok(!memcmp(&k, (uint8_t[sizeof(k)]){0}, sizeof(k)), "kdf_hmac_key_wipe zeroes the key");
+}
+
+static void test_prepared_kdf(void)
+{
+	uint8_t msg[100], ck[32], t[3][32], want[3][32];
+	struct kdf_hmac_key k;
+
+	pattern(msg, sizeof(msg), 7, 3);
+	pattern(ck, sizeof(ck), 5, 9);
+	kdf_hmac_key_init(&k, ck, sizeof(ck));
+	for (size_t len = 1; len <= sizeof(msg); len += 33) {
+		kdf_derive_with(t[0], t[1], t[2], &k, msg, len);
+		oracle_kdf3(want, ck, msg, len);
+		is_mem(t, want, sizeof(t), "KDF3 of %zu bytes with a prepared chaining key", len);
+		memset(t, 0, sizeof(t));
+		kdf_derive_with(t[0], NULL, NULL, &k, msg, len);
+		ok(!memcmp(t[0], want[0], 32) && !memcmp(t[1], (uint8_t[32]){0}, 32),
+		   "KDF1 of %zu bytes with a prepared chaining key", len);
+	}
+	kdf_hmac_key_wipe(&k);
+}
+
 int main(void)
 {
 	test_hmac();
 	test_kdf();
+	test_prepared_hmac();
+	test_prepared_kdf();
 	return tap_done();
 }

@@ -3,6 +3,8 @@
 # wireguard-go reference that tests/bench/refs fetched, each named with its
 # Debian package version) and the results every bench records for the table.
 # IMPLS="ours sid system" chooses rows ("go" means Debian 12's, "system").
+# BASE_ENGINE=PATH adds a row "base": another build of wg-engine (say, main's)
+# measured in the same run, for before/after figures.
 # result BENCH METRIC IMPL VALUE UNIT appends a row to $BENCH_CSV when set.
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -35,6 +37,10 @@ impls_load() {
 	if impl_wanted ours; then
 		IMPL_LIST+=(ours)
 		IMPL_BIN[ours]=$OUR_ENGINE IMPL_VER[ours]=$(ours_version) IMPL_LABEL[ours]=wg-engine
+	fi
+	if [ -n "${BASE_ENGINE:-}" ] && impl_wanted base; then
+		IMPL_LIST+=(base)
+		IMPL_BIN[base]=$BASE_ENGINE IMPL_VER[base]=base IMPL_LABEL[base]="wg-engine (base: $BASE_ENGINE)"
 	fi
 	[ -r "$list" ] || return 0
 	while IFS=$'\t' read -r name ver bin; do
