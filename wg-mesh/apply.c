@@ -334,8 +334,13 @@ static bool classify_site(struct site_run *s, const struct probe *pr)
 	    {pr->rr[0], pr->rr[1], pr->rr[2]}, pr->systemd, pr->rr_enabled};
 	int ret = change_classify(s->iface, &cs, s->removed ? NULL : s->conf.p, &s->change);
 
-	if (!ret)
-		ret = reinstall_classify(s->iface, &rs, s->removed ? NULL : &s->want, &s->rr);
+	if (!ret &&
+	    (ret = reinstall_classify(s->iface, &rs, s->removed ? NULL : &s->want, &s->rr))) {
+		snprintf(s->error, sizeof(s->error), "Unable to plan the re-resolve files: %s",
+			 strerror(-ret));
+		s->failed = true;
+		return false;
+	}
 	if (ret == -EINVAL)
 		snprintf(s->error, sizeof(s->error),
 			 "Unable to classify: the interface name `%s' is not one plain word",
@@ -345,6 +350,12 @@ static bool classify_site(struct site_run *s, const struct probe *pr)
 	s->failed = ret != 0;
 	s->classified = !ret;
 	return !ret;
+}
+
+static void add_text(struct textbuf *b, const struct textbuf *t)
+{
+	if (t->len)
+		textbuf_add(b, t->p, t->len);
 }
 
 /* Commands to run on the site: the config's, then the re-resolve files'. */
@@ -363,9 +374,9 @@ static void change_script(struct textbuf *b, const struct site_run *s)
 		       s->iface);
 	reinstall_temp_files(b, s->iface);
 	textbuf_puts(b, "' EXIT\n");
-	textbuf_add(b, s->rr.functions.p, s->rr.functions.len);
-	textbuf_add(b, s->change.commands.p, s->change.commands.len);
-	textbuf_add(b, s->rr.commands.p, s->rr.commands.len);
+	add_text(b, &s->rr.functions);
+	add_text(b, &s->change.commands);
+	add_text(b, &s->rr.commands);
 }
 
 static void change_site(struct apply_ctx *x, struct site_run *s)
@@ -402,7 +413,7 @@ static bool retire_old_iface(struct apply_ctx *x, struct site_run *s)
 		change_site(x, &old);
 	probe_free(&pr);
 	/* Only removals: the old interface's re-resolve files are shown with its commands. */
-	textbuf_add(&old.change.commands, old.rr.commands.p, old.rr.commands.len);
+	add_text(&old.change.commands, &old.rr.commands);
 	reinstall_free(&old.rr);
 	s->retired = old.change;
 	s->ran = old.ran;

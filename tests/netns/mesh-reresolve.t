@@ -204,6 +204,26 @@ check "tokyo's LAN pings paris's again" topo_ping 1 2 4
 age=$(($(date +%s) - $(handshake_of 1 paris)))
 ok $((age > 10)) "over a new handshake (${age} s old)"
 
+# export ansible installs the same file, 0600, and apply then agrees.
+if command -v ansible-playbook >/dev/null && command -v python3 >/dev/null; then
+	check "export ansible" "$OUR_MESH" export ansible "$Y" "$TOPO_TMP/ansible"
+	check "tokyo loses its script" sshd_exec 1 rm "/etc/wireguard/$IF.reresolve.sh"
+	sshd_ansible "$TOPO_TMP/ansible" >"$TOPO_TMP/out.txt" 2>&1
+	ok $? "ansible-playbook"
+	[ $? -eq 0 ] || show_out
+	is "$(awk '/^TASK \[The re-resolve script\]/ { f = 1; next } /^(TASK|PLAY|RUNNING)/ { f = 0 }
+		f && /: \[/ { print $1, $2 }' "$TOPO_TMP/out.txt" | sort)" \
+		$'changed: [tokyo]\nok: [osaka]\nskipping: [paris]' \
+		"the playbook puts tokyo's script back, osaka's is in line, paris has none"
+	is "$(sshd_exec 1 stat -c %a "/etc/wireguard/$IF.reresolve.sh")" 600 "0600"
+	check "the planned one" sshd_exec 1 cmp -s "/etc/wireguard/$IF.reresolve.sh" "$O/tokyo/$IF.reresolve.sh"
+	check "paris has none" sshd_exec 2 test ! -e "/etc/wireguard/$IF.reresolve.sh"
+	apply
+	grep -q '^apply: nothing to change; 3 sites already run the plan$' "$TOPO_TMP/out.txt"
+	ok $? "apply agrees: nothing to change"
+	[ $? -eq 0 ] || show_out
+fi
+
 # A peer the interface lacks is left out, never added by `wg set'.
 check "osaka drops paris from its interface" site 3 wg set "$IF" peer "$(key_of paris)" remove
 unit_exec 3 osaka >"$TOPO_TMP/run.txt" 2>&1
