@@ -3,6 +3,7 @@
  * sites.yaml in memory: the mesh settings, its sites and its clients, each
  * value with the line and column it came from so the planner can point at it.
  * Read with libyaml's document API; every problem goes to a struct diag.
+ * The syntax of endpoints, SSH destinations and ages is sites-values.h.
  */
 #ifndef MESH_SITES_H
 #define MESH_SITES_H
@@ -12,20 +13,13 @@
 #include <stdint.h>
 #include "model.h"
 #include "diag.h"
+#include "sites-values.h"
 
 #define SITES_DEFAULT_IFACE "wg0"
 #define SITES_DEFAULT_PORT 51820
-#define SITES_HOST_LEN 254 /* a DNS name is at most 253 characters */
 
 struct sites_prefix {
 	struct wgallowedip ip; /* family, address and cidr; next_allowedip unused */
-	struct diag_pos pos;
-};
-
-struct sites_endpoint {
-	char host[SITES_HOST_LEN]; /* address or name, no brackets */
-	uint16_t port;		   /* 0: the mesh port */
-	uint16_t family;	   /* AF_INET/AF_INET6 for addresses, 0 for names */
 	struct diag_pos pos;
 };
 
@@ -152,28 +146,5 @@ void sites_free(struct sites_mesh *m);
 /* Index of a site or client by name, or -1. */
 long sites_find_site(const struct sites_mesh *m, const char *name);
 long sites_find_client(const struct sites_mesh *m, const char *name);
-
-/* "192.0.2.1", "[2001:db8::1]:51821", "vpn.example.com:51820": true when valid. */
-bool sites_parse_endpoint(struct sites_endpoint *out, const char *s);
-#define SITES_SSH_USER_LEN 33 /* login names as useradd(8) takes them: 32 characters */
-
-/*
- * An SSH destination: "user@host", "host" (a name, an address or a Host alias
- * of ssh_config) or "ssh://[user@]host[:port]" (an IPv6 host in brackets).
- * user is "" and port 0 when not given; host has no brackets.
- */
-struct sites_ssh {
-	char user[SITES_SSH_USER_LEN];
-	char host[SITES_HOST_LEN];
-	uint16_t port;
-	bool is_uri;
-};
-
-/* True when s is one of the forms above; out may be NULL. */
-bool sites_parse_ssh(struct sites_ssh *out, const char *s);
-/* "90d", "12w", "36h", "1y" (365 days) into seconds: true when valid and not 0. */
-bool sites_parse_age(uint64_t *secs, const char *s);
-/* A DNS name made of letters, digits, '-' and '.' labels of 1..63 characters. */
-bool sites_is_hostname(const char *s);
 
 #endif

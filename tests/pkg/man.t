@@ -81,9 +81,16 @@ done
 page5=$root/man/sites.yaml.5
 if [ -f "$page5" ]; then
 	mandoc -T ascii -O width=250 "$page5" | col -bx >"$W/sites.5"
-	keys=$(grep -oP '\{"\K[a-z-]+(?=", [a-z_]+\})' "$root/wg-mesh/sites.c" | sort -u)
+	# The key tables of the parser: sites.c (top level) and the readers of
+	# each part in wg-mesh/sites-*.c (mesh, sites and clients, allow rules).
+	keys=$(cat "$root"/wg-mesh/sites.c "$root"/wg-mesh/sites-*.c |
+		grep -oP '\{"\K[a-z-]+(?=", [a-z_]+\})' | sort -u)
 	[ -n "$keys" ]
-	ok $? "wg-mesh/sites.c's key tables found"
+	ok $? "wg-mesh/sites*.c's key tables found ($(echo $keys | wc -w) keys)"
+	for t in top_keys mesh_keys site_keys client_keys rule_keys; do
+		grep -q "^static const struct sites_yaml_key $t\[\] = {" "$root"/wg-mesh/sites*.c
+		ok $? "wg-mesh/sites*.c: key table $t found"
+	done
 	for k in $keys; do
 		# mesh, sites, clients are sections; the others entries (`       port   The UDP...').
 		grep -qE "^ {7}$k( |\$)|^${k^^}\$" "$W/sites.5"
