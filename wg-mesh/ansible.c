@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "render.h"
+#include "reresolve.h"
 #include "outfile.h"
 #include "sites.h"
 #include "textbuf.h"
@@ -73,6 +74,51 @@ static const char validate_cmd[] =
     "\\\"$d/$2.conf\\\" >/dev/null; r=$?; rm -rf \\\"$d\\\"; exit $r' sh %s "
     "{{ wgmesh_interface | quote }}";
 
+/* Where no peer has a host name: re-resolve files of an earlier plan go (changed only then). */
+static const char reresolve_gone_script[] =
+    "i={{ wgmesh_interface | quote }}\n"
+    "t=\"wg-mesh-reresolve-$i.timer\"\n"
+    "gone=\n"
+    "if [ -f \"/etc/systemd/system/$t\" ] && [ -d /run/systemd/system ]; then\n"
+    "  systemctl disable --now \"$t\"\n"
+    "fi\n"
+    "for f in \"/etc/wireguard/$i.reresolve.sh\" \"/etc/systemd/system/$t\" "
+    "\"/etc/systemd/system/wg-mesh-reresolve-$i.service\"; do\n"
+    "  if [ -f \"$f\" ]; then rm -f \"$f\"; gone=1; fi\n"
+    "done\n"
+    "if [ -n \"$gone\" ]; then\n"
+    "  if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi\n"
+    "  echo removed\n"
+    "fi\n";
+
+/* The re-resolve files of reresolve.h, as apply installs them: the units only with systemd. */
+#define WHEN_UNITS                                                                                 \
+	"wgmesh_reresolve_script is defined and wgmesh_systemd.stat.isdir | default(false)"
+static const char reresolve_tasks[] =
+    "# Peers by host name: the re-resolve script, and where systemd runs its timer.\n"
+    "- name: Does systemd run\n  ansible.builtin.stat:\n    path: /run/systemd/system\n"
+    "  register: wgmesh_systemd\n"
+    "- name: The re-resolve script\n  ansible.builtin.copy:\n"
+    "    content: \"{{ wgmesh_reresolve_script }}\"\n"
+    "    dest: \"/etc/wireguard/{{ wgmesh_interface }}.reresolve.sh\"\n    mode: \"0600\"\n"
+    "  when: wgmesh_reresolve_script is defined\n"
+    "- name: The re-resolve service\n  ansible.builtin.copy:\n"
+    "    content: \"{{ wgmesh_reresolve_service }}\"\n"
+    "    dest: \"/etc/systemd/system/wg-mesh-reresolve-{{ wgmesh_interface }}.service\"\n"
+    "    mode: \"0644\"\n"
+    "  when: " WHEN_UNITS "\n  register: wgmesh_reresolve_service_file\n"
+    "- name: The re-resolve timer\n  ansible.builtin.copy:\n"
+    "    content: \"{{ wgmesh_reresolve_timer }}\"\n"
+    "    dest: \"/etc/systemd/system/wg-mesh-reresolve-{{ wgmesh_interface }}.timer\"\n"
+    "    mode: \"0644\"\n"
+    "  when: " WHEN_UNITS "\n  register: wgmesh_reresolve_timer_file\n"
+    "- name: The re-resolve timer enabled and started\n  ansible.builtin.systemd:\n"
+    "    name: \"wg-mesh-reresolve-{{ wgmesh_interface }}.timer\"\n"
+    "    enabled: true\n    state: started\n"
+    "    daemon_reload: \"{{ wgmesh_reresolve_service_file is changed or "
+    "wgmesh_reresolve_timer_file is changed }}\"\n"
+    "  when: " WHEN_UNITS "\n";
+
 /* Appends text as the lines of a YAML literal block, each indented by indent spaces. */
 static void put_block(struct textbuf *b, const char *text, int indent)
 {
@@ -128,6 +174,11 @@ static void put_tasks(struct textbuf *b)
 			"- name: Remove the new config's copy\n  ansible.builtin.file:\n"
 			"    path: \"/etc/wireguard/{{ wgmesh_interface }}.conf.wg-mesh-new\"\n"
 			"    state: absent\n  changed_when: false\n");
+	textbuf_puts(b, reresolve_tasks);
+	put_shell(b, "No re-resolve files where no peer has a host name", reresolve_gone_script,
+		  "  when: wgmesh_reresolve_script is not defined\n"
+		  "  register: wgmesh_reresolve_gone\n"
+		  "  changed_when: wgmesh_reresolve_gone.stdout == 'removed'\n");
 }
 
 static void put_handlers(struct textbuf *b)
@@ -204,8 +255,26 @@ static void put_playbook(struct textbuf *b, const struct plan *p)
 	put_play(b, p, "wg-mesh the other sites", "wgmesh_rest");
 }
 
+/* The re-resolve files of site i as variables, when it has any (before its config). */
+static int put_reresolve_vars(struct textbuf *b, const struct plan *p, size_t i)
+{
+	static const char *const vars[RERESOLVE_N_FILES] = {
+	    "wgmesh_reresolve_script", "wgmesh_reresolve_service", "wgmesh_reresolve_timer"};
+	struct reresolve_files rr;
+	int k, ret = reresolve_render(p, i, &rr);
+
+	for (k = 0; !ret && rr.planned && k < RERESOLVE_N_FILES; ++k) {
+		textbuf_printf(b, "%s: !unsafe |\n", vars[k]);
+		put_block(b, rr.f[k].p, 2);
+	}
+	reresolve_files_free(&rr);
+	return ret;
+}
+
 static void put_host_vars(struct textbuf *b, const struct plan *p, size_t i, const char *conf)
 {
+	if (put_reresolve_vars(b, p, i))
+		b->failed = true;
 	textbuf_printf(
 	    b,
 	    "# %s's config: it holds its private key. Keep this file 0600, or "

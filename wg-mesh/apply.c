@@ -14,6 +14,7 @@
 #include "secret.h"
 #include "applied.h"
 #include "change.h"
+#include "reinstall.h"
 #include "render.h"
 #include "apply.h"
 
@@ -27,6 +28,8 @@ struct site_run {
 	const char *old_iface; /* mesh.interface was renamed since this site was applied */
 	struct textbuf conf;
 	struct change change, retired; /* retired: taking old_iface down first */
+	struct reresolve_files want;   /* the planned re-resolve files (reresolve.h) */
+	struct reinstall rr;	       /* and what puts them on the site */
 	bool classified, ran, failed;
 	char error[240];
 };
@@ -115,9 +118,11 @@ static int select_sites(struct apply_ctx *x)
 					       .dest = p->sites[i].site->ssh,
 					       .iface = p->m->interface};
 		x->v[x->n].phase = phase_of(p, i);
+		if (reresolve_render(p, i, &x->v[x->n].want))
+			ret = -ENOMEM;
 		textbuf_add(&x->v[x->n++].conf, b.p, b.len);
 	}
-	ret = b.failed ? -ENOMEM : 0;
+	ret = b.failed ? -ENOMEM : ret;
 	for (i = 0; i < x->n; ++i)
 		ret = x->v[i].conf.failed ? -ENOMEM : ret;
 	textbuf_free(&b);
@@ -194,9 +199,10 @@ static void probe_script(struct textbuf *b, const char *iface)
 	    "if wg showconf %1$s > /dev/null 2>&1; then echo; "
 	    "echo 'wg-mesh-section running'; wg showconf %1$s; fi\n"
 	    "echo; echo 'wg-mesh-section routes4'; ip -4 route show dev %1$s 2>/dev/null\n"
-	    "echo; echo 'wg-mesh-section routes6'; ip -6 route show dev %1$s 2>/dev/null\n"
-	    "echo; echo 'wg-mesh-section end'\n",
+	    "echo; echo 'wg-mesh-section routes6'; ip -6 route show dev %1$s 2>/dev/null\n",
 	    iface);
+	reinstall_probe(b, iface);
+	textbuf_puts(b, "echo; echo 'wg-mesh-section end'\n");
 }
 
 /*
@@ -223,7 +229,8 @@ static char *section(const struct textbuf *out, const char *name)
 
 struct probe {
 	char *conf, *running, *routes4, *routes6; /* conf and running hold the private key */
-	bool systemd, active, complete;
+	char *rr[RERESOLVE_N_FILES];		  /* the installed re-resolve files */
+	bool systemd, active, rr_enabled, complete;
 };
 
 static void probe_free(struct probe *pr)
@@ -232,23 +239,37 @@ static void probe_free(struct probe *pr)
 	secret_free_str(pr->running);
 	free(pr->routes4);
 	free(pr->routes6);
+	for (int k = 0; k < RERESOLVE_N_FILES; ++k)
+		free(pr->rr[k]);
+}
+
+/* A section that is there or not. */
+static bool has_section(const struct textbuf *out, const char *name)
+{
+	char *body = section(out, name);
+	bool there = body != NULL;
+
+	free(body);
+	return there;
 }
 
 static void probe_parse(struct probe *pr, const struct textbuf *out)
 {
-	char *flag;
+	char name[32];
+	int k;
 
 	memset(pr, 0, sizeof(*pr));
 	pr->conf = section(out, "conf");
 	pr->running = section(out, "running");
 	pr->routes4 = section(out, "routes4");
 	pr->routes6 = section(out, "routes6");
-	flag = section(out, "systemd");
-	pr->systemd = flag != NULL;
-	free(flag);
-	flag = section(out, "active");
-	pr->active = flag != NULL;
-	free(flag);
+	for (k = 0; k < RERESOLVE_N_FILES; ++k) {
+		reinstall_section(k, name, sizeof(name));
+		pr->rr[k] = section(out, name);
+	}
+	pr->systemd = has_section(out, "systemd");
+	pr->active = has_section(out, "active");
+	pr->rr_enabled = has_section(out, "reresolve-enabled");
 	pr->complete = strstr(out->p, SECTION "end\n") != NULL;
 }
 
@@ -309,8 +330,17 @@ static bool classify_site(struct site_run *s, const struct probe *pr)
 {
 	const struct change_site cs = {pr->conf,    pr->running, pr->routes4,
 				       pr->routes6, pr->systemd, pr->active};
+	const struct reinstall_site rs = {
+	    {pr->rr[0], pr->rr[1], pr->rr[2]}, pr->systemd, pr->rr_enabled};
 	int ret = change_classify(s->iface, &cs, s->removed ? NULL : s->conf.p, &s->change);
 
+	if (!ret &&
+	    (ret = reinstall_classify(s->iface, &rs, s->removed ? NULL : &s->want, &s->rr))) {
+		snprintf(s->error, sizeof(s->error), "Unable to plan the re-resolve files: %s",
+			 strerror(-ret));
+		s->failed = true;
+		return false;
+	}
 	if (ret == -EINVAL)
 		snprintf(s->error, sizeof(s->error),
 			 "Unable to classify: the interface name `%s' is not one plain word",
@@ -322,15 +352,31 @@ static bool classify_site(struct site_run *s, const struct probe *pr)
 	return !ret;
 }
 
+static void add_text(struct textbuf *b, const struct textbuf *t)
+{
+	if (t->len)
+		textbuf_add(b, t->p, t->len);
+}
+
+/* Commands to run on the site: the config's, then the re-resolve files'. */
+static bool has_commands(const struct site_run *s)
+{
+	return s->change.commands.len || s->rr.commands.len;
+}
+
 /* set -e: the first command that fails ends the script; temporary files never stay. */
-static void change_script(struct textbuf *b, const char *iface, const struct change *c)
+static void change_script(struct textbuf *b, const struct site_run *s)
 {
 	textbuf_printf(b,
 		       "set -e\n"
 		       "trap 'rm -f " CHANGE_DIR "/.%1$s.conf.wg-mesh " CHANGE_DIR
-		       "/.%1$s.strip.wg-mesh' EXIT\n",
-		       iface);
-	textbuf_add(b, c->commands.p, c->commands.len);
+		       "/.%1$s.strip.wg-mesh",
+		       s->iface);
+	reinstall_temp_files(b, s->iface);
+	textbuf_puts(b, "' EXIT\n");
+	add_text(b, &s->rr.functions);
+	add_text(b, &s->change.commands);
+	add_text(b, &s->rr.commands);
 }
 
 static void change_site(struct apply_ctx *x, struct site_run *s)
@@ -340,7 +386,7 @@ static void change_site(struct apply_ctx *x, struct site_run *s)
 	struct remote_result r;
 	int ret;
 
-	change_script(&script, s->iface, &s->change);
+	change_script(&script, s);
 	ret = script.failed ? -ENOMEM
 			    : remote_run(&t, script.p, s->removed ? NULL : s->conf.p, s->conf.len,
 					 &x->o->limits, &r);
@@ -363,9 +409,12 @@ static bool retire_old_iface(struct apply_ctx *x, struct site_run *s)
 	struct probe pr = {0};
 
 	if (read_site(x, &old, &pr) && classify_site(&old, &pr) && !x->o->dry_run &&
-	    old.change.commands.len)
+	    has_commands(&old))
 		change_site(x, &old);
 	probe_free(&pr);
+	/* Only removals: the old interface's re-resolve files are shown with its commands. */
+	add_text(&old.change.commands, &old.rr.commands);
+	reinstall_free(&old.rr);
 	s->retired = old.change;
 	s->ran = old.ran;
 	if (old.failed) {
@@ -382,8 +431,7 @@ static void apply_site(struct apply_ctx *x, struct site_run *s)
 
 	if (s->old_iface && !retire_old_iface(x, s))
 		return;
-	if (read_site(x, s, &pr) && classify_site(s, &pr) && !x->o->dry_run &&
-	    s->change.commands.len)
+	if (read_site(x, s, &pr) && classify_site(s, &pr) && !x->o->dry_run && has_commands(s))
 		change_site(x, s);
 	probe_free(&pr);
 }
@@ -394,7 +442,8 @@ static const char *outcome(const struct site_run *s)
 {
 	if (s->failed)
 		return "FAILED";
-	if (s->change.class == CHANGE_NONE && s->change.write_conf)
+	if (s->change.class == CHANGE_NONE &&
+	    (s->change.write_conf || s->rr.installed || s->rr.removed))
 		return "file";
 	return change_class_str(s->change.class);
 }
@@ -479,12 +528,33 @@ static void print_dry_run(const struct apply_ctx *x)
 		}
 		fprintf(x->out, "%s (%s): %s: %s%s\n", s->name, s->dest,
 			change_class_str(s->change.class), s->change.why,
-			s->change.commands.len || s->retired.commands.len ? "; would run:"
-									  : "; nothing to run");
+			has_commands(s) || s->retired.commands.len ? "; would run:"
+								   : "; nothing to run");
 		print_commands(x->out, &s->retired.commands);
 		print_commands(x->out, &s->change.commands);
+		print_commands(x->out, &s->rr.commands);
 	}
 	fprintf(x->out, "dry run: nothing was changed\n");
+}
+
+/* What happened to the re-resolve files, when anything did. */
+static void print_reresolve(const struct apply_ctx *x, const struct site_run *s)
+{
+	char name[300];
+
+	if (s->rr.installed && s->rr.no_systemd) {
+		reresolve_file_name(RERESOLVE_SCRIPT, s->iface, name, sizeof(name));
+		fprintf(x->out,
+			" (re-resolve script installed; no systemd to run it: run `sh %s/%s' "
+			"every %d s, e.g. from cron)",
+			reresolve_dir(RERESOLVE_SCRIPT), name, RERESOLVE_PERIOD);
+	} else if (s->rr.commands.len && !s->rr.removed) {
+		reresolve_file_name(RERESOLVE_TIMER, s->iface, name, sizeof(name));
+		fprintf(x->out, " (re-resolve timer %s %s)", name,
+			s->rr.installed ? "installed" : "enabled");
+	} else if (s->rr.removed) {
+		fputs(" (re-resolve files removed)", x->out);
+	}
 }
 
 static void print_site(const struct apply_ctx *x, const struct site_run *s, int width)
@@ -502,6 +572,7 @@ static void print_site(const struct apply_ctx *x, const struct site_run *s, int 
 			c->routes_add == 1 ? "" : "s", c->routes_del);
 	if (s->retired.class == CHANGE_DOWN)
 		fprintf(x->out, " (%s taken down first)", s->old_iface);
+	print_reresolve(x, s);
 	fputc('\n', x->out);
 }
 
@@ -576,6 +647,8 @@ int apply_run(const struct plan *p, const struct apply_opts *o, FILE *out)
 		textbuf_free(&x.v[i].conf);
 		change_free(&x.v[i].change);
 		change_free(&x.v[i].retired);
+		reresolve_files_free(&x.v[i].want);
+		reinstall_free(&x.v[i].rr);
 	}
 	free(x.v);
 	applied_free(&x.applied);

@@ -18,6 +18,7 @@
 #include "qr.h"
 #include "render.h"
 #include "names.h"
+#include "reresolve.h"
 #include "plandir.h"
 #include "progress.h"
 
@@ -141,6 +142,25 @@ static int write_qr(const char *dir, const char *iface, const char *name, const 
 	return ret;
 }
 
+/* DIR/NAME/FILE for each re-resolve file of site i, when it has any (reresolve.h). */
+static int write_reresolve(const struct plan *p, size_t i, const char *dir, struct pending_list *pl)
+{
+	struct reresolve_files rr;
+	char file[300], *path;
+	bool changed;
+	int k, ret = reresolve_render(p, i, &rr);
+
+	for (k = 0; !ret && rr.planned && k < RERESOLVE_N_FILES; ++k) {
+		reresolve_file_name(k, p->m->interface, file, sizeof(file));
+		if (asprintf(&path, "%s/%s/%s", dir, p->sites[i].name, file) < 0)
+			ret = -ENOMEM;
+		else
+			ret = write_path(path, rr.f[k].p, rr.f[k].len, &changed, pl);
+	}
+	reresolve_files_free(&rr);
+	return ret;
+}
+
 /* DIR/FILE (hosts, DOMAIN.zone) from one of the names renderers. */
 static int write_names_file(const struct plan *p, const char *dir, const char *file,
 			    void (*fn)(const struct plan *, struct textbuf *),
@@ -211,6 +231,8 @@ int plandir_write(const struct plan *p, const char *dir, struct plandir_summary 
 		textbuf_clear(&b);
 		render_site(p, i, &b, &s);
 		ret = write_conf(dir, iface, p->sites[i].name, &b, sum, &pl);
+		if (!ret)
+			ret = write_reresolve(p, i, dir, &pl);
 	}
 	for (i = 0; !ret && i < p->n_clients; ++i, progress_step(&pr)) {
 		textbuf_clear(&b);
@@ -227,10 +249,26 @@ int plandir_write(const struct plan *p, const char *dir, struct plandir_summary 
 	return commit(&pl, dir, ret);
 }
 
+/* A site's re-resolve files, planned before and no longer. */
+static void remove_reresolve(const char *dir, const char *name, const char *iface)
+{
+	char file[300], *path;
+	int k;
+
+	for (k = 0; k < RERESOLVE_N_FILES; ++k) {
+		reresolve_file_name(k, iface, file, sizeof(file));
+		if (asprintf(&path, "%s/%s/%s", dir, name, file) < 0)
+			return;
+		unlink(path);
+		free(path);
+	}
+}
+
 static void remove_conf(const char *dir, const char *name, const char *iface)
 {
 	char *path;
 
+	remove_reresolve(dir, name, iface);
 	if (asprintf(&path, "%s/%s/%s.conf", dir, name, iface) < 0)
 		return;
 	unlink(path);
@@ -289,6 +327,9 @@ void plandir_remove_stale(const struct plan *p, const char *dir, const char *old
 		if (old_iface && strcmp(old_iface, p->m->interface))
 			remove_conf(dir, e->name, old_iface);
 	}
+	for (i = 0; i < p->n_sites; ++i)
+		if (!reresolve_planned(p, i))
+			remove_reresolve(dir, p->sites[i].name, p->m->interface);
 	remove_names(p, dir);
 }
 
@@ -367,6 +408,21 @@ static void print_mtu_and_access(const struct plan *p, FILE *out)
 		    p->m->n_groups == 1 ? "" : "s");
 }
 
+/* The sites that get a re-resolve script and timer, when any does. */
+static void print_reresolve(const struct plan *p, FILE *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->n_sites; ++i) {
+		if (!reresolve_planned(p, i))
+			continue;
+		fprintf(out, "%s%s", n++ ? ", " : "reresolve: ", p->sites[i].name);
+	}
+	if (n)
+		fprintf(out, " (peers by host name: SITE/%s.reresolve.sh, a systemd timer)\n",
+			p->m->interface);
+}
+
 void plandir_print_summary(const struct plan *p, const struct plandir_summary *sum, FILE *out)
 {
 	size_t pairs = p->n_direct, clients = 0, i;
@@ -380,6 +436,7 @@ void plandir_print_summary(const struct plan *p, const struct plandir_summary *s
 		pairs + clients, pairs, clients,
 		p->m->preshared_keys ? "its own pre-shared key" : "no pre-shared key");
 	print_relays(p, out);
+	print_reresolve(p, out);
 	fputs("changes:  ", out);
 	print_names(out, "new", &sum->added);
 	fputs(", ", out);

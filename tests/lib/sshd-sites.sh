@@ -15,7 +15,7 @@
 # ~/.ssh or /etc/ssh is read or written, and host keys are checked strictly.
 #
 # After sshd_init: SSHD_DIR (temporary), SSHD_SSH (the ssh command line for
-# $WG_MESH_SSH). Everything is stopped and removed by sshd_cleanup, which
+# $WG_MESH_SSH), and sshd_ansible runs an exported playbook on the sites. Everything is stopped and removed by sshd_cleanup, which
 # sshd_init registers with at_exit.
 
 SSHD_BIN=${SSHD_BIN:-/usr/sbin/sshd}
@@ -151,6 +151,20 @@ sshd_site() { # sshd_site K NS NAME ours|debian : site K reachable as NAME and 1
 	local bin
 	bin=$(sshd_bin_dir "$4") || return 1
 	sshd_link "$1" "$2" && sshd_keys "$1" "$3" && sshd_holder "$1" "$2" "$bin" && sshd_start "$1"
+}
+
+# Ansible's own files stay in SSHD_DIR and the sites' private /run; no
+# ControlMaster, so no ssh process outlives a run.
+sshd_ansible() { # sshd_ansible DIR ARGS... : ansible-playbook of an `export ansible' DIR from the admin namespace
+	local d=$1
+	shift
+	mkdir -p "$SSHD_DIR/ansible-home/tmp" || return 1
+	ip netns exec "${P}adm" env LC_ALL=C.UTF-8 ANSIBLE_HOME="$SSHD_DIR/ansible-home" \
+		ANSIBLE_LOCAL_TEMP="$SSHD_DIR/ansible-home/tmp" ANSIBLE_REMOTE_TEMP=/run/ansible-tmp \
+		ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 \
+		ANSIBLE_SSH_TRANSFER_METHOD=piped ANSIBLE_PIPELINING=1 \
+		ANSIBLE_SSH_ARGS="-F $SSHD_DIR/ssh_config -o ControlMaster=no -o ControlPath=none" \
+		ansible-playbook -i "$d/inventory.yml" "$d/playbook.yml" "$@"
 }
 
 sshd_cleanup() { # stops every sshd and holder this file started, removes SSHD_DIR

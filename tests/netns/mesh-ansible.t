@@ -29,16 +29,8 @@ is "$(grep -c '^    ssh: ' "$Y")" 4 "four ssh: forms in the test's sites.yaml"
 
 seed_sshd_up ms
 
-mkdir -p "$TOPO_TMP/ah/tmp"
-# Ansible's own files stay in the test's directory and the sites' private /run;
-# no ControlMaster, so no ssh process outlives a run.
-ansible() { # ansible ARGS... : ansible-playbook from the admin namespace, output in $TOPO_TMP/out.txt
-	ip netns exec "${P}adm" env LC_ALL=C.UTF-8 ANSIBLE_HOME="$TOPO_TMP/ah" \
-		ANSIBLE_LOCAL_TEMP="$TOPO_TMP/ah/tmp" ANSIBLE_REMOTE_TEMP=/run/ansible-tmp \
-		ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 \
-		ANSIBLE_SSH_TRANSFER_METHOD=piped ANSIBLE_PIPELINING=1 \
-		ANSIBLE_SSH_ARGS="-F $SSHD_DIR/ssh_config -o ControlMaster=no -o ControlPath=none" \
-		ansible-playbook -i "$D/inventory.yml" "$D/playbook.yml" "$@" >"$TOPO_TMP/out.txt" 2>&1
+ansible() { # ansible ARGS... : the playbook from the admin namespace, output in $TOPO_TMP/out.txt
+	sshd_ansible "$D" "$@" >"$TOPO_TMP/out.txt" 2>&1
 }
 apply() { # apply ARGS... : wg-mesh apply from the admin namespace, output in $TOPO_TMP/apply.txt
 	ip netns exec "${P}adm" env WG_MESH_SSH="$SSHD_SSH" "$OUR_MESH" apply "$Y" -o "$TOPO_TMP/out" \

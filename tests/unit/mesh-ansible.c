@@ -15,6 +15,7 @@
 #include "tests/unit/mesh-fixture.h"
 #include "key.h"
 #include "wg-mesh/ansible.h"
+#include "wg-mesh/reresolve.h"
 
 static struct fixture f;
 static char dir[] = "/tmp/ms-ansible-unit.XXXXXX";
@@ -127,6 +128,74 @@ static void test_playbook(void)
 	free(pb);
 }
 
+/* YAML's block of text, as put_block indents it: two spaces before each non-empty line. */
+static char *indented(const char *text)
+{
+	char *out = calloc(1, 2 * strlen(text) + 1), *q = out;
+	bool bol = true;
+
+	for (; out && *text; ++text) {
+		if (bol && *text != '\n') {
+			*q++ = ' ';
+			*q++ = ' ';
+		}
+		*q++ = *text;
+		bol = *text == '\n';
+	}
+	return out;
+}
+
+/* paris by host name: tokyo's host_vars carry its re-resolve files, the tasks install them. */
+static void test_reresolve(void)
+{
+	static const char *const vars[] = {"wgmesh_reresolve_script", "wgmesh_reresolve_service",
+					   "wgmesh_reresolve_timer"};
+	char named[sizeof(yaml) + 16], *at, *text, *block, *want;
+	struct reresolve_files rr;
+	mode_t mode;
+	FILE *note = fopen("/dev/null", "w");
+	int k;
+
+	memcpy(named, yaml, sizeof(yaml));
+	at = strstr(named, "192.0.2.5\n");
+	memmove(at + strlen("paris.example.net"), at + strlen("192.0.2.5"),
+		strlen(at + strlen("192.0.2.5")) + 1);
+	memcpy(at, "paris.example.net", strlen("paris.example.net"));
+	is_int(fixture_plan(&f, named, 0), 0, "paris by name: planned");
+	is_int(ansible_export(&f.p, "sites.yaml", dir, note), 0, "paris by name: exported");
+	fclose(note);
+	is_int(reresolve_render(&f.p, sites_find_site(f.m, "tokyo"), &rr), 0, "tokyo's files");
+	text = slurp("host_vars/tokyo.yml", &mode);
+	for (k = 0; k < RERESOLVE_N_FILES; ++k) {
+		want = indented(rr.f[k].p);
+		if (asprintf(&block, "\n%s: !unsafe |\n%s", vars[k], want) < 0)
+			block = NULL;
+		ok(block && strstr(text, block), "tokyo's host_vars: %s, byte for byte", vars[k]);
+		free(block);
+		free(want);
+	}
+	ok(strstr(text, "wgmesh_reresolve_timer") < strstr(text, "\nwgmesh_config: "),
+	   "before the config");
+	free(text);
+	text = slurp("host_vars/paris.yml", &mode);
+	ok(!strstr(text, "wgmesh_reresolve"), "paris's peers are addresses: no such variable");
+	free(text);
+	text = slurp("wgmesh-tasks.yml", &mode);
+	ok(strstr(text, "    dest: \"/etc/wireguard/{{ wgmesh_interface }}.reresolve.sh\"\n"
+			"    mode: \"0600\"\n  when: wgmesh_reresolve_script is defined\n") &&
+	       strstr(text, "    mode: \"0644\"\n  when: wgmesh_reresolve_script is defined and "
+			    "wgmesh_systemd.stat.isdir | default(false)\n") &&
+	       strstr(text,
+		      "  ansible.builtin.systemd:\n    name: "
+		      "\"wg-mesh-reresolve-{{ wgmesh_interface }}.timer\"\n    enabled: true\n"),
+	   "the tasks: the script 0600, the units 0644 and the timer enabled where systemd runs");
+	ok(strstr(text, "  when: wgmesh_reresolve_script is not defined\n") != NULL,
+	   "and the files removed where none is planned");
+	free(text);
+	reresolve_files_free(&rr);
+	fixture_free(&f, 0);
+}
+
 int main(void)
 {
 	FILE *note;
@@ -152,6 +221,7 @@ int main(void)
 	test_playbook();
 	free(notes);
 	fixture_free(&f, 0);
+	test_reresolve();
 	if (system("rm -rf /tmp/ms-ansible-unit.*") != 0)
 		diag("could not remove the temporary directory");
 	return tap_done();
