@@ -40,6 +40,7 @@ struct elem {
 	bool ok;
 	bool jumbo; /* buf holds ELEM_JUMBO_SIZE bytes, not ELEM_SIZE */
 	uint64_t counter;
+	const uint8_t *src; /* receive: the sealed bytes still in the reader's buffer, or NULL */
 	uint8_t buf[] __attribute__((aligned(16)));
 };
 

@@ -82,6 +82,8 @@ void device_batch_queue(struct device *dev, struct batch *b, struct queue_fifo *
 		mine[n_mine++] = b;
 		return;
 	}
+	if (b->dir == BATCH_RECEIVE)
+		receive_take_copies(b);
 	if (queue_ring_push(&dev->crypt, b))
 		return;
 	/* Already in the FIFO: leave it there empty and done so order is kept. */

@@ -132,7 +132,8 @@ static void rx_data(struct rx_ctx *c, const uint8_t *msg, uint32_t len,
 		device_drop(&dev->stats, DROP_rx_no_buffer, c->b->peer, 1);
 		return;
 	}
-	memcpy(e->buf, msg, len);
+	/* Opened from the receive buffer into the elem: no copy unless a worker takes it. */
+	e->src = msg + MESSAGE_DATA_HEADER_LEN;
 	e->counter = h->counter;
 	e->data = e->buf + MESSAGE_DATA_HEADER_LEN;
 	e->len = len - MESSAGE_DATA_HEADER_LEN;
@@ -249,6 +250,17 @@ void receive_datagrams(struct device *dev, struct udp_rx *rx, unsigned int n)
 		queue_pool_put(&dev->elems, (void **)c.cache, c.n_cache);
 }
 
+void receive_take_copies(struct batch *b)
+{
+	for (unsigned int i = 0; i < b->n; ++i) {
+		struct elem *e = b->e[i];
+
+		if (e->src)
+			memcpy(e->data, e->src, e->len);
+		e->src = NULL;
+	}
+}
+
 void receive_crypt_batch(struct batch *b)
 {
 	const uint8_t *key = b->kp->recv_key;
@@ -256,7 +268,8 @@ void receive_crypt_batch(struct batch *b)
 	for (unsigned int i = 0; i < b->n; ++i) {
 		struct elem *e = b->e[i];
 
-		e->ok = aead_open(e->data, e->data, e->len, e->counter, key);
+		e->ok = aead_open(e->data, e->src ? e->src : e->data, e->len, e->counter, key);
+		e->src = NULL;
 		if (e->ok)
 			e->len -= AEAD_TAG_LEN;
 	}

@@ -35,6 +35,11 @@ struct receive_header {
 enum receive_class receive_classify(const uint8_t *msg, uint32_t len, struct receive_header *h);
 /* Classifies and queues n received datagrams (or GRO trains). UDP thread only. */
 void receive_datagrams(struct device *dev, struct udp_rx *rx, unsigned int n);
+/*
+ * Copies the sealed bytes of b's packets out of the reader's receive buffer,
+ * which the next receive reuses: for a batch some other thread will open.
+ */
+void receive_take_copies(struct batch *b);
 /* A worker's part: opens every packet of b, marks it done and flushes the peer. */
 void receive_crypt_batch(struct batch *b);
 /* Delivers the peer's finished batches in order. */

@@ -287,8 +287,43 @@ static int split_into(struct device *dev, const struct virtio_net_hdr *h, const 
 	return n;
 }
 
-/* Splits one TUN read into segments and hands them to their peer. */
-static void tun_packet(struct device *dev, uint8_t *buf, size_t len)
+/*
+ * Reads of one pass that go to the same peer, sent together: a burst of
+ * small packets (UDP, ACKs) then leaves as one batch and one GSO train
+ * instead of a sendmsg each.
+ */
+struct tx_pending {
+	struct peer *peer; /* a reference, or NULL when empty */
+	unsigned int n;
+	struct elem *e[BATCH_MAX + TUN_MAX_SEGS];
+};
+
+static void pending_flush(struct tx_pending *p)
+{
+	if (!p->peer)
+		return;
+	send_packets(p->peer, p->e, p->n);
+	peer_put(p->peer);
+	p->peer = NULL;
+	p->n = 0;
+}
+
+/* Adds n elems for peer (taking its reference); a full or other peer's run goes first. */
+static void pending_add(struct tx_pending *p, struct peer *peer, struct elem **e, unsigned int n)
+{
+	if (p->peer && (p->peer != peer || p->n >= BATCH_MAX))
+		pending_flush(p);
+	if (p->peer)
+		peer_put(peer);
+	else
+		p->peer = peer;
+	memcpy(p->e + p->n, e, n * sizeof(*e));
+	p->n += n;
+}
+
+/* Splits one TUN read into segments and adds them to their peer's pending run; the count. */
+static unsigned int tun_packet(struct device *dev, uint8_t *buf, size_t len,
+			       struct tx_pending *pend)
 {
 	const struct virtio_net_hdr *h = dev->tun->vnet ? (const void *)buf : NULL;
 	uint8_t *pkt = buf + (h ? TUN_VNET_HDR_LEN : 0);
@@ -299,7 +334,7 @@ static void tun_packet(struct device *dev, uint8_t *buf, size_t len)
 
 	if (n <= 0 || n > TUN_MAX_SEGS) {
 		device_drop(&dev->stats, DROP_tx_bad_packet, NULL, 1);
-		return;
+		return 0;
 	}
 	/* Small buffers first; segments too big for them (jumbo MTUs) take jumbo ones. */
 	n = split_into(dev, h, pkt, plen, e, n, false);
@@ -308,16 +343,16 @@ static void tun_packet(struct device *dev, uint8_t *buf, size_t len)
 	if (n <= 0) {
 		device_drop(&dev->stats, n == -ENOBUFS ? DROP_tx_no_buffer : DROP_tx_bad_packet,
 			    NULL, 1);
-		return;
+		return 0;
 	}
 	peer = device_peer_by_dst(dev, e[0]->data, e[0]->len);
 	if (!peer) {
 		device_drop(&dev->stats, DROP_tx_no_peer, NULL, 1);
 		device_elems_put(dev, e, (unsigned int)n);
-		return;
+		return 0;
 	}
-	send_packets(peer, e, (unsigned int)n);
-	peer_put(peer);
+	pending_add(pend, peer, e, (unsigned int)n);
+	return (unsigned int)n;
 }
 
 static bool fd_gone(int err)
@@ -336,28 +371,50 @@ static bool tun_wait(struct device *dev)
 	return true;
 }
 
+/*
+ * One pass: reads until the device is empty or a batch's worth of packets
+ * (BATCH_MAX) was taken, then sends them and seals. Only what is already waiting
+ * joins a pass, so a lone packet leaves at once. Returns 1 after a full
+ * pass, else what the last read said: 0 (end of file) or -errno.
+ */
+static int tun_pass(struct device *dev, uint8_t *buf, struct tx_pending *pend)
+{
+	unsigned int segs = 0;
+	int ret = 1;
+	ssize_t r;
+
+	while (segs < BATCH_MAX) {
+		r = read(dev->tun->fd, buf, TUN_READ_MAX);
+		if (r <= 0) {
+			ret = r < 0 ? -errno : 0;
+			break;
+		}
+		segs += tun_packet(dev, buf, (size_t)r, pend);
+	}
+	pending_flush(pend);
+	device_crypt_help(dev);
+	return ret;
+}
+
 void *send_tun_thread(void *arg)
 {
 	struct device *dev = arg;
 	uint8_t *buf = malloc(TUN_READ_MAX);
-	ssize_t r;
+	struct tx_pending *pend = calloc(1, sizeof(*pend));
+	int r;
 
 	device_mark_reader();
 	/* Read until empty, poll only then: a busy tunnel costs no poll per packet. */
 	fcntl(dev->tun->fd, F_SETFL, fcntl(dev->tun->fd, F_GETFL) | O_NONBLOCK);
-	while (buf && !device_is_stopping(dev)) {
-		r = read(dev->tun->fd, buf, TUN_READ_MAX);
-		if (r > 0) {
-			tun_packet(dev, buf, (size_t)r);
-			device_crypt_help(dev);
-			continue;
-		}
-		if (r < 0 && !fd_gone(errno) && tun_wait(dev))
+	while (buf && pend && !device_is_stopping(dev)) {
+		r = tun_pass(dev, buf, pend);
+		if (r > 0 || (r < 0 && !fd_gone(-r) && tun_wait(dev)))
 			continue;
 		log_info("TUN device %s is gone, shutting down", dev->tun->name);
 		device_request_stop(dev);
 		break;
 	}
+	free(pend);
 	free(buf);
 	return NULL;
 }
