@@ -30,6 +30,16 @@
 #define HELD 1U
 #define CONTENDED 2U
 
+/* One spin: a pause hint where the CPU has one, so a sibling thread gets the core. */
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
 static __thread unsigned int self_tag; /* this thread's id, shifted past the state */
 
 static unsigned int self(void)
@@ -81,7 +91,7 @@ static void lock_slow(struct mutex *m)
 	for (int i = 0; i < SPINS; ++i) {
 		if (atomic_load_explicit(&m->word, memory_order_relaxed) == 0 && try_take(m, HELD))
 			return;
-		__builtin_ia32_pause();
+		cpu_relax();
 	}
 	for (;;) {
 		w = atomic_load_explicit(&m->word, memory_order_relaxed);

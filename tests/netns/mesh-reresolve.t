@@ -214,8 +214,9 @@ ok $? "tokyo's re-resolve service, run by hand again, 140 s later"
 is "$(cat "$TOPO_TMP/run.txt")" "$IF: peer paris set to paris.rr.test:51820 again" "this time it sets paris"
 is "$(endpoint_of 1 paris)" 192.0.2.9:51820 "to the new address"
 check "tokyo's LAN pings paris's again" topo_ping 1 2 4
-age=$(($(date +%s) - $(handshake_of 1 paris)))
-ok $((age > 10)) "over a new handshake (${age} s old)"
+# No check that a new handshake carried it: the script ran early by its own
+# clock, so the session from before paris moved may still be young enough to
+# carry the ping to the new address (or a retried handshake lands first).
 
 # export ansible installs the same file, 0600, and apply then agrees.
 if command -v ansible-playbook >/dev/null && command -v python3 >/dev/null; then
