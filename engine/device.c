@@ -265,7 +265,7 @@ static void *timer_thread(void *arg)
 	struct device *dev = arg;
 	struct timespec ts;
 	unsigned int ticks = 0;
-	uint64_t next_walk = 0;
+	uint64_t next_walk = 0, now;
 
 	pthread_mutex_lock(&dev->stop_lock);
 	while (!device_is_stopping(dev)) {
@@ -277,8 +277,9 @@ static void *timer_thread(void *arg)
 		}
 		pthread_cond_timedwait(&dev->stop_cond, &dev->stop_lock, &ts);
 		pthread_mutex_unlock(&dev->stop_lock);
-		if (clock_now_ns() >= next_walk)
-			next_walk = timers_run(dev, clock_now_ns());
+		now = clock_now_ns();
+		if (now >= next_walk)
+			next_walk = timers_run(dev, now);
 		if (++ticks % 20 == 0)
 			housekeeping(dev);
 		pthread_mutex_lock(&dev->stop_lock);

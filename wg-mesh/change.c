@@ -17,6 +17,7 @@
 #include "secret.h"
 #include "plan.h"
 #include "change.h"
+#include "remote.h"
 
 struct ips {
 	struct wgallowedip *v;
@@ -564,12 +565,11 @@ out:
 
 static void cmd_install(struct change *c, const char *iface)
 {
-	textbuf_printf(&c->commands,
-		       "rm -f " CHANGE_DIR "/.%1$s.conf.wg-mesh\n"
-		       "(umask 077 && set -C && wg_mesh_input > " CHANGE_DIR
-		       "/.%1$s.conf.wg-mesh)\n"
-		       "mv -f " CHANGE_DIR "/.%1$s.conf.wg-mesh " CHANGE_DIR "/%1$s.conf\n",
-		       iface);
+	char tmp[300], path[300]; /* interface names are at most 15 bytes */
+
+	snprintf(tmp, sizeof(tmp), CHANGE_DIR "/.%s.conf.wg-mesh", iface);
+	snprintf(path, sizeof(path), CHANGE_DIR "/%s.conf", iface);
+	remote_install(&c->commands, "wg_mesh_input", "077", tmp, path);
 	c->write_conf = true;
 }
 

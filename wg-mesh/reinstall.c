@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "reinstall.h"
+#include "remote.h"
 
 #define DELIM "WG_MESH_RERESOLVE_EOF"
 
@@ -79,7 +80,7 @@ static bool same(const char *installed, const struct textbuf *want)
 static int install_file(const char *iface, enum reresolve_file k, const struct textbuf *want,
 			struct reinstall *c)
 {
-	char tmp[400], path[400];
+	char tmp[400], path[400], func[32];
 
 	if (!want->len || want->p[want->len - 1] != '\n' || strstr(want->p, "\n" DELIM "\n"))
 		return -EINVAL;
@@ -88,10 +89,8 @@ static int install_file(const char *iface, enum reresolve_file k, const struct t
 	textbuf_puts(&c->functions, DELIM "\n}\n");
 	path_of(k, iface, true, tmp, sizeof(tmp));
 	path_of(k, iface, false, path, sizeof(path));
-	textbuf_printf(&c->commands,
-		       "rm -f %1$s\n(umask %3$s && set -C && wg_mesh_reresolve_%4$d > %1$s)\n"
-		       "mv -f %1$s %2$s\n",
-		       tmp, path, reresolve_mode(k) == 0600 ? "077" : "022", (int)k);
+	snprintf(func, sizeof(func), "wg_mesh_reresolve_%d", (int)k);
+	remote_install(&c->commands, func, reresolve_mode(k) == 0600 ? "077" : "022", tmp, path);
 	c->installed = true;
 	return 0;
 }

@@ -68,6 +68,13 @@ void remote_quote(struct textbuf *b, const char *s)
 	textbuf_puts(b, "'");
 }
 
+void remote_install(struct textbuf *b, const char *func, const char *mask, const char *tmp,
+		    const char *path)
+{
+	textbuf_printf(b, "rm -f %1$s\n(umask %2$s && set -C && %3$s > %1$s)\nmv -f %1$s %4$s\n",
+		       tmp, mask, func, path);
+}
+
 void remote_result_free(struct remote_result *r)
 {
 	textbuf_free(&r->out);

@@ -65,5 +65,12 @@ void remote_result_free(struct remote_result *r);
 const char *remote_verdict_str(enum remote_verdict v);
 /* Appends s to b in single quotes, safe as one word of a POSIX shell command. */
 void remote_quote(struct textbuf *b, const char *s);
+/*
+ * Appends the commands that put what the shell function func prints at path,
+ * atomically: into tmp (created afresh under umask mask, never through an
+ * existing file), then renamed over path. tmp must be on path's file system.
+ */
+void remote_install(struct textbuf *b, const char *func, const char *mask, const char *tmp,
+		    const char *path);
 
 #endif
