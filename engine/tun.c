@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * TUN device setup, TSO/USO segmentation of what the kernel hands us, and TCP
- * coalescing (GRO) of what we hand back, so that a 64 KiB TCP burst costs one
- * read and one write instead of forty-five of each.
+ * and UDP coalescing (GRO) of what we hand back, so that a 64 KiB TCP burst
+ * costs one read and one write instead of forty-five of each.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,9 +19,6 @@
 #ifndef TUN_F_USO4
 #define TUN_F_USO4 0x20
 #define TUN_F_USO6 0x40
-#endif
-#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
-#define VIRTIO_NET_HDR_GSO_UDP_L4 5
 #endif
 
 #define TCP_FIN 0x01
@@ -61,15 +58,22 @@ static int tun_open_flags(struct tun *tun, const char *name, short flags)
 	return 0;
 }
 
-static bool tun_offload(int fd)
+/*
+ * Turns on the offloads; false if vnet headers cannot be used. A kernel that
+ * takes USO (6.2 and later) also takes the UDP super-packets we write.
+ */
+static bool tun_offload(struct tun *tun, int fd)
 {
 	int hdrsz = TUN_VNET_HDR_LEN;
 	unsigned int base = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
 
+	tun->uso = false;
 	if (ioctl(fd, TUNSETVNETHDRSZ, &hdrsz) < 0)
 		return false;
-	if (ioctl(fd, TUNSETOFFLOAD, base | TUN_F_USO4 | TUN_F_USO6) == 0)
+	if (ioctl(fd, TUNSETOFFLOAD, base | TUN_F_USO4 | TUN_F_USO6) == 0) {
+		tun->uso = true;
 		return true;
+	}
 	return ioctl(fd, TUNSETOFFLOAD, base) == 0;
 }
 
@@ -93,7 +97,7 @@ static int create_flags(struct tun *tun, const char *name)
 {
 	int ret = tun_open_flags(tun, name, IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
 
-	if (ret == 0 && tun_offload(tun->fd)) {
+	if (ret == 0 && tun_offload(tun, tun->fd)) {
 		tun->vnet = true;
 		return 0;
 	}
@@ -124,7 +128,7 @@ int tun_from_fd(struct tun *tun, int fd)
 	tun->fd = fd;
 	snprintf(tun->name, sizeof(tun->name), "%s", ifr.ifr_name);
 	tun->ifindex = (int)if_nametoindex(tun->name);
-	tun->vnet = (ifr.ifr_flags & IFF_VNET_HDR) && tun_offload(fd);
+	tun->vnet = (ifr.ifr_flags & IFF_VNET_HDR) && tun_offload(tun, fd);
 	return 0;
 }
 
@@ -384,36 +388,56 @@ int tun_gso_split(const struct virtio_net_hdr *h, const uint8_t *pkt, size_t len
 	return n;
 }
 
-/* A TCP segment that may start or continue a coalesced run. */
-static bool gro_candidate(struct l34 *l, const uint8_t *pkt, uint32_t len)
+/*
+ * A TCP segment, or with USO a UDP datagram, that may start or continue a
+ * coalesced run: IPv4 without options or fragments, a payload, and for TCP
+ * nothing but ACK (and PSH) set.
+ */
+static bool gro_candidate(const struct tun *tun, struct l34 *l, const uint8_t *pkt, uint32_t len)
 {
-	const uint8_t *tcp;
-
-	if (!l34_parse(l, pkt, len) || l->proto != IPPROTO_TCP || len <= l->hdrlen)
+	if (!l34_parse(l, pkt, len) || len <= l->hdrlen)
 		return false;
 	if (!l->v6 && (l->l3len != 20 || (get16(pkt + 6) & 0x3fff)))
 		return false;
-	tcp = pkt + l->l3len;
-	return (tcp[13] & ~TCP_PSH) == TCP_ACK;
+	if (l->proto == IPPROTO_UDP)
+		return tun->uso && get16(pkt + l->l3len + 4) == len - l->l3len;
+	return (pkt[l->l3len + 13] & ~TCP_PSH) == TCP_ACK;
 }
 
-/* Whether b (parsed as lb) can follow a in a run of gso-byte segments. */
+/* The IP headers of a and b agree on all that one super-packet header carries for both. */
+static bool same_ip(const uint8_t *a, const uint8_t *b, const struct l34 *la, const struct l34 *lb)
+{
+	if (la->v6 != lb->v6 || la->proto != lb->proto || la->hdrlen != lb->hdrlen)
+		return false;
+	if (la->v6)
+		return !memcmp(a + 8, b + 8, 32) && a[7] == b[7] && !memcmp(a, b, 4);
+	return !memcmp(a + 12, b + 12, 8) && a[1] == b[1] && a[6] == b[6] && a[8] == b[8];
+}
+
+/* TCP: same flow and options, b's sequence number right after a's payload, a not pushed. */
+static bool tcp_follows(const uint8_t *ta, const uint8_t *tb, unsigned int pa, unsigned int l4len)
+{
+	if (ta[13] & TCP_PSH)
+		return false;
+	if (memcmp(ta, tb, 4) || memcmp(ta + 8, tb + 8, 4) || memcmp(ta + 14, tb + 14, 2))
+		return false;
+	if (get32(tb + 4) != get32(ta + 4) + pa)
+		return false;
+	return !memcmp(ta + 20, tb + 20, l4len - 20);
+}
+
+/* Whether b (parsed as lb) can follow a in a run of segments of a's payload size. */
 static bool gro_follows(const uint8_t *a, uint32_t alen, const uint8_t *b, uint32_t blen,
 			const struct l34 *la, const struct l34 *lb)
 {
 	const uint8_t *ta = a + la->l3len, *tb = b + lb->l3len;
 	unsigned int pa = alen - la->hdrlen, pb = blen - lb->hdrlen;
 
-	if (la->v6 != lb->v6 || la->hdrlen != lb->hdrlen || (ta[13] & TCP_PSH) || pb > pa)
+	if (!same_ip(a, b, la, lb) || pb > pa)
 		return false;
-	if (la->v6 ? memcmp(a + 8, b + 8, 32) || a[7] != b[7] || memcmp(a, b, 4)
-		   : memcmp(a + 12, b + 12, 8) || a[1] != b[1] || a[8] != b[8])
-		return false;
-	if (memcmp(ta, tb, 4) || memcmp(ta + 8, tb + 8, 4) || memcmp(ta + 14, tb + 14, 2))
-		return false;
-	if (get32(tb + 4) != get32(ta + 4) + pa)
-		return false;
-	return !memcmp(ta + 20, tb + 20, la->l4len - 20);
+	if (la->proto == IPPROTO_UDP)
+		return !memcmp(ta, tb, 4); /* the same ports */
+	return tcp_follows(ta, tb, pa, la->l4len);
 }
 
 static int write_plain(struct tun *tun, uint8_t *pkt, uint32_t len)
@@ -425,15 +449,46 @@ static int write_plain(struct tun *tun, uint8_t *pkt, uint32_t len)
 	return r < 0 ? -errno : 0;
 }
 
-/* Writes pkts[0..n) (a run found by tun_write_batch) as one TSO super-packet. */
+/*
+ * The vnet header and the first segment's headers, rewritten to describe a
+ * super-packet of total payload bytes: lengths, the IPv4 checksum, and the
+ * pseudo-header sum the kernel completes (VIRTIO_NET_HDR_F_NEEDS_CSUM).
+ */
+static void super_header(struct virtio_net_hdr *h, uint8_t *hdr, const struct l34 *l,
+			 unsigned int total, unsigned int gso_size)
+{
+	unsigned int csum_offset = l->proto == IPPROTO_UDP ? 6 : 16;
+	uint16_t c;
+
+	if (l->v6) {
+		put16(hdr + 4, l->l4len + total);
+	} else {
+		put16(hdr + 2, l->hdrlen + total);
+		ip4_fix_csum(hdr, l->l3len);
+	}
+	if (l->proto == IPPROTO_UDP)
+		put16(hdr + l->l3len + 4, l->l4len + total);
+	c = (uint16_t)~tun_csum_fold(pseudo_sum(hdr, l, l->l4len + total));
+	memcpy(hdr + l->l3len + csum_offset, &c, 2);
+	*h = (struct virtio_net_hdr){.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM};
+	if (l->proto == IPPROTO_UDP)
+		h->gso_type = VIRTIO_NET_HDR_GSO_UDP_L4;
+	else
+		h->gso_type = l->v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
+	h->hdr_len = (uint16_t)l->hdrlen;
+	h->gso_size = (uint16_t)gso_size;
+	h->csum_start = (uint16_t)l->l3len;
+	h->csum_offset = (uint16_t)csum_offset;
+}
+
+/* Writes pkts[0..n) (a run found by tun_write_batch) as one TSO or USO super-packet. */
 static int write_run(struct tun *tun, uint8_t *const pkts[], const uint32_t lens[], unsigned int n,
 		     const struct l34 *l)
 {
-	struct virtio_net_hdr h = {.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM};
+	struct virtio_net_hdr h;
 	struct iovec iov[GRO_MAX_SEGS + 2];
 	uint8_t hdr[128];
 	unsigned int total = 0;
-	uint16_t c;
 
 	for (unsigned int i = 0; i < n; ++i) {
 		iov[i + 2].iov_base = pkts[i] + l->hdrlen;
@@ -441,38 +496,28 @@ static int write_run(struct tun *tun, uint8_t *const pkts[], const uint32_t lens
 		total += lens[i] - l->hdrlen;
 	}
 	memcpy(hdr, pkts[0], l->hdrlen);
-	hdr[l->l3len + 13] |= pkts[n - 1][l->l3len + 13] & TCP_PSH;
-	if (l->v6) {
-		put16(hdr + 4, l->l4len + total);
-	} else {
-		put16(hdr + 2, l->hdrlen + total);
-		ip4_fix_csum(hdr, l->l3len);
-	}
-	c = (uint16_t)~tun_csum_fold(pseudo_sum(hdr, l, l->l4len + total));
-	memcpy(hdr + l->l3len + 16, &c, 2);
-	h.gso_type = l->v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
-	h.hdr_len = (uint16_t)l->hdrlen;
-	h.gso_size = (uint16_t)(lens[0] - l->hdrlen);
-	h.csum_start = (uint16_t)l->l3len;
-	h.csum_offset = 16;
+	if (l->proto == IPPROTO_TCP)
+		hdr[l->l3len + 13] |= pkts[n - 1][l->l3len + 13] & TCP_PSH;
+	super_header(&h, hdr, l, total, lens[0] - l->hdrlen);
 	iov[0] = (struct iovec){&h, sizeof(h)};
 	iov[1] = (struct iovec){hdr, l->hdrlen};
 	return writev(tun->fd, iov, (int)n + 2) < 0 ? -errno : 0;
 }
 
 /* Length of the coalescable run starting at pkts[0] (at least 1). */
-static unsigned int run_length(uint8_t *const pkts[], const uint32_t lens[], unsigned int n,
-			       struct l34 *l)
+static unsigned int run_length(const struct tun *tun, uint8_t *const pkts[], const uint32_t lens[],
+			       unsigned int n, struct l34 *l)
 {
 	unsigned int i, total;
 	struct l34 prev, cur;
 
-	if (!gro_candidate(l, pkts[0], lens[0]))
+	if (!gro_candidate(tun, l, pkts[0], lens[0]))
 		return 1;
 	prev = *l;
 	total = lens[0];
 	for (i = 1; i < n && i < GRO_MAX_SEGS; ++i) {
-		if (!gro_candidate(&cur, pkts[i], lens[i]) || total + lens[i] - l->hdrlen > 65535)
+		if (!gro_candidate(tun, &cur, pkts[i], lens[i]) ||
+		    total + lens[i] - l->hdrlen > 65535)
 			break;
 		if (!gro_follows(pkts[i - 1], lens[i - 1], pkts[i], lens[i], &prev, &cur))
 			break;
@@ -490,7 +535,7 @@ int tun_write_batch(struct tun *tun, uint8_t *const pkts[], const uint32_t lens[
 	struct l34 l;
 
 	for (unsigned int i = 0, run; i < n; i += run) {
-		run = tun->vnet ? run_length(pkts + i, lens + i, n - i, &l) : 1;
+		run = tun->vnet ? run_length(tun, pkts + i, lens + i, n - i, &l) : 1;
 		if (run == 1)
 			r = write_plain(tun, pkts[i], lens[i]);
 		else

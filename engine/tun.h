@@ -3,8 +3,9 @@
  * The TUN device. With IFF_VNET_HDR and TSO/USO offloads the kernel hands us
  * up to 64 KiB TCP or UDP super-packets, which tun_gso_split() cuts into MTU
  * sized segments with fixed headers and checksums; going the other way,
- * tun_write_gro() coalesces consecutive TCP segments of one flow back into one
- * super-packet per write.
+ * tun_write_batch() coalesces consecutive TCP segments (and, where the kernel
+ * takes USO, equal UDP datagrams) of one flow back into one super-packet per
+ * write.
  */
 #ifndef ENGINE_TUN_H
 #define ENGINE_TUN_H
@@ -15,6 +16,10 @@
 #include <net/if.h>
 #include <linux/virtio_net.h>
 
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4 5 /* UDP segmentation (USO); older headers lack it */
+#endif
+
 #define TUN_VNET_HDR_LEN ((unsigned int)sizeof(struct virtio_net_hdr))
 #define TUN_READ_MAX (65536 + TUN_VNET_HDR_LEN)
 #define TUN_MAX_SEGS 256 /* 64 KiB at an MSS of 256 */
@@ -23,6 +28,7 @@
 struct tun {
 	int fd;
 	bool vnet; /* each packet starts with a struct virtio_net_hdr */
+	bool uso;  /* the kernel takes UDP super-packets (VIRTIO_NET_HDR_GSO_UDP_L4) */
 	char name[IFNAMSIZ];
 	int ifindex;
 };
@@ -52,7 +58,10 @@ int tun_gso_count(const struct virtio_net_hdr *h, const uint8_t *pkt, size_t len
 int tun_gso_split(const struct virtio_net_hdr *h, const uint8_t *pkt, size_t len,
 		  uint8_t *const outs[], size_t out_cap, uint32_t lens[]);
 
-/* Writes n IP packets, coalescing TCP runs when the device has a vnet header. */
+/*
+ * Writes n IP packets, coalescing TCP runs when the device has a vnet header
+ * and UDP runs (equal datagrams of one flow) when it also takes USO.
+ */
 int tun_write_batch(struct tun *tun, uint8_t *const pkts[], const uint32_t lens[], unsigned int n);
 
 /* The Internet checksum helpers the segmenter uses, exposed for tests. */

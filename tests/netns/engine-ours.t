@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # wg-engine against itself, each host a namespace joined by a veth: ping and a
-# 100 MB TCP transfer (sha256) with IPv4 and IPv6 inside and outside, roaming
+# 100 MB TCP transfer (sha256) with IPv4 and IPv6 inside and outside, bursts
+# of UDP datagrams (coalesced on the TUN write) whole and in order, roaming
 # to a new outer address, wg and our wg driving it, `wg show dump` equal to
 # wireguard-go's for the same config, malformed UAPI requests, and exit on
 # socket deletion and on link deletion.
@@ -16,6 +17,26 @@ start_ours() { # start_ours NS IFACE
 	ip netns exec "$1" "$OUR_ENGINE" "$2" && at_exit "rm -f $SOCK/$2.sock"
 }
 uapi() { ip netns exec "$1" socat -t2 - "UNIX-CONNECT:$SOCK/$2.sock"; }
+# udp_bursts FROM_NS TO_NS TO_ADDR : the blob's first MiB as bursts of 47 datagrams
+# of 1392 bytes (the last one shorter), which the receiving engine writes to its
+# TUN coalesced (USO); they must arrive whole and in order.
+udp_bursts() {
+	local to=$3 rx f
+	[[ $to == *:* ]] && to="[$to]"
+	rm -f /tmp/$T.up.* /tmp/$T.u2
+	head -c 1M /tmp/$T.blob >/tmp/$T.u1 && split -b $((47 * 1392)) /tmp/$T.u1 /tmp/$T.up.
+	ip netns exec "$2" timeout 30 socat -u UDP6-RECV:5599,ipv6only=0 OPEN:/tmp/$T.u2,creat &
+	rx=$!
+	sleep 0.3
+	for f in /tmp/$T.up.*; do
+		ip netns exec "$1" socat -u -b 1392 "OPEN:$f" "UDP:$to:5599" || return 1
+		sleep 0.05
+	done
+	sleep 1
+	kill $rx 2>/dev/null
+	wait $rx
+	cmp -s /tmp/$T.u1 /tmp/$T.u2
+}
 
 at_exit "rm -f /tmp/$T.*"
 make_blob 100
@@ -50,6 +71,8 @@ check "IPv6 ping over IPv4" png $NA fd09::2
 check "B knows A's endpoint by roaming" test "$(ip netns exec $NB $REF_WG show $IB endpoints | cut -f2)" == "192.168.77.1:51820"
 check "100 MB A->B over IPv4, sha256 equal" transfer $NA $NB 10.9.0.2
 check "100 MB B->A over IPv6 inner, sha256 equal" transfer $NB $NA fd09::1
+check "1 MiB as UDP bursts A->B, whole and in order" udp_bursts $NA $NB 10.9.0.2
+check "1 MiB as UDP bursts B->A over IPv6 inner, whole and in order" udp_bursts $NB $NA fd09::1
 hs=$(ip netns exec $NA $REF_WG show $IA latest-handshakes | cut -f2)
 check "latest handshake is recent" test $(($(date +%s) - hs)) -lt 60
 tx=$(ip netns exec $NA $REF_WG show $IA transfer | cut -f3)

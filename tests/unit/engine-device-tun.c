@@ -3,7 +3,8 @@
  * The TUN offload helpers: the checksum against a naive RFC 1071 sum, TSO
  * super-packets (IPv4 and IPv6 TCP, IPv4 UDP) split into segments whose
  * headers and checksums verify, malformed vnet headers refused, and the GRO
- * write that coalesces consecutive segments of one flow into one super-packet.
+ * write that coalesces consecutive segments of one flow into one super-packet:
+ * TCP always, equal UDP datagrams where the kernel takes USO.
  */
 #include <stdio.h>
 #include <string.h>
@@ -177,6 +178,70 @@ static void test_gro(void)
 	close(fds[1]);
 }
 
+/* Splits a USO super-packet of payload bytes into segs datagrams of 1392 (the last shorter). */
+static int udp_datagrams(uint8_t *pkt, bool v6, size_t payload, uint8_t seg[][1600], uint8_t **outs,
+			 uint32_t *lens)
+{
+	size_t len = make_super(pkt, v6, 17, payload);
+	struct virtio_net_hdr h = {.gso_type = VIRTIO_NET_HDR_GSO_UDP_L4, .gso_size = 1392};
+
+	for (int i = 0; i < 16; ++i)
+		outs[i] = seg[i];
+	return tun_gso_split(&h, pkt, len, outs, 1600, lens);
+}
+
+/* How many packets wait on fd (read without blocking), the first into buf. */
+static int drain(int fd, uint8_t *buf, size_t size, ssize_t *first)
+{
+	int n = 0;
+	ssize_t r;
+
+	*first = -1;
+	while ((r = recv(fd, n ? buf + size / 2 : buf, size / 2, MSG_DONTWAIT)) >= 0)
+		if (!n++)
+			*first = r;
+	return n;
+}
+
+/* Equal UDP datagrams of one flow leave as one USO super-packet, but only where USO is on. */
+static void test_gro_udp(bool v6)
+{
+	static uint8_t pkt[65536], seg[16][1600], back[140000];
+	const char *what = v6 ? "UDPv6" : "UDPv4";
+	unsigned int l3 = v6 ? 40 : 20, total = 9 * 1392 + 500;
+	struct virtio_net_hdr *rh = (struct virtio_net_hdr *)back;
+	const uint8_t *ip = back + sizeof(*rh);
+	uint8_t *outs[16];
+	uint32_t lens[16];
+	int n = udp_datagrams(pkt, v6, total, seg, outs, lens), fds[2];
+	struct tun t;
+	ssize_t got;
+
+	socketpair(AF_UNIX, SOCK_SEQPACKET, 0, fds);
+	tun_from_packet_fd(&t, fds[0], "engt");
+	t.vnet = t.uso = true;
+	is_int(tun_write_batch(&t, outs, lens, (unsigned int)n), 0, "%s: GRO write of %d", what, n);
+	is_int(drain(fds[1], back, sizeof(back), &got), 1, "%s: one super-packet", what);
+	is_int(got, (ssize_t)(sizeof(*rh) + l3 + 8 + total), "%s: of all the datagrams", what);
+	ok(rh->gso_type == VIRTIO_NET_HDR_GSO_UDP_L4 && rh->gso_size == 1392 &&
+	       rh->hdr_len == l3 + 8 && rh->csum_start == l3 && rh->csum_offset == 6 &&
+	       rh->flags == VIRTIO_NET_HDR_F_NEEDS_CSUM,
+	   "%s: with a USO vnet header", what);
+	is_int(ip[l3 + 4] << 8 | ip[l3 + 5], 8 + total, "%s: the UDP length covers them all", what);
+	is_int(v6 ? ip[4] << 8 | ip[5] : ip[2] << 8 | ip[3], v6 ? 8 + total : l3 + 8 + total,
+	       "%s: and so does the IP length", what);
+	ok(!memcmp(ip + l3 + 8, pkt + l3 + 8, total), "%s: the payload in order", what);
+	seg[4][l3 + 1] ^= 1; /* another source port: the run breaks around it */
+	is_int(tun_write_batch(&t, outs, lens, (unsigned int)n), 0, "%s: write, one port changed",
+	       what);
+	is_int(drain(fds[1], back, sizeof(back), &got), 3, "%s: three writes", what);
+	t.uso = false;
+	is_int(tun_write_batch(&t, outs, lens, (unsigned int)n), 0, "%s: write without USO", what);
+	is_int(drain(fds[1], back, sizeof(back), &got), n, "%s: one datagram a write", what);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -187,5 +252,7 @@ int main(void)
 	test_split(false, 17, "UDPv4");
 	test_malformed();
 	test_gro();
+	test_gro_udp(false);
+	test_gro_udp(true);
 	return tap_done();
 }
