@@ -1,137 +1,157 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The transport AEAD. libsodium's crypto_aead_chacha20poly1305_ietf is the
- * default that is always there; when OpenSSL 3's libcrypto can be loaded at
- * run time its EVP ChaCha20-Poly1305 (about three times faster here, with
- * AVX-512) is used instead. WG_ENGINE_AEAD=sodium forces the default.
+ * The transport AEAD and the choice of its backend: our own ChaCha20 and
+ * Poly1305 (engine/core) where the CPU has AVX-512, else OpenSSL's EVP when
+ * libcrypto.so.3 loads, else libsodium, which is always there.
+ * WG_ENGINE_AEAD=builtin, openssl or sodium chooses one.
  */
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
+#include "aead-evp.h"
 #include "aead.h"
+#include "chacha20.h"
+#include "poly1305.h"
 
-/* The few EVP entry points we need, looked up once. */
-struct evp_api {
-	EVP_CIPHER_CTX *(*ctx_new)(void);
-	void (*ctx_free)(EVP_CIPHER_CTX *);
-	int (*get_params)(EVP_CIPHER_CTX *, OSSL_PARAM *);
-	int (*set_params)(EVP_CIPHER_CTX *, const OSSL_PARAM *);
-	const EVP_CIPHER *(*chacha)(void);
-	int (*enc_init)(EVP_CIPHER_CTX *, const EVP_CIPHER *, ENGINE *, const unsigned char *,
-			const unsigned char *);
-	int (*enc_update)(EVP_CIPHER_CTX *, unsigned char *, int *, const unsigned char *, int);
-	int (*enc_final)(EVP_CIPHER_CTX *, unsigned char *, int *);
-	int (*dec_init)(EVP_CIPHER_CTX *, const EVP_CIPHER *, ENGINE *, const unsigned char *,
-			const unsigned char *);
-	int (*dec_update)(EVP_CIPHER_CTX *, unsigned char *, int *, const unsigned char *, int);
-	int (*dec_final)(EVP_CIPHER_CTX *, unsigned char *, int *);
+struct aead_ops {
+	const char *name;
+	bool (*available)(void);
+	void (*seal)(uint8_t *dst, const uint8_t *src, size_t len, const uint8_t nonce[12],
+		     const uint8_t *key);
+	bool (*open)(uint8_t *dst, const uint8_t *src, size_t len, const uint8_t nonce[12],
+		     const uint8_t *key);
 };
 
-static struct evp_api evp;
-static bool use_evp;
-static pthread_once_t evp_once = PTHREAD_ONCE_INIT;
-static pthread_key_t ctx_key;
+static bool always(void)
+{
+	return true;
+}
 
 /*
- * A thread's two EVP contexts (sealing and opening) and the key each holds:
- * re-keying only when the key changes halves EVP's per-packet overhead.
+ * Ours: the keystream's block 0 comes out of the same pass as the first
+ * data blocks, and the tag is computed over the ciphertext in place, so a
+ * packet costs two passes over its bytes and no call into a library.
  */
-struct evp_pair {
-	EVP_CIPHER_CTX *ctx[2];
-	uint8_t key[2][AEAD_KEY_LEN];
-	bool keyed[2];
+static void builtin_seal(uint8_t *dst, const uint8_t *src, size_t len, const uint8_t nonce[12],
+			 const uint8_t *key)
+{
+	uint8_t poly_key[POLY1305_KEY_LEN];
+
+	chacha20_aead_xor(dst, src, len, key, nonce, poly_key);
+	poly1305_aead_tag(dst + len, dst, len, poly_key);
+	sodium_memzero(poly_key, sizeof(poly_key));
+}
+
+/*
+ * In place, the tag is checked before the ciphertext is overwritten (block 0
+ * alone first); out of place, decryption and block 0 share a pass and a bad
+ * packet's plaintext is wiped. dst and src are the same or do not overlap.
+ */
+static bool builtin_open(uint8_t *dst, const uint8_t *src, size_t len, const uint8_t nonce[12],
+			 const uint8_t *key)
+{
+	size_t mlen = len - AEAD_TAG_LEN;
+	uint8_t poly_key[POLY1305_KEY_LEN] = {0}, tag[POLY1305_TAG_LEN];
+	bool good;
+
+	if (dst == src)
+		chacha20_xor(poly_key, poly_key, sizeof(poly_key), key, nonce, 0);
+	else
+		chacha20_aead_xor(dst, src, mlen, key, nonce, poly_key);
+	poly1305_aead_tag(tag, src, mlen, poly_key);
+	good = crypto_verify_16(tag, src + mlen) == 0;
+	if (dst == src && good)
+		chacha20_xor(dst, src, mlen, key, nonce, 1);
+	else if (dst != src && !good)
+		sodium_memzero(dst, mlen);
+	sodium_memzero(poly_key, sizeof(poly_key));
+	sodium_memzero(tag, sizeof(tag));
+	return good;
+}
+
+static void evp_seal(uint8_t *dst, const uint8_t *src, size_t len, const uint8_t nonce[12],
+		     const uint8_t *key)
+{
+	unsigned long long clen;
+
+	/* EVP fails only for want of memory: libsodium then seals the same bytes. */
+	if (!aead_evp_seal(dst, src, len, nonce, key))
+		crypto_aead_chacha20poly1305_ietf_encrypt(dst, &clen, src, len, NULL, 0, NULL,
+							  nonce, key);
+}
+
+static void sodium_seal(uint8_t *dst, const uint8_t *src, size_t len, const uint8_t nonce[12],
+			const uint8_t *key)
+{
+	unsigned long long clen;
+
+	crypto_aead_chacha20poly1305_ietf_encrypt(dst, &clen, src, len, NULL, 0, NULL, nonce, key);
+}
+
+static bool sodium_open(uint8_t *dst, const uint8_t *src, size_t len, const uint8_t nonce[12],
+			const uint8_t *key)
+{
+	unsigned long long mlen;
+
+	return crypto_aead_chacha20poly1305_ietf_decrypt(dst, &mlen, NULL, src, len, NULL, 0, nonce,
+							 key) == 0;
+}
+
+static const struct aead_ops backends[] = {
+    {"builtin", always, builtin_seal, builtin_open},
+    {"openssl", aead_evp_available, evp_seal, aead_evp_open},
+    {"sodium", always, sodium_seal, sodium_open},
 };
+#define N_BACKENDS (sizeof(backends) / sizeof(backends[0]))
 
-static void *sym(void *h, const char *name, bool *ok)
+static const struct aead_ops *ops;
+static pthread_once_t ops_once = PTHREAD_ONCE_INIT;
+
+static const struct aead_ops *by_name(const char *name)
 {
-	void *p = dlsym(h, name);
-
-	*ok = *ok && p;
-	return p;
+	for (size_t i = 0; i < N_BACKENDS; ++i)
+		if (!strcmp(backends[i].name, name) && backends[i].available())
+			return &backends[i];
+	return NULL;
 }
 
-static void pair_destroy(void *arg)
+/* Ours only where it is the fast one: without AVX-512, OpenSSL's assembly wins. */
+static bool builtin_is_fast(void)
 {
-	struct evp_pair *p = arg;
-
-	for (int i = 0; i < 2; ++i)
-		evp.ctx_free(p->ctx[i]); /* EVP_CIPHER_CTX_free cleanses the key schedule */
-	sodium_memzero(p, sizeof(*p));
-	free(p);
+	return !strcmp(chacha20_impl(), "avx512") && !strcmp(poly1305_impl(), "avx512");
 }
 
-static void evp_load(void)
+static void ops_choose(void)
 {
 	const char *force = getenv("WG_ENGINE_AEAD");
-	void *h;
-	bool ok = true;
 
-	if (force && !strcmp(force, "sodium"))
-		return;
-	h = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL);
-	if (!h)
-		return;
-	evp.ctx_new = (EVP_CIPHER_CTX * (*)(void)) sym(h, "EVP_CIPHER_CTX_new", &ok);
-	evp.ctx_free = (void (*)(EVP_CIPHER_CTX *))sym(h, "EVP_CIPHER_CTX_free", &ok);
-	*(void **)&evp.get_params = sym(h, "EVP_CIPHER_CTX_get_params", &ok);
-	*(void **)&evp.set_params = sym(h, "EVP_CIPHER_CTX_set_params", &ok);
-	evp.chacha = (const EVP_CIPHER *(*)(void))sym(h, "EVP_chacha20_poly1305", &ok);
-	*(void **)&evp.enc_init = sym(h, "EVP_EncryptInit_ex", &ok);
-	*(void **)&evp.enc_update = sym(h, "EVP_EncryptUpdate", &ok);
-	*(void **)&evp.enc_final = sym(h, "EVP_EncryptFinal_ex", &ok);
-	*(void **)&evp.dec_init = sym(h, "EVP_DecryptInit_ex", &ok);
-	*(void **)&evp.dec_update = sym(h, "EVP_DecryptUpdate", &ok);
-	*(void **)&evp.dec_final = sym(h, "EVP_DecryptFinal_ex", &ok);
-	use_evp = ok && evp.chacha() && pthread_key_create(&ctx_key, pair_destroy) == 0;
+	ops = force ? by_name(force) : NULL;
+	if (!ops && builtin_is_fast())
+		ops = &backends[0];
+	if (!ops)
+		ops = by_name("openssl") ?: by_name("sodium");
 }
 
-static struct evp_pair *pair_new(void)
+static const struct aead_ops *ops_get(void)
 {
-	struct evp_pair *p = calloc(1, sizeof(*p));
-
-	if (!p)
-		return NULL;
-	p->ctx[0] = evp.ctx_new();
-	p->ctx[1] = evp.ctx_new();
-	if (!p->ctx[0] || !p->ctx[1] ||
-	    evp.enc_init(p->ctx[0], evp.chacha(), NULL, NULL, NULL) != 1 ||
-	    evp.dec_init(p->ctx[1], evp.chacha(), NULL, NULL, NULL) != 1 ||
-	    pthread_setspecific(ctx_key, p)) {
-		pair_destroy(p);
-		return NULL;
-	}
-	return p;
-}
-
-/* This thread's EVP contexts, or NULL when EVP is not in use. */
-static struct evp_pair *evp_ctx(void)
-{
-	struct evp_pair *p;
-
-	pthread_once(&evp_once, evp_load);
-	if (!use_evp)
-		return NULL;
-	p = pthread_getspecific(ctx_key);
-	return p ? p : pair_new();
-}
-
-/* The key to pass to an Init call: NULL when the context already holds it. */
-static const uint8_t *key_for(struct evp_pair *p, int dir, const uint8_t *key)
-{
-	if (p->keyed[dir] && !memcmp(p->key[dir], key, AEAD_KEY_LEN))
-		return NULL;
-	memcpy(p->key[dir], key, AEAD_KEY_LEN);
-	p->keyed[dir] = true;
-	return key;
+	pthread_once(&ops_once, ops_choose);
+	return ops;
 }
 
 const char *aead_backend(void)
 {
-	return evp_ctx() ? "openssl" : "libsodium";
+	return ops_get()->name;
+}
+
+bool aead_use(const char *name)
+{
+	const struct aead_ops *o = by_name(name);
+
+	ops_get();
+	if (o)
+		ops = o;
+	return o != NULL;
 }
 
 static void nonce_make(uint8_t nonce[12], uint64_t counter)
@@ -141,73 +161,22 @@ static void nonce_make(uint8_t nonce[12], uint64_t counter)
 		nonce[4 + i] = (uint8_t)(counter >> (8 * i));
 }
 
-/*
- * The tag as a provider parameter: passed straight to the provider, it skips
- * the translation EVP_CIPHER_CTX_ctrl makes on every call (a tenth of a seal).
- */
-static OSSL_PARAM *tag_param(OSSL_PARAM p[2], uint8_t *tag)
-{
-	p[0] = (OSSL_PARAM){OSSL_CIPHER_PARAM_AEAD_TAG, OSSL_PARAM_OCTET_STRING, tag, AEAD_TAG_LEN,
-			    OSSL_PARAM_UNMODIFIED};
-	p[1] = (OSSL_PARAM){NULL, 0, NULL, 0, 0};
-	return p;
-}
-
-static bool evp_seal(struct evp_pair *p, uint8_t *dst, const uint8_t *src, size_t len,
-		     const uint8_t nonce[12], const uint8_t *key)
-{
-	EVP_CIPHER_CTX *ctx = p->ctx[0];
-	OSSL_PARAM param[2];
-	int out = 0, fin = 0;
-
-	if (evp.enc_init(ctx, NULL, NULL, key_for(p, 0, key), nonce) != 1 ||
-	    (len && evp.enc_update(ctx, dst, &out, src, (int)len) != 1) ||
-	    evp.enc_final(ctx, dst + out, &fin) != 1)
-		return false;
-	return evp.get_params(ctx, tag_param(param, dst + len)) == 1;
-}
-
-static bool evp_open(struct evp_pair *p, uint8_t *dst, const uint8_t *src, size_t len,
-		     const uint8_t nonce[12], const uint8_t *key)
-{
-	EVP_CIPHER_CTX *ctx = p->ctx[1];
-	uint8_t tag[AEAD_TAG_LEN];
-	OSSL_PARAM param[2];
-	int out = 0, fin = 0, mlen = (int)(len - AEAD_TAG_LEN);
-
-	memcpy(tag, src + mlen, AEAD_TAG_LEN);
-	if (evp.dec_init(ctx, NULL, NULL, key_for(p, 1, key), nonce) != 1 ||
-	    (mlen && evp.dec_update(ctx, dst, &out, src, mlen) != 1) ||
-	    evp.set_params(ctx, tag_param(param, tag)) != 1)
-		return false;
-	return evp.dec_final(ctx, dst + out, &fin) == 1;
-}
-
 void aead_seal(uint8_t *dst, const uint8_t *src, size_t len, uint64_t counter,
 	       const uint8_t key[AEAD_KEY_LEN])
 {
-	struct evp_pair *ctx = evp_ctx();
 	uint8_t nonce[12];
-	unsigned long long clen;
 
 	nonce_make(nonce, counter);
-	if (ctx && evp_seal(ctx, dst, src, len, nonce, key))
-		return;
-	crypto_aead_chacha20poly1305_ietf_encrypt(dst, &clen, src, len, NULL, 0, NULL, nonce, key);
+	ops_get()->seal(dst, src, len, nonce, key);
 }
 
 bool aead_open(uint8_t *dst, const uint8_t *src, size_t len, uint64_t counter,
 	       const uint8_t key[AEAD_KEY_LEN])
 {
-	struct evp_pair *ctx = evp_ctx();
 	uint8_t nonce[12];
-	unsigned long long mlen;
 
 	if (len < AEAD_TAG_LEN)
 		return false;
 	nonce_make(nonce, counter);
-	if (ctx)
-		return evp_open(ctx, dst, src, len, nonce, key);
-	return crypto_aead_chacha20poly1305_ietf_decrypt(dst, &mlen, NULL, src, len, NULL, 0, nonce,
-							 key) == 0;
+	return ops_get()->open(dst, src, len, nonce, key);
 }

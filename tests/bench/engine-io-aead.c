@@ -2,7 +2,7 @@
 /*
  * The crypto ceiling of the transport path, measured on the spot: how many
  * bytes per second one core seals with libsodium's ChaCha20-Poly1305 and with
- * the engine's AEAD seam (OpenSSL's EVP when it loads) at a given packet size
+ * the engine's AEAD seam (the backend it chose; then each backend) at a given packet size
  * (default 1420), and what that allows a tunnel on N cores where every byte
  * is sealed once and opened once: N * rate / 2.
  * Usage: engine-io-aead [SIZE [SECONDS [CORES]]]
@@ -68,6 +68,7 @@ int main(int argc, char *argv[])
 	size_t size = argc > 1 ? strtoul(argv[1], NULL, 10) : 1420;
 	double secs = argc > 2 ? atof(argv[2]) : 1.0, sod, seam;
 	int cores = argc > 3 ? atoi(argv[3]) : 2;
+	static const char *const names[] = {"builtin", "openssl", "sodium"};
 	uint8_t key[AEAD_KEY_LEN], *buf;
 
 	if (sodium_init() < 0 || size == 0 || size > 65536)
@@ -83,6 +84,10 @@ int main(int argc, char *argv[])
 	printf("seam_backend=%s\n", aead_backend());
 	printf("seam_bytes_per_sec=%.0f\n", seam);
 	printf("seam_ceiling_gbit=%.2f\n", seam * cores / 2 * 8 / 1e9);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); ++i)
+		if (aead_use(names[i]))
+			printf("%s_bytes_per_sec=%.0f\n", names[i],
+			       rate(aead_seal, buf, size, secs, key));
 	sodium_memzero(key, sizeof(key));
 	free(buf);
 	return 0;
