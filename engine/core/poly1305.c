@@ -23,8 +23,11 @@ struct poly_state {
 	uint8_t s[16];
 };
 
-/* Messages shorter than this many blocks (256 bytes) never start the vector unit. */
-#define VECTOR_MIN_BLOCKS 16
+/*
+ * Messages shorter than this many blocks (512 bytes) stay scalar: below it the
+ * per-key setup of the vector path (r^2..r^8, ~100 ns) costs more than it saves.
+ */
+#define VECTOR_MIN_BLOCKS 32
 
 static inline uint64_t load_le64(const uint8_t *p)
 {
@@ -124,8 +127,9 @@ static void state_finish(struct poly_state *st, uint8_t tag[16])
  *
  * Lazy-reduction bounds (why no lane overflows 64 bits, and every factor fits
  * in the 32 bits vpmuludq reads):
- *  - Multipliers (r^1..r^8 and their 5x) leave carry26() with limbs below
- *    2^26 + 2^11 < 2^27, so r limbs < 2^27 and 5 r limbs < 2^30.
+ *  - Multipliers (r^1..r^8 and their 5x) leave carry26() or vec_carry() with
+ *    limbs below 2^26 + 2^11 < 2^27, so r limbs < 2^27 and 5 r limbs < 2^30;
+ *    the constant 1 that vec_setup() multiplies r..r^4 by is one limb of 1.
  *  - The accumulator limbs also leave carry26() below 2^26 + 2^11; a message
  *    limb adds < 2^26 (the top one < 2^25 with its 2^24 pad bit), and lane 0
  *    of the first group adds the scalar h (limbs < 2^26, the top < 2^27 as
@@ -136,14 +140,15 @@ static void state_finish(struct poly_state *st, uint8_t tag[16])
  *    5 * (d4 >> 26) < 2^36.4; d3 takes d2 >> 26 < 2^34.1; the last d0 -> d1
  *    and d3 -> d4 carries are < 2^11 and < 2^9. Nothing passes 2^61, and all
  *    limbs end below 2^26 + 2^11, which closes the loop.
- *  - The final horizontal sum adds eight such limbs: < 2^30, carried again.
+ *  - The final horizontal sum adds eight such limbs: < 2^30, carried again,
+ *    and from26() folds what lies above 2^130 so that h2 <= 4 again.
  */
 struct vec5 {
 	__m512i l[5];
 };
 
 /* The two interleaved carry chains above, on scalar limbs; every d[i] < 2^60. */
-static void carry26(uint64_t d[5])
+static inline __attribute__((always_inline)) void carry26(uint64_t d[5])
 {
 	d[1] += d[0] >> 26;
 	d[0] &= LIMB_MASK;
@@ -162,7 +167,8 @@ static void carry26(uint64_t d[5])
 }
 
 /* out = a * b mod p (partially), scalar radix 2^26; limbs of a and b < 2^27. */
-static void mul26(uint64_t out[5], const uint64_t a[5], const uint64_t b[5])
+static inline __attribute__((always_inline)) void mul26(uint64_t out[5], const uint64_t a[5],
+							const uint64_t b[5])
 {
 	const uint64_t s1 = b[1] * 5, s2 = b[2] * 5, s3 = b[3] * 5, s4 = b[4] * 5;
 	uint64_t d[5];
@@ -174,7 +180,6 @@ static void mul26(uint64_t out[5], const uint64_t a[5], const uint64_t b[5])
 	d[4] = a[0] * b[4] + a[1] * b[3] + a[2] * b[2] + a[3] * b[1] + a[4] * b[0];
 	carry26(d);
 	memcpy(out, d, sizeof(d));
-	sodium_memzero(d, sizeof(d));
 }
 
 /* Radix 2^64 (h2 <= 4) to radix 2^26: the top limb is < 5 * 2^24. */
@@ -205,19 +210,6 @@ static void from26(struct poly_state *st, const uint64_t l[5])
 	t = (u128)st->h1 + (uint64_t)(t >> 64);
 	st->h1 = (uint64_t)t;
 	st->h2 += (uint64_t)(t >> 64);
-}
-
-/* pw[k - 1] = r^k for k = 1..8, in seven multiplications of which most are independent. */
-static void powers26(uint64_t pw[8][5], const struct poly_state *st)
-{
-	to26(pw[0], st->r0, st->r1, 0);
-	mul26(pw[1], pw[0], pw[0]);
-	mul26(pw[2], pw[1], pw[0]);
-	mul26(pw[3], pw[1], pw[1]);
-	mul26(pw[4], pw[3], pw[0]);
-	mul26(pw[5], pw[3], pw[1]);
-	mul26(pw[6], pw[3], pw[2]);
-	mul26(pw[7], pw[3], pw[3]);
 }
 
 /* Eight blocks (128 bytes) into eight lanes of five limbs, block j in lane j, with the 2^128 bit.
@@ -292,26 +284,58 @@ AVX512_INLINE void vec_add(struct vec5 *h, const struct vec5 *m)
 		h->l[i] = _mm512_add_epi64(h->l[i], m->l[i]);
 }
 
+/* pw[k - 1] = r^k for k = 1..4, scalar. */
+static void powers26(uint64_t pw[4][5], const struct poly_state *st)
+{
+	to26(pw[0], st->r0, st->r1, 0);
+	mul26(pw[1], pw[0], pw[0]);
+	mul26(pw[2], pw[1], pw[0]);
+	mul26(pw[3], pw[1], pw[1]);
+}
+
 /*
  * The multipliers: r^8 in every lane for the loop, and r^(8 - j) in lane j for
- * the end, where lane j holds blocks j, j + 8, ... and so lacks 8 - j factors of r.
+ * the end, where lane j holds blocks j, j + 8, ... and so lacks 8 - j factors of
+ * r. r^5..r^8 come from one vector product: (r, r^2, r^3, r^4) twice, times 1
+ * in the low four lanes and r^4 in the high four.
  */
-AVX512 static void vec_setup(struct vec5 rv[4], const uint64_t pw[8][5])
+AVX512 __attribute__((noinline)) static void vec_setup(struct vec5 rv[4],
+						       const struct poly_state *st)
 {
+	const __m512i rev = _mm512_setr_epi64(7, 6, 5, 4, 3, 2, 1, 0), top = _mm512_set1_epi64(7);
+	uint64_t pw[4][5], lanes[2][5][8];
+	struct vec5 a, b, s;
+
+	powers26(pw, st);
 	for (int i = 0; i < 5; ++i) {
-		rv[0].l[i] = _mm512_set1_epi64((long long)pw[7][i]);
-		rv[2].l[i] =
-		    _mm512_setr_epi64((long long)pw[7][i], (long long)pw[6][i], (long long)pw[5][i],
-				      (long long)pw[4][i], (long long)pw[3][i], (long long)pw[2][i],
-				      (long long)pw[1][i], (long long)pw[0][i]);
+		for (int j = 0; j < 8; ++j) {
+			lanes[0][i][j] = pw[j % 4][i];
+			lanes[1][i][j] = j < 4 ? i == 0 : pw[3][i];
+		}
+	}
+	for (int i = 0; i < 5; ++i) {
+		a.l[i] = _mm512_loadu_si512(lanes[0][i]);
+		b.l[i] = _mm512_loadu_si512(lanes[1][i]);
+		s.l[i] = _mm512_add_epi64(b.l[i], _mm512_slli_epi64(b.l[i], 2));
+	}
+	vec_mul(&a, &b, &s);
+	for (int i = 0; i < 5; ++i) {
+		rv[0].l[i] = _mm512_permutexvar_epi64(top, a.l[i]);
+		rv[2].l[i] = _mm512_permutexvar_epi64(rev, a.l[i]);
 		rv[1].l[i] = _mm512_add_epi64(rv[0].l[i], _mm512_slli_epi64(rv[0].l[i], 2));
 		rv[3].l[i] = _mm512_add_epi64(rv[2].l[i], _mm512_slli_epi64(rv[2].l[i], 2));
 	}
+	sodium_memzero(pw, sizeof(pw));
+	sodium_memzero(lanes, sizeof(lanes));
+	sodium_memzero(&a, sizeof(a));
+	sodium_memzero(&b, sizeof(b));
+	sodium_memzero(&s, sizeof(s));
 }
 
+/* Kept out of line, as vec_setup(), so the sanitizer builds (-O1) keep each frame < 4 KiB. */
 /* Eight lanes run Horner's rule with r^8 over ngroups groups of 8 blocks. */
-AVX512 static void vec_run(struct vec5 *h, const struct vec5 rv[4], const uint8_t *m,
-			   size_t ngroups)
+AVX512 __attribute__((noinline)) static void vec_run(struct vec5 *h, const struct vec5 rv[4],
+						     const uint8_t *m, size_t ngroups)
 {
 	struct vec5 msg;
 
@@ -326,11 +350,10 @@ AVX512 static void vec_run(struct vec5 *h, const struct vec5 rv[4], const uint8_
 /* Absorbs ngroups * 8 full blocks (ngroups >= 1) into st with AVX-512F. */
 AVX512 static void blocks_avx512(struct poly_state *st, const uint8_t *m, size_t ngroups)
 {
-	uint64_t pw[8][5], l[5];
+	uint64_t l[5];
 	struct vec5 rv[4], h;
 
-	powers26(pw, st);
-	vec_setup(rv, pw);
+	vec_setup(rv, st);
 	to26(l, st->h0, st->h1, st->h2);
 	vec_load(&h, m);
 	for (int i = 0; i < 5; ++i)
@@ -341,7 +364,6 @@ AVX512 static void blocks_avx512(struct poly_state *st, const uint8_t *m, size_t
 		l[i] = (uint64_t)_mm512_reduce_add_epi64(h.l[i]);
 	carry26(l);
 	from26(st, l);
-	sodium_memzero(pw, sizeof(pw));
 	sodium_memzero(l, sizeof(l));
 	sodium_memzero(rv, sizeof(rv));
 	sodium_memzero(&h, sizeof(h));
