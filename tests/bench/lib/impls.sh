@@ -29,6 +29,14 @@ impl_wanted() {
 	return 1
 }
 
+# BASE_ENGINE as a path whose last part is wg-engine: the CPU and memory figures
+# find the engines by process name, which a binary called otherwise would not have.
+base_engine_bin() {
+	local dir=$WG_BUILD/ref/base
+	[ "$(basename "$BASE_ENGINE")" == wg-engine ] && { echo "$BASE_ENGINE"; return; }
+	mkdir -p "$dir" && ln -sf "$(realpath "$BASE_ENGINE")" "$dir/wg-engine" && echo "$dir/wg-engine"
+}
+
 # Fills IMPL_LIST (ours first) from build/ref/refs.list, fetching it first if
 # it is missing; prints a line for every reference row that is skipped.
 impls_load() {
@@ -40,7 +48,8 @@ impls_load() {
 	fi
 	if [ -n "${BASE_ENGINE:-}" ] && impl_wanted base; then
 		IMPL_LIST+=(base)
-		IMPL_BIN[base]=$BASE_ENGINE IMPL_VER[base]=base IMPL_LABEL[base]="wg-engine (base: $BASE_ENGINE)"
+		IMPL_BIN[base]=$(base_engine_bin) IMPL_VER[base]=base
+		IMPL_LABEL[base]="wg-engine (base: $BASE_ENGINE)"
 	fi
 	[ -r "$list" ] || return 0
 	while IFS=$'\t' read -r name ver bin; do
