@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <sodium.h>
 #include "clock.h"
+#include "aead.h"
 #include "device.h"
 #include "log.h"
 #include "tun.h"
@@ -117,6 +118,18 @@ static void test_clock_from_env(void)
 	}
 	clock_speedup_install((unsigned int)v);
 	log_info("Test clock: protocol timers run %ld times as fast", v);
+}
+
+/* Logs which AEAD seals the data, and a WG_ENGINE_AEAD it could not honour. */
+static void aead_report(void)
+{
+	const char *want = getenv("WG_ENGINE_AEAD"), *got = aead_backend();
+
+	if (want && strcmp(want, got))
+		log_err("Ignoring WG_ENGINE_AEAD=%s: not builtin, openssl or sodium, or not "
+			"available here; using %s",
+			want, got);
+	log_info("ChaCha20-Poly1305: %s", got);
 }
 
 static int open_tun(struct tun *tun, const char *iface)
@@ -236,6 +249,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "Unable to initialise libsodium\n");
 		return 1;
 	}
+	aead_report();
 	ret = open_tun(&tun, o.iface);
 	if (ret < 0) {
 		fprintf(stderr, "Unable to create TUN device %s: %s\n", o.iface, strerror(-ret));

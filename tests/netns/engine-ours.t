@@ -175,4 +175,15 @@ pid=$(engine_pid $IA)
 ip -n $NA link del $IA
 check "exits when its link is deleted" gone "$pid"
 check "and removed its socket" test ! -e $SOCK/$IA.sock
+
+# A WG_ENGINE_AEAD it cannot honour is said at start, and the default runs.
+ip netns exec $NC env WG_ENGINE_AEAD=bogus LOG_LEVEL=verbose "$OUR_ENGINE" -f ${T}e \
+	>/tmp/$T.aead 2>&1 &
+epid=$!
+check "starts with WG_ENGINE_AEAD=bogus" wait_sock ${T}e
+at_exit "rm -f $SOCK/${T}e.sock"
+ip -n $NC link del ${T}e
+wait $epid
+check "and says it ignores it" grep -q 'Ignoring WG_ENGINE_AEAD=bogus: .*; using ' /tmp/$T.aead
+check "and which AEAD it uses" grep -Eq 'ChaCha20-Poly1305: (builtin|openssl|sodium)$' /tmp/$T.aead
 done_testing
