@@ -70,23 +70,20 @@ static bool builtin_open(uint8_t *dst, const uint8_t *src, size_t len, const uin
 	return good;
 }
 
-static void evp_seal(uint8_t *dst, const uint8_t *src, size_t len, const uint8_t nonce[12],
-		     const uint8_t *key)
-{
-	unsigned long long clen;
-
-	/* EVP fails only for want of memory: libsodium then seals the same bytes. */
-	if (!aead_evp_seal(dst, src, len, nonce, key))
-		crypto_aead_chacha20poly1305_ietf_encrypt(dst, &clen, src, len, NULL, 0, NULL,
-							  nonce, key);
-}
-
 static void sodium_seal(uint8_t *dst, const uint8_t *src, size_t len, const uint8_t nonce[12],
 			const uint8_t *key)
 {
 	unsigned long long clen;
 
 	crypto_aead_chacha20poly1305_ietf_encrypt(dst, &clen, src, len, NULL, 0, NULL, nonce, key);
+}
+
+static void evp_seal(uint8_t *dst, const uint8_t *src, size_t len, const uint8_t nonce[12],
+		     const uint8_t *key)
+{
+	/* EVP fails only for want of memory: libsodium then seals the same bytes. */
+	if (!aead_evp_seal(dst, src, len, nonce, key))
+		sodium_seal(dst, src, len, nonce, key);
 }
 
 static bool sodium_open(uint8_t *dst, const uint8_t *src, size_t len, const uint8_t nonce[12],

@@ -324,6 +324,23 @@ static int csum_complete(const struct virtio_net_hdr *h, uint8_t *pkt, size_t le
 	return 0;
 }
 
+/* Where the transport checksum sits in the TCP or UDP header. */
+static unsigned int l4_csum_offset(const struct l34 *l)
+{
+	return l->proto == IPPROTO_TCP ? 16 : 6;
+}
+
+/* The IP length field, and UDP's, of a packet whose transport part is l4total bytes. */
+static void lengths_set(uint8_t *pkt, const struct l34 *l, unsigned int l4total)
+{
+	if (l->v6)
+		put16(pkt + 4, l4total);
+	else
+		put16(pkt + 2, l->l3len + l4total);
+	if (l->proto == IPPROTO_UDP)
+		put16(pkt + l->l3len + 4, l4total);
+}
+
 /* Rewrites the headers of segment i (payload bytes chunk) copied to out. */
 static void seg_fix(uint8_t *out, const struct l34 *l, unsigned int i, unsigned int n,
 		    unsigned int chunk, unsigned int mss)
@@ -332,10 +349,8 @@ static void seg_fix(uint8_t *out, const struct l34 *l, unsigned int i, unsigned 
 	unsigned int l4total = l->l4len + chunk;
 	uint16_t c;
 
-	if (l->v6) {
-		put16(out + 4, l4total);
-	} else {
-		put16(out + 2, l->l3len + l4total);
+	lengths_set(out, l, l4total);
+	if (!l->v6) {
 		put16(out + 4, (get16(out + 4) + i) & 0xffff);
 		ip4_fix_csum(out, l->l3len);
 	}
@@ -345,15 +360,12 @@ static void seg_fix(uint8_t *out, const struct l34 *l, unsigned int i, unsigned 
 			l4[13] &= (uint8_t) ~(TCP_FIN | TCP_PSH);
 		if (i)
 			l4[13] &= (uint8_t)~TCP_CWR;
-		l4[16] = l4[17] = 0;
-	} else {
-		put16(l4 + 4, l4total);
-		l4[6] = l4[7] = 0;
 	}
+	l4[l4_csum_offset(l)] = l4[l4_csum_offset(l) + 1] = 0;
 	c = tun_csum_fold(tun_csum_add(pseudo_sum(out, l, l4total), l4, l4total));
 	if (l->proto == IPPROTO_UDP && c == 0)
 		c = 0xffff;
-	memcpy(l4 + (l->proto == IPPROTO_TCP ? 16 : 6), &c, 2);
+	memcpy(l4 + l4_csum_offset(l), &c, 2);
 }
 
 int tun_gso_split(const struct virtio_net_hdr *h, const uint8_t *pkt, size_t len,
@@ -457,19 +469,13 @@ static int write_plain(struct tun *tun, uint8_t *pkt, uint32_t len)
 static void super_header(struct virtio_net_hdr *h, uint8_t *hdr, const struct l34 *l,
 			 unsigned int total, unsigned int gso_size)
 {
-	unsigned int csum_offset = l->proto == IPPROTO_UDP ? 6 : 16;
 	uint16_t c;
 
-	if (l->v6) {
-		put16(hdr + 4, l->l4len + total);
-	} else {
-		put16(hdr + 2, l->hdrlen + total);
+	lengths_set(hdr, l, l->l4len + total);
+	if (!l->v6)
 		ip4_fix_csum(hdr, l->l3len);
-	}
-	if (l->proto == IPPROTO_UDP)
-		put16(hdr + l->l3len + 4, l->l4len + total);
 	c = (uint16_t)~tun_csum_fold(pseudo_sum(hdr, l, l->l4len + total));
-	memcpy(hdr + l->l3len + csum_offset, &c, 2);
+	memcpy(hdr + l->l3len + l4_csum_offset(l), &c, 2);
 	*h = (struct virtio_net_hdr){.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM};
 	if (l->proto == IPPROTO_UDP)
 		h->gso_type = VIRTIO_NET_HDR_GSO_UDP_L4;
@@ -478,7 +484,7 @@ static void super_header(struct virtio_net_hdr *h, uint8_t *hdr, const struct l3
 	h->hdr_len = (uint16_t)l->hdrlen;
 	h->gso_size = (uint16_t)gso_size;
 	h->csum_start = (uint16_t)l->l3len;
-	h->csum_offset = (uint16_t)csum_offset;
+	h->csum_offset = (uint16_t)l4_csum_offset(l);
 }
 
 /* Writes pkts[0..n) (a run found by tun_write_batch) as one TSO or USO super-packet. */
