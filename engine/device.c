@@ -174,12 +174,18 @@ static void *worker_thread(void *arg)
 static void *handshake_thread(void *arg)
 {
 	struct device *dev = arg;
-	struct hs_msg *m;
+	struct hs_msg *m[NOISE_BATCH_MAX];
+	unsigned int n;
 
-	while ((m = queue_ring_pop(&dev->handshakes))) {
-		receive_handshake(dev, m);
-		sodium_memzero(m->buf, sizeof(m->buf));
-		queue_pool_put(&dev->hs_pool, (void **)&m, 1);
+	/* Waits for one message, then takes what else is queued: one batch of DH for them all. */
+	while ((m[0] = queue_ring_pop(&dev->handshakes))) {
+		for (n = 1; n < NOISE_BATCH_MAX && (m[n] = queue_ring_trypop(&dev->handshakes));
+		     ++n)
+			;
+		receive_handshakes(dev, m, n);
+		for (unsigned int i = 0; i < n; ++i)
+			sodium_memzero(m[i]->buf, sizeof(m[i]->buf));
+		queue_pool_put(&dev->hs_pool, (void **)m, n);
 	}
 	return NULL;
 }

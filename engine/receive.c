@@ -454,15 +454,14 @@ static void hs_received(struct peer *peer, struct hs_msg *m)
 	mutex_unlock(&peer->lock);
 }
 
-static void send_response(struct peer *peer, const struct hs_msg *m)
+/* Sends msg, the response to peer's initiation m: MACs, the session, timers. */
+static void send_response(struct peer *peer, const struct hs_msg *m,
+			  struct message_handshake_response *msg)
 {
-	struct message_handshake_response msg;
 	uint64_t now = clock_now_ns();
 	bool derived;
 
-	if (noise_create_response(&peer->noise, &msg) < 0)
-		return;
-	cookie_maker_add_macs(&peer->cookie, &msg, sizeof(msg), now);
+	cookie_maker_add_macs(&peer->cookie, msg, sizeof(*msg), now);
 	/* The keypair must exist before the initiator can answer with data. */
 	derived = noise_begin_session(&peer->noise, now) == 0;
 	mutex_lock(&peer->lock);
@@ -472,28 +471,55 @@ static void send_response(struct peer *peer, const struct hs_msg *m)
 	timers_any_authenticated_packet_traversal(&peer->timers, now);
 	timers_any_authenticated_packet_sent(&peer->timers, now);
 	mutex_unlock(&peer->lock);
-	if (device_send_to(peer->dev, &m->src, &m->dst, &msg, sizeof(msg)) == 0)
-		atomic_fetch_add(&peer->tx_bytes, sizeof(msg));
-	sodium_memzero(&msg, sizeof(msg));
+	if (device_send_to(peer->dev, &m->src, &m->dst, msg, sizeof(*msg)) == 0)
+		atomic_fetch_add(&peer->tx_bytes, sizeof(*msg));
 }
 
-/* Caller holds dev->cfg_lock (read), which keeps remote's peer alive. */
-static void rx_initiation(struct device *dev, struct hs_msg *m)
+/* Answers peers[i], whose initiation m[i] was consumed, their DH in one batch. */
+static void respond_all(struct peer *const peers[], struct hs_msg *const m[], unsigned int n)
 {
-	struct noise_remote *remote;
-	struct peer *peer;
+	struct message_handshake_response msg[NOISE_BATCH_MAX], *mp[NOISE_BATCH_MAX];
+	struct noise_remote *remote[NOISE_BATCH_MAX];
+	int ret[NOISE_BATCH_MAX];
+
+	for (unsigned int i = 0; i < n; ++i) {
+		mp[i] = &msg[i];
+		remote[i] = &peers[i]->noise;
+	}
+	noise_create_responses(remote, mp, n, ret);
+	for (unsigned int i = 0; i < n; ++i)
+		if (!ret[i])
+			send_response(peers[i], m[i], &msg[i]);
+	sodium_memzero(msg, sizeof(msg));
+}
+
+/* Caller holds dev->cfg_lock (read), which keeps the remotes' peers alive. */
+static void rx_initiations(struct device *dev, struct hs_msg *const m[], unsigned int n)
+{
+	const struct message_handshake_initiation *msg[NOISE_BATCH_MAX];
+	struct noise_remote *remote[NOISE_BATCH_MAX];
+	struct peer *peers[NOISE_BATCH_MAX];
+	struct hs_msg *from[NOISE_BATCH_MAX];
+	int ret[NOISE_BATCH_MAX];
+	unsigned int k = 0;
 
 	rwlock_assert_held(&dev->cfg_lock);
-	if (noise_consume_initiation(&dev->noise, (const void *)m->buf, &remote, clock_now_ns()) <
-	    0) {
-		device_drop(&dev->stats, DROP_rx_handshake_bad, NULL, 1);
-		return;
+	for (unsigned int i = 0; i < n; ++i)
+		msg[i] = (const void *)m[i]->buf;
+	noise_consume_initiations(&dev->noise, msg, n, remote, ret, clock_now_ns());
+	for (unsigned int i = 0; i < n; ++i) {
+		if (ret[i] < 0) {
+			device_drop(&dev->stats, DROP_rx_handshake_bad, NULL, 1);
+			continue;
+		}
+		peers[k] = remote[i]->peer;
+		if (atomic_load(&peers[k]->is_dead))
+			continue;
+		from[k] = m[i];
+		hs_received(peers[k++], m[i]);
 	}
-	peer = remote->peer;
-	if (atomic_load(&peer->is_dead))
-		return;
-	hs_received(peer, m);
-	send_response(peer, m);
+	if (k)
+		respond_all(peers, from, k);
 }
 
 /* Caller holds dev->cfg_lock (read). */
@@ -534,14 +560,14 @@ static void send_cookie(struct device *dev, struct hs_msg *m)
 	device_send_to(dev, &m->src, &m->dst, &reply, sizeof(reply));
 }
 
-void receive_handshake(struct device *dev, struct hs_msg *m)
+/* Cookie replies, then the MAC checks and load shedding: true if m goes on to Noise. */
+static bool hs_admit(struct device *dev, struct hs_msg *m)
 {
-	uint32_t type = get_le32(m->buf);
 	enum cookie_verdict v;
 
-	if (type == MESSAGE_HANDSHAKE_COOKIE) {
+	if (get_le32(m->buf) == MESSAGE_HANDSHAKE_COOKIE) {
 		rx_cookie(dev, m);
-		return;
+		return false;
 	}
 	v = cookie_checker_validate(&dev->cookie, m->buf, m->len, &m->src.addr,
 				    device_is_under_load(dev), dev->rl, clock_now_ns());
@@ -552,13 +578,28 @@ void receive_handshake(struct device *dev, struct hs_msg *m)
 		device_drop(&dev->stats,
 			    v == COOKIE_DROP ? DROP_rx_handshake_bad : DROP_rx_handshake_dropped,
 			    NULL, 1);
-		return;
+		return false;
 	}
+	return true;
+}
+
+void receive_handshakes(struct device *dev, struct hs_msg *const m[], unsigned int n)
+{
+	struct hs_msg *admitted[NOISE_BATCH_MAX], *init[NOISE_BATCH_MAX];
+	unsigned int k = 0, n_init = 0;
+
+	for (unsigned int i = 0; i < n && i < NOISE_BATCH_MAX; ++i)
+		if (hs_admit(dev, m[i]))
+			admitted[k++] = m[i];
 	rwlock_rdlock(&dev->cfg_lock);
-	if (type == MESSAGE_HANDSHAKE_INITIATION)
-		rx_initiation(dev, m);
-	else
-		rx_response(dev, m);
+	/* Responses one by one; the initiations together, which batches their DH. */
+	for (unsigned int i = 0; i < k; ++i)
+		if (get_le32(admitted[i]->buf) == MESSAGE_HANDSHAKE_INITIATION)
+			init[n_init++] = admitted[i];
+		else
+			rx_response(dev, admitted[i]);
+	if (n_init)
+		rx_initiations(dev, init, n_init);
 	rwlock_unlock(&dev->cfg_lock);
 }
 

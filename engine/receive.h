@@ -49,7 +49,10 @@ void *receive_udp_thread(void *arg);
 /* The inner packet's own length from its IPv4/IPv6 header, or 0 if the
  * decrypted plaintext is not one whole packet (padding follows it). */
 uint32_t receive_inner_len(const uint8_t *p, uint32_t len);
-/* Processes one queued handshake message (initiation, response or cookie reply). */
-void receive_handshake(struct device *dev, struct hs_msg *m);
+/*
+ * Processes up to NOISE_BATCH_MAX queued handshake messages (initiations,
+ * responses, cookie replies); the initiations' DH run as one batch.
+ */
+void receive_handshakes(struct device *dev, struct hs_msg *const m[], unsigned int n);
 
 #endif

@@ -17,6 +17,7 @@
 #include "lockassert.h"
 #include "noise.h"
 #include "x25519.h"
+#include "x25519-batch.h"
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 
@@ -408,20 +409,21 @@ out:
 	return ret;
 }
 
-/* The responder's view of e, es, s: finds the peer. Caller holds local->lock. */
+/* The responder's view of e, es, s with es = DH(S_priv, E_pub_i) already computed: finds the peer.
+ */
 static int initiation_identify(struct noise_local *local,
 			       const struct message_handshake_initiation *msg,
-			       uint8_t ck[NOISE_HASH_LEN], uint8_t h[NOISE_HASH_LEN],
-			       uint8_t key[NOISE_SYMMETRIC_KEY_LEN], struct noise_remote **remote)
+			       const uint8_t es[NOISE_PUBLIC_KEY_LEN], uint8_t ck[NOISE_HASH_LEN],
+			       uint8_t h[NOISE_HASH_LEN], uint8_t key[NOISE_SYMMETRIC_KEY_LEN],
+			       struct noise_remote **remote)
 {
 	uint8_t s[NOISE_PUBLIC_KEY_LEN];
 
-	rwlock_assert_held(&local->lock);
 	handshake_start(ck, h, local->static_public);
 	/* e */
 	message_first_ephemeral(msg->unencrypted_ephemeral, ck, h);
 	/* es */
-	if (!mix_dh(ck, key, local->static_private, msg->unencrypted_ephemeral))
+	if (!mix_precomputed_dh(ck, key, es))
 		return -EINVAL;
 	/* s */
 	if (!message_decrypt(s, msg->encrypted_static, sizeof(msg->encrypted_static), key, h))
@@ -442,20 +444,38 @@ static bool initiation_mix_ss(struct noise_handshake *hs, uint8_t ck[NOISE_HASH_
 	return ok;
 }
 
-int noise_consume_initiation(struct noise_local *local,
-			     const struct message_handshake_initiation *msg,
-			     struct noise_remote **remote, uint64_t now)
+/*
+ * out[i] = DH(scalar[i], point[i]) for i < n, X25519_BATCH_MAX at a time. A
+ * small-order point gives zeros, which mix_precomputed_dh refuses.
+ */
+static void dh_run(uint8_t *const out[], const uint8_t *const scalar[],
+		   const uint8_t *const point[], unsigned int n)
+{
+	unsigned int m, zero;
+
+	for (unsigned int i = 0; i < n; i += m) {
+		m = n - i < X25519_BATCH_MAX ? n - i : X25519_BATCH_MAX;
+		zero = x25519_batch(out + i, scalar + i, point + i, m);
+		for (unsigned int j = 0; j < m; ++j)
+			if (zero & 1u << j)
+				sodium_memzero(out[i + j], NOISE_PUBLIC_KEY_LEN);
+	}
+}
+
+/* One initiation after its es DH: s, ss, {t}, then the freshness checks. Caller holds local->lock.
+ */
+static int initiation_consume(struct noise_local *local,
+			      const struct message_handshake_initiation *msg,
+			      const uint8_t es[NOISE_PUBLIC_KEY_LEN], struct noise_remote **remote,
+			      uint64_t now)
 {
 	uint8_t ck[NOISE_HASH_LEN], h[NOISE_HASH_LEN], key[NOISE_SYMMETRIC_KEY_LEN];
 	uint8_t t[NOISE_TIMESTAMP_LEN];
 	struct noise_handshake *hs;
-	int ret = -EINVAL;
+	int ret;
 
-	*remote = NULL;
-	rwlock_rdlock(&local->lock);
-	if (!local->has_identity)
-		goto out;
-	ret = initiation_identify(local, msg, ck, h, key, remote);
+	rwlock_assert_held(&local->lock);
+	ret = initiation_identify(local, msg, es, ck, h, key, remote);
 	if (ret)
 		goto out;
 	hs = &(*remote)->handshake;
@@ -468,7 +488,6 @@ int noise_consume_initiation(struct noise_local *local,
 		goto out;
 	ret = initiation_store(hs, msg, t, ck, h, now);
 out:
-	rwlock_unlock(&local->lock);
 	if (ret)
 		*remote = NULL;
 	sodium_memzero(ck, sizeof(ck));
@@ -477,55 +496,185 @@ out:
 	return ret;
 }
 
-/* The responder's tokens: e, ee, se, psk, {}. Caller holds hs->lock. */
+void noise_consume_initiations(struct noise_local *local,
+			       const struct message_handshake_initiation *const msg[],
+			       unsigned int n, struct noise_remote *remote[], int ret[],
+			       uint64_t now)
+{
+	uint8_t es[NOISE_BATCH_MAX][NOISE_PUBLIC_KEY_LEN];
+	uint8_t *out[NOISE_BATCH_MAX];
+	const uint8_t *scalar[NOISE_BATCH_MAX], *point[NOISE_BATCH_MAX];
+
+	rwlock_rdlock(&local->lock);
+	for (unsigned int i = 0; i < n; ++i) {
+		out[i] = es[i];
+		scalar[i] = local->static_private;
+		point[i] = msg[i]->unencrypted_ephemeral;
+	}
+	/* es for the whole batch at once */
+	if (local->has_identity)
+		dh_run(out, scalar, point, n);
+	for (unsigned int i = 0; i < n; ++i) {
+		remote[i] = NULL;
+		ret[i] = local->has_identity
+			     ? initiation_consume(local, msg[i], es[i], &remote[i], now)
+			     : -EINVAL;
+	}
+	rwlock_unlock(&local->lock);
+	sodium_memzero(es, sizeof(es));
+}
+
+int noise_consume_initiation(struct noise_local *local,
+			     const struct message_handshake_initiation *msg,
+			     struct noise_remote **remote, uint64_t now)
+{
+	int ret;
+
+	noise_consume_initiations(local, &msg, 1, remote, &ret, now);
+	return ret;
+}
+
+/*
+ * One response in the making: the transcript as the consumed initiation left
+ * it, copied out under the handshake's lock so that the DH of a whole batch
+ * runs with no lock held, and the ephemeral key and DH results.
+ */
+struct response_work {
+	uint8_t ck[NOISE_HASH_LEN];
+	uint8_t h[NOISE_HASH_LEN];
+	uint8_t remote_ephemeral[NOISE_PUBLIC_KEY_LEN];
+	uint8_t remote_static[NOISE_PUBLIC_KEY_LEN];
+	uint8_t e_priv[NOISE_PUBLIC_KEY_LEN];
+	uint8_t e_pub[NOISE_PUBLIC_KEY_LEN];
+	uint8_t ee[NOISE_PUBLIC_KEY_LEN];
+	uint8_t se[NOISE_PUBLIC_KEY_LEN];
+};
+
+/* Copies out what the response needs and makes its ephemeral key ("e"). */
+static int response_prepare(struct noise_remote *remote, struct response_work *w)
+{
+	struct noise_handshake *hs = &remote->handshake;
+	int ret = -EINVAL;
+
+	mutex_lock(&hs->lock);
+	if (hs->state != HANDSHAKE_CONSUMED_INITIATION)
+		goto out;
+	memcpy(w->ck, hs->chaining_key, NOISE_HASH_LEN);
+	memcpy(w->h, hs->hash, NOISE_HASH_LEN);
+	memcpy(w->remote_ephemeral, hs->remote_ephemeral, NOISE_PUBLIC_KEY_LEN);
+	memcpy(w->remote_static, hs->remote_static, NOISE_PUBLIC_KEY_LEN);
+	/* e */
+	if (ephemeral_generate(w->e_priv, w->e_pub))
+		ret = 0;
+out:
+	if (ret)
+		handshake_zero(hs);
+	mutex_unlock(&hs->lock);
+	return ret;
+}
+
+/* ee and se for every prepared response (ret[i] == 0), in batches. */
+static void response_dh(struct response_work w[], const int ret[], unsigned int n)
+{
+	uint8_t *out[2 * NOISE_BATCH_MAX];
+	const uint8_t *scalar[2 * NOISE_BATCH_MAX], *point[2 * NOISE_BATCH_MAX];
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < n; ++i) {
+		if (ret[i])
+			continue;
+		out[k] = w[i].ee;
+		scalar[k] = w[i].e_priv;
+		point[k++] = w[i].remote_ephemeral;
+		out[k] = w[i].se;
+		scalar[k] = w[i].e_priv;
+		point[k++] = w[i].remote_static;
+	}
+	dh_run(out, scalar, point, k);
+}
+
+/* The responder's tokens after the DH: e, ee, se, psk, {}. Caller holds hs->lock. */
 static int response_tokens(struct noise_handshake *hs, struct message_handshake_response *msg,
-			   uint8_t ck[NOISE_HASH_LEN], uint8_t h[NOISE_HASH_LEN])
+			   struct response_work *w)
 {
 	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
 	int ret = -EINVAL;
 
 	mutex_assert_held(&hs->lock);
 	/* e */
-	if (!ephemeral_generate(hs->ephemeral_private, msg->unencrypted_ephemeral))
-		goto out;
-	message_ephemeral(msg->unencrypted_ephemeral, ck, h);
+	memcpy(msg->unencrypted_ephemeral, w->e_pub, NOISE_PUBLIC_KEY_LEN);
+	message_ephemeral(msg->unencrypted_ephemeral, w->ck, w->h);
 	/* ee */
-	if (!mix_dh(ck, NULL, hs->ephemeral_private, hs->remote_ephemeral))
+	if (!mix_precomputed_dh(w->ck, NULL, w->ee))
 		goto out;
 	/* se */
-	if (!mix_dh(ck, NULL, hs->ephemeral_private, hs->remote_static))
+	if (!mix_precomputed_dh(w->ck, NULL, w->se))
 		goto out;
 	/* psk */
-	mix_psk(ck, h, key, hs->preshared_key);
+	mix_psk(w->ck, w->h, key, hs->preshared_key);
 	/* {} */
-	message_encrypt(msg->encrypted_nothing, NULL, 0, key, h);
+	message_encrypt(msg->encrypted_nothing, NULL, 0, key, w->h);
+	memcpy(hs->ephemeral_private, w->e_priv, NOISE_PUBLIC_KEY_LEN);
 	ret = 0;
 out:
 	sodium_memzero(key, sizeof(key));
 	return ret;
 }
 
-int noise_create_response(struct noise_remote *remote, struct message_handshake_response *msg)
+/*
+ * Finishes one response unless the handshake moved on while the DH ran (a
+ * newer initiation, a clear): then it belongs to someone else and -ESTALE.
+ */
+static int response_finish(struct noise_local *local, struct noise_remote *remote,
+			   struct message_handshake_response *msg, struct response_work *w)
 {
 	struct noise_handshake *hs = &remote->handshake;
-	struct noise_local *local = remote->local;
-	uint8_t ck[NOISE_HASH_LEN], h[NOISE_HASH_LEN];
-	int ret = -EINVAL;
+	int ret = -ESTALE;
 
-	rwlock_rdlock(&local->lock);
 	mutex_lock(&hs->lock);
-	if (hs->state != HANDSHAKE_CONSUMED_INITIATION)
+	if (hs->state != HANDSHAKE_CONSUMED_INITIATION || crypto_verify_32(hs->hash, w->h))
 		goto out;
 	msg->header.type = htole32(MESSAGE_HANDSHAKE_RESPONSE);
 	msg->receiver_index = htole32(hs->remote_index);
-	memcpy(ck, hs->chaining_key, NOISE_HASH_LEN);
-	memcpy(h, hs->hash, NOISE_HASH_LEN);
-	ret = response_tokens(hs, msg, ck, h);
+	ret = response_tokens(hs, msg, w);
 	if (!ret)
-		ret = handshake_created(local, hs, ck, h, HANDSHAKE_CREATED_RESPONSE);
+		ret = handshake_created(local, hs, w->ck, w->h, HANDSHAKE_CREATED_RESPONSE);
 	msg->sender_index = htole32(hs->entry.index);
+	if (ret)
+		handshake_zero(hs);
 out:
-	return handshake_create_end(local, hs, ret, ck, h);
+	mutex_unlock(&hs->lock);
+	return ret;
+}
+
+void noise_create_responses(struct noise_remote *const remote[],
+			    struct message_handshake_response *const msg[], unsigned int n,
+			    int ret[])
+{
+	struct response_work w[NOISE_BATCH_MAX];
+	struct noise_local *local;
+
+	if (!n)
+		return;
+	/* Every remote of a batch belongs to one local identity. */
+	local = remote[0]->local;
+	rwlock_rdlock(&local->lock);
+	for (unsigned int i = 0; i < n; ++i)
+		ret[i] = response_prepare(remote[i], &w[i]);
+	response_dh(w, ret, n);
+	for (unsigned int i = 0; i < n; ++i)
+		if (!ret[i])
+			ret[i] = response_finish(local, remote[i], msg[i], &w[i]);
+	rwlock_unlock(&local->lock);
+	sodium_memzero(w, sizeof(w));
+}
+
+int noise_create_response(struct noise_remote *remote, struct message_handshake_response *msg)
+{
+	int ret;
+
+	noise_create_responses(&remote, &msg, 1, &ret);
+	return ret;
 }
 
 /* What the initiator kept from its initiation, copied out under the lock. */

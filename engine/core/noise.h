@@ -23,6 +23,10 @@
 #include "index.h"
 #include "replay.h"
 #include "noise-keypair.h"
+#include "x25519-batch.h"
+
+/* Handshake messages the batch calls take at once: a batch of X25519 lanes. */
+#define NOISE_BATCH_MAX X25519_BATCH_MAX
 
 struct noise_remote;
 
@@ -117,9 +121,26 @@ int noise_consume_initiation(struct noise_local *local,
 			     const struct message_handshake_initiation *msg,
 			     struct noise_remote **remote, uint64_t now)
     __attribute__((warn_unused_result));
+/*
+ * noise_consume_initiation for n <= NOISE_BATCH_MAX initiations, their es DH
+ * computed together (x25519-batch.h): ret[i] and remote[i] as one call would
+ * give them.
+ */
+void noise_consume_initiations(struct noise_local *local,
+			       const struct message_handshake_initiation *const msg[],
+			       unsigned int n, struct noise_remote *remote[], int ret[],
+			       uint64_t now);
 /* Answers the initiation this peer consumed last; 0 or -errno. */
 int noise_create_response(struct noise_remote *remote, struct message_handshake_response *msg)
     __attribute__((warn_unused_result));
+/*
+ * noise_create_response for n <= NOISE_BATCH_MAX peers of one local identity,
+ * their ee and se DH computed together with no lock held: ret[i] as one call
+ * would give, or -ESTALE when a newer initiation replaced the one consumed.
+ */
+void noise_create_responses(struct noise_remote *const remote[],
+			    struct message_handshake_response *const msg[], unsigned int n,
+			    int ret[]);
 /* Checks a response to our initiation (found by receiver_index): 0 with *remote set or -errno. */
 int noise_consume_response(struct noise_local *local, const struct message_handshake_response *msg,
 			   struct noise_remote **remote) __attribute__((warn_unused_result));
