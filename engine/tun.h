@@ -24,6 +24,7 @@
 #define TUN_READ_MAX (65536 + TUN_VNET_HDR_LEN)
 #define TUN_MAX_SEGS 256 /* 64 KiB at an MSS of 256 */
 #define TUN_DEFAULT_MTU 1420
+#define TUN_TX_QUEUE_LEN 1024 /* packets the kernel holds for us to read */
 
 struct tun {
 	int fd;

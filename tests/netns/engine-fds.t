@@ -50,6 +50,7 @@ ip netns exec $NA "$OUR_ENGINE" $IB && at_exit "rm -f $SOCK/$IB.sock"
 pid=$(pgrep -f "wg-engine $IB\$" | head -1)
 check "daemonized engine runs on" kill -0 "$pid"
 is "$(ip -n $NA -o link show $IB | grep -o 'mtu [0-9]*')" "mtu 1420" "a new interface starts at MTU 1420, as wireguard-go's"
+is "$(ip -n $NA -o link show $IB | grep -o 'qlen [0-9]*')" "qlen 1024" "and with a ring of 1024 packets, not the TUN's 500"
 check "a second engine on the same name is refused" bash -c "! ip netns exec $NA '$OUR_ENGINE' -f $IB 2>/dev/null"
 kill -INT "$pid"
 check "exits on SIGINT" gone "$pid"
