@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Batches of X25519: the portable path calls libsodium once per lane. The
- * path is chosen once, before main, from what the CPU can do.
+ * Batches of X25519. Where the CPU has AVX-512 IFMA, one Montgomery ladder
+ * runs up to eight operations at once, one per 64-bit lane, with 52-bit
+ * multiply-adds on radix-2^51 limbs; elsewhere libsodium runs once per lane.
+ * The path is chosen once, before main, from what the CPU can do.
  */
+#include <string.h>
 #include <sodium.h>
 #include "x25519-batch.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HAVE_IFMA 1
+#include <immintrin.h>
+#endif
 
 typedef unsigned int (*batch_fn)(uint8_t *const out[], const uint8_t *const scalar[],
 				 const uint8_t *const point[], unsigned int n);
@@ -21,11 +29,443 @@ static unsigned int batch_portable(uint8_t *const out[], const uint8_t *const sc
 	return zero;
 }
 
+static uint64_t load64_le(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; --i)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void store64_le(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; ++i, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+/* ------------------------------------------------------------ AVX-512 IFMA */
+#ifdef HAVE_IFMA
+
+/*
+ * Function attributes, not -m flags: the rest of the binary must still run on
+ * CPUs without AVX-512, and these functions run only once select_best saw it.
+ */
+#define IFMA_ISA "avx512f,avx512ifma,avx512vl"
+#define IFMA __attribute__((target(IFMA_ISA)))
+#define IFMA_INLINE static inline __attribute__((always_inline, target(IFMA_ISA)))
+
+#define LANES 8
+#define LIMBS 5
+#define MASK51 ((1ull << 51) - 1)
+#define A24 121665
+
+/*
+ * Eight field elements in radix 2^51: v[k] holds limb k of all eight, lane i
+ * for operation i, so the value of lane i is the sum of v[k][i] * 2^(51k).
+ *
+ * The bound everything rests on: vpmadd52 reads only the low 52 bits of its
+ * factors, so every limb that reaches fe_mul or fe_sqr must be below 2^52.
+ * Every fe8 this file keeps is the output of carry(), whose limbs are below
+ * 2^51 + 2^15 (see there), and fe_add, fe_sub and fe_add_a24 carry their
+ * result again before returning, so the invariant holds for every value.
+ */
+struct fe8 {
+	__m512i v[LIMBS];
+};
+
+/* Secret-bearing stack arrays of the wide path, in one struct to wipe. */
+struct wide_state {
+	uint64_t scalar[4][LANES]; /* clamped scalar words, word w of lane i */
+	uint64_t limbs[LIMBS][LANES];
+	uint8_t bytes[LANES][32];
+};
+
+IFMA_INLINE __m512i times19(__m512i x)
+{
+	/* vpmullq needs AVX512DQ and is slow; 19x = x + 2x + 16x. */
+	return _mm512_add_epi64(x,
+				_mm512_add_epi64(_mm512_slli_epi64(x, 1), _mm512_slli_epi64(x, 4)));
+}
+
+/*
+ * One parallel carry step: every limb keeps its low 51 bits and passes the
+ * rest up; the carry out of limb 4 is worth 2^255 = 19 (mod p) at limb 0.
+ * For inputs below 2^62 the carries are below 2^11, so the limbs come out
+ * below 2^51 + 2^11, and limb 0 below 2^51 + 19 * 2^11 < 2^51 + 2^16. The
+ * products below stay under 2^61 (carries < 2^10), giving 2^51 + 2^15.
+ */
+IFMA_INLINE void carry(struct fe8 *r, const __m512i z[LIMBS])
+{
+	const __m512i mask = _mm512_set1_epi64(MASK51);
+	__m512i c[LIMBS];
+
+#pragma GCC unroll 10
+	for (int k = 0; k < LIMBS; ++k)
+		c[k] = _mm512_srli_epi64(z[k], 51);
+	r->v[0] = _mm512_add_epi64(_mm512_and_si512(z[0], mask), times19(c[4]));
+#pragma GCC unroll 10
+	for (int k = 1; k < LIMBS; ++k)
+		r->v[k] = _mm512_add_epi64(_mm512_and_si512(z[k], mask), c[k - 1]);
+}
+
+/*
+ * The ten-limb product folded to five: lo[k] counts once at 2^(51k), hi[k]
+ * twice (a high half sits at 2^52 = 2 * 2^51 above its low half), and limbs
+ * 5..9 fold back times 19. With factors below 2^52 each of the (at most five)
+ * halves per position is below 2^52, so z[k] < 15 * 2^52 and the folded limb
+ * below 20 * 15 * 2^52 < 2^61: no 64-bit overflow, and carry() applies.
+ */
+IFMA_INLINE void reduce(struct fe8 *r, const __m512i lo[10], const __m512i hi[10])
+{
+	__m512i z[10];
+
+#pragma GCC unroll 10
+	for (int k = 0; k < 10; ++k)
+		z[k] = _mm512_add_epi64(lo[k], _mm512_slli_epi64(hi[k], 1));
+#pragma GCC unroll 10
+	for (int k = 0; k < LIMBS; ++k)
+		z[k] = _mm512_add_epi64(z[k], times19(z[k + LIMBS]));
+	carry(r, z);
+}
+
+/* r = a * b; r may be a or b. Schoolbook: 25 low and 25 high halves. */
+IFMA_INLINE void fe_mul(struct fe8 *r, const struct fe8 *a, const struct fe8 *b)
+{
+	__m512i lo[10], hi[10];
+
+#pragma GCC unroll 10
+	for (int k = 0; k < 10; ++k)
+		lo[k] = hi[k] = _mm512_setzero_si512();
+#pragma GCC unroll 10
+	for (int i = 0; i < LIMBS; ++i) {
+#pragma GCC unroll 10
+		for (int j = 0; j < LIMBS; ++j) {
+			lo[i + j] = _mm512_madd52lo_epu64(lo[i + j], a->v[i], b->v[j]);
+			hi[i + j + 1] = _mm512_madd52hi_epu64(hi[i + j + 1], a->v[i], b->v[j]);
+		}
+	}
+	reduce(r, lo, hi);
+}
+
+/*
+ * r = a^2 with 15 products instead of 25. The cross products a_i a_j (i < j)
+ * count twice, but doubling a factor could pass 2^52, so the sums are doubled
+ * instead: one accumulator counts once (square lows), one twice (square
+ * highs and cross lows), one four times (cross highs). Per position at most
+ * one square and two cross products land, so z[k] < (1 + 2*3 + 4*2) * 2^52,
+ * the same 15 * 2^52 bound as fe_mul.
+ */
+IFMA_INLINE void fe_sqr(struct fe8 *r, const struct fe8 *a)
+{
+	__m512i x1[10], x2[10], x4[10], z[10];
+
+#pragma GCC unroll 10
+	for (int k = 0; k < 10; ++k)
+		x1[k] = x2[k] = x4[k] = _mm512_setzero_si512();
+#pragma GCC unroll 10
+	for (int i = 0; i < LIMBS; ++i) {
+		x1[2 * i] = _mm512_madd52lo_epu64(x1[2 * i], a->v[i], a->v[i]);
+		x2[2 * i + 1] = _mm512_madd52hi_epu64(x2[2 * i + 1], a->v[i], a->v[i]);
+#pragma GCC unroll 10
+		for (int j = i + 1; j < LIMBS; ++j) {
+			x2[i + j] = _mm512_madd52lo_epu64(x2[i + j], a->v[i], a->v[j]);
+			x4[i + j + 1] = _mm512_madd52hi_epu64(x4[i + j + 1], a->v[i], a->v[j]);
+		}
+	}
+#pragma GCC unroll 10
+	for (int k = 0; k < 10; ++k)
+		z[k] = _mm512_add_epi64(x1[k], _mm512_slli_epi64(x2[k], 1));
+#pragma GCC unroll 10
+	for (int k = 0; k < 10; ++k)
+		z[k] = _mm512_add_epi64(z[k], _mm512_slli_epi64(x4[k], 2));
+#pragma GCC unroll 10
+	for (int k = 0; k < LIMBS; ++k)
+		z[k] = _mm512_add_epi64(z[k], times19(z[k + LIMBS]));
+	carry(r, z);
+}
+
+/* r = a + b: limbs below 2 * (2^51 + 2^15), carried back under 2^51 + 2^6. */
+IFMA_INLINE void fe_add(struct fe8 *r, const struct fe8 *a, const struct fe8 *b)
+{
+	__m512i z[LIMBS];
+
+#pragma GCC unroll 10
+	for (int k = 0; k < LIMBS; ++k)
+		z[k] = _mm512_add_epi64(a->v[k], b->v[k]);
+	carry(r, z);
+}
+
+/*
+ * r = a - b, computed as a + 2p - b so no limb goes negative: the limbs of 2p
+ * (2^52 - 38, then 2^52 - 2) exceed any carried limb of b (< 2^51 + 2^15).
+ * The sum is below 2^53 and carried back under 2^51 + 2^7.
+ */
+IFMA_INLINE void fe_sub(struct fe8 *r, const struct fe8 *a, const struct fe8 *b)
+{
+	const __m512i p2_0 = _mm512_set1_epi64((1ll << 52) - 38);
+	const __m512i p2_k = _mm512_set1_epi64((1ll << 52) - 2);
+	__m512i z[LIMBS];
+
+#pragma GCC unroll 10
+	for (int k = 0; k < LIMBS; ++k)
+		z[k] = _mm512_sub_epi64(_mm512_add_epi64(a->v[k], k ? p2_k : p2_0), b->v[k]);
+	carry(r, z);
+}
+
+/*
+ * r = a + a24 * e (RFC 7748: AA + a24 * E). e_k * a24 < 2^69 is split by
+ * IFMA too: the low half adds to a_k, the high half (< 2^17) counts twice
+ * at the next limb, 38 times at limb 0 for limb 4. All sums are < 2^54.
+ */
+IFMA_INLINE void fe_add_a24(struct fe8 *r, const struct fe8 *a, const struct fe8 *e)
+{
+	const __m512i a24 = _mm512_set1_epi64(A24);
+	__m512i z[LIMBS], hi[LIMBS];
+
+#pragma GCC unroll 10
+	for (int k = 0; k < LIMBS; ++k) {
+		z[k] = _mm512_madd52lo_epu64(a->v[k], e->v[k], a24);
+		hi[k] = _mm512_madd52hi_epu64(_mm512_setzero_si512(), e->v[k], a24);
+	}
+	z[0] = _mm512_add_epi64(z[0], _mm512_slli_epi64(times19(hi[4]), 1));
+#pragma GCC unroll 10
+	for (int k = 1; k < LIMBS; ++k)
+		z[k] = _mm512_add_epi64(z[k], _mm512_slli_epi64(hi[k - 1], 1));
+	carry(r, z);
+}
+
+/* Where mask has lane i set, swap lane i of a and b; no branch, no index. */
+IFMA_INLINE void fe_cswap(__mmask8 mask, struct fe8 *a, struct fe8 *b)
+{
+#pragma GCC unroll 10
+	for (int k = 0; k < LIMBS; ++k) {
+		__m512i t = _mm512_mask_blend_epi64(mask, a->v[k], b->v[k]);
+
+		b->v[k] = _mm512_mask_blend_epi64(mask, b->v[k], a->v[k]);
+		a->v[k] = t;
+	}
+}
+
+/* r = a^(2^n), n >= 1. */
+IFMA_INLINE void fe_sqr_n(struct fe8 *r, const struct fe8 *a, int n)
+{
+	fe_sqr(r, a);
+	while (--n > 0)
+		fe_sqr(r, r);
+}
+
+/* r = z^(p - 2) = 1/z (0 for z = 0): the usual chain, 254 squares and 11 products. */
+IFMA static void fe_invert(struct fe8 *r, const struct fe8 *z)
+{
+	struct fe8 z2, z9, z11, a, b, c, t;
+
+	fe_sqr(&z2, z);		/* 2 */
+	fe_sqr_n(&t, &z2, 2);	/* 8 */
+	fe_mul(&z9, &t, z);	/* 9 */
+	fe_mul(&z11, &z9, &z2); /* 11 */
+	fe_sqr(&t, &z11);	/* 22 */
+	fe_mul(&a, &t, &z9);	/* 2^5 - 1 */
+	fe_sqr_n(&t, &a, 5);	/* 2^10 - 2^5 */
+	fe_mul(&a, &t, &a);	/* 2^10 - 1 */
+	fe_sqr_n(&t, &a, 10);	/* 2^20 - 2^10 */
+	fe_mul(&b, &t, &a);	/* 2^20 - 1 */
+	fe_sqr_n(&t, &b, 20);	/* 2^40 - 2^20 */
+	fe_mul(&t, &t, &b);	/* 2^40 - 1 */
+	fe_sqr_n(&t, &t, 10);	/* 2^50 - 2^10 */
+	fe_mul(&a, &t, &a);	/* 2^50 - 1 */
+	fe_sqr_n(&t, &a, 50);	/* 2^100 - 2^50 */
+	fe_mul(&b, &t, &a);	/* 2^100 - 1 */
+	fe_sqr_n(&t, &b, 100);	/* 2^200 - 2^100 */
+	fe_mul(&c, &t, &b);	/* 2^200 - 1 */
+	fe_sqr_n(&t, &c, 50);	/* 2^250 - 2^50 */
+	fe_mul(&t, &t, &a);	/* 2^250 - 1 */
+	fe_sqr_n(&t, &t, 5);	/* 2^255 - 2^5 */
+	fe_mul(r, &t, &z11);	/* 2^255 - 21 = p - 2 */
+}
+
+/* RFC 7748 section 5, one ladder step on all lanes (the swap done before). */
+IFMA_INLINE void ladder_step(const struct fe8 *x1, struct fe8 *x2, struct fe8 *z2, struct fe8 *x3,
+			     struct fe8 *z3)
+{
+	struct fe8 a, aa, b, bb, e, c, d, da, cb;
+
+	fe_add(&a, x2, z2);
+	fe_sqr(&aa, &a);
+	fe_sub(&b, x2, z2);
+	fe_sqr(&bb, &b);
+	fe_sub(&e, &aa, &bb);
+	fe_add(&c, x3, z3);
+	fe_sub(&d, x3, z3);
+	fe_mul(&da, &d, &a);
+	fe_mul(&cb, &c, &b);
+	fe_add(x3, &da, &cb);
+	fe_sqr(x3, x3);
+	fe_sub(z3, &da, &cb);
+	fe_sqr(z3, z3);
+	fe_mul(z3, z3, x1);
+	fe_mul(x2, &aa, &bb);
+	fe_add_a24(z2, &aa, &e);
+	fe_mul(z2, z2, &e);
+}
+
+IFMA_INLINE void fe_load(struct fe8 *r, const uint64_t limbs[LIMBS][LANES])
+{
+	for (int k = 0; k < LIMBS; ++k)
+		r->v[k] = _mm512_loadu_si512(limbs[k]);
+}
+
+IFMA_INLINE void fe_store(uint64_t limbs[LIMBS][LANES], const struct fe8 *a)
+{
+	for (int k = 0; k < LIMBS; ++k)
+		_mm512_storeu_si512(limbs[k], a->v[k]);
+}
+
+/*
+ * The ladder over bits 254..0 of each lane's clamped scalar, x1 the point;
+ * leaves x2 / z2 in s->limbs. The swap mask is lane-wise: bit t of lane i's
+ * scalar decides lane i alone, through a mask register, never a branch.
+ */
+IFMA static void ladder(struct wide_state *s)
+{
+	struct fe8 x1, x2, z2, x3, z3;
+	__mmask8 swap = 0, bit;
+
+	fe_load(&x1, s->limbs);
+	x3 = x1;
+	for (int k = 0; k < LIMBS; ++k)
+		x2.v[k] = z2.v[k] = z3.v[k] = _mm512_setzero_si512();
+	/* RFC 7748: x2 = 1, z2 = 0, x3 = u, z3 = 1. */
+	x2.v[0] = z3.v[0] = _mm512_set1_epi64(1);
+	for (int t = 254; t >= 0; --t) {
+		bit = _mm512_test_epi64_mask(_mm512_loadu_si512(s->scalar[t / 64]),
+					     _mm512_set1_epi64((long long)(1ull << (t % 64))));
+		fe_cswap(swap ^ bit, &x2, &x3);
+		fe_cswap(swap ^ bit, &z2, &z3);
+		swap = bit;
+		ladder_step(&x1, &x2, &z2, &x3, &z3);
+	}
+	fe_cswap(swap, &x2, &x3);
+	fe_cswap(swap, &z2, &z3);
+	fe_invert(&z2, &z2);
+	fe_mul(&x2, &x2, &z2);
+	fe_store(s->limbs, &x2);
+}
+
+/* Lane i of s from one scalar and one point: clamp the scalar, split u into limbs. */
+static void lane_load(struct wide_state *s, unsigned int i, const uint8_t scalar[32],
+		      const uint8_t point[32])
+{
+	uint8_t *k = s->bytes[i];
+	uint64_t w[4];
+
+	memcpy(k, scalar, 32);
+	k[0] &= 248;
+	k[31] = (k[31] & 127) | 64;
+	for (int j = 0; j < 4; ++j) {
+		s->scalar[j][i] = load64_le(k + 8 * j);
+		w[j] = load64_le(point + 8 * j);
+	}
+	/* The top bit of u is ignored; a u >= p is fine, the field reduces it. */
+	w[3] &= ~(1ull << 63);
+	s->limbs[0][i] = w[0] & MASK51;
+	s->limbs[1][i] = (w[0] >> 51 | w[1] << 13) & MASK51;
+	s->limbs[2][i] = (w[1] >> 38 | w[2] << 26) & MASK51;
+	s->limbs[3][i] = (w[2] >> 25 | w[3] << 39) & MASK51;
+	s->limbs[4][i] = w[3] >> 12;
+}
+
+/* One sequential carry pass; the carry out of limb 4 comes back times 19. */
+static void carry_pass(uint64_t h[LIMBS])
+{
+	for (int k = 0; k < LIMBS - 1; ++k) {
+		h[k + 1] += h[k] >> 51;
+		h[k] &= MASK51;
+	}
+	h[0] += 19 * (h[4] >> 51);
+	h[4] &= MASK51;
+}
+
+/*
+ * The canonical value of h (limbs < 2^51 + 2^15): two passes leave limbs
+ * below 2^51, so h < 2^255 < 2p; q = 1 exactly when h + 19 reaches 2^255,
+ * i.e. h >= p, and then h + 19 - 2^255 = h - p. No branch on the value.
+ */
+static void freeze(uint64_t h[LIMBS])
+{
+	uint64_t q;
+
+	carry_pass(h);
+	carry_pass(h);
+	q = (h[0] + 19) >> 51;
+	for (int k = 1; k < LIMBS; ++k)
+		q = (h[k] + q) >> 51;
+	h[0] += 19 * q;
+	for (int k = 0; k < LIMBS - 1; ++k) {
+		h[k + 1] += h[k] >> 51;
+		h[k] &= MASK51;
+	}
+	h[4] &= MASK51;
+}
+
+/* Lane i of s->limbs, frozen, as 32 bytes; returns 1 when they are all zero. */
+static unsigned int lane_store(struct wide_state *s, unsigned int i, uint8_t out[32])
+{
+	uint64_t h[LIMBS];
+	unsigned int any = 0;
+
+	for (int k = 0; k < LIMBS; ++k)
+		h[k] = s->limbs[k][i];
+	freeze(h);
+	store64_le(out, h[0] | h[1] << 51);
+	store64_le(out + 8, h[1] >> 13 | h[2] << 38);
+	store64_le(out + 16, h[2] >> 26 | h[3] << 25);
+	store64_le(out + 24, h[3] >> 39 | h[4] << 12);
+	sodium_memzero(h, sizeof(h));
+	for (int j = 0; j < 32; ++j)
+		any |= out[j];
+	/* any - 1 borrows into bit 8 only for any = 0. */
+	return ((any - 1) >> 8) & 1;
+}
+
+/* Lanes past n run lane 0's inputs again; their outputs are dropped. */
+IFMA static unsigned int batch_wide(uint8_t *const out[], const uint8_t *const scalar[],
+				    const uint8_t *const point[], unsigned int n)
+{
+	struct wide_state s;
+	unsigned int zero = 0;
+
+	if (!n)
+		return 0;
+	for (unsigned int i = 0; i < LANES; ++i)
+		lane_load(&s, i, scalar[i < n ? i : 0], point[i < n ? i : 0]);
+	ladder(&s);
+	for (unsigned int i = 0; i < n; ++i)
+		zero |= lane_store(&s, i, out[i]) << i;
+	sodium_memzero(&s, sizeof(s));
+	return zero;
+}
+
+#endif /* HAVE_IFMA */
+
+/* ------------------------------------------------------------ dispatch */
+
+/* best is set once, before main; active is what runs (best, or portable for tests). */
 static batch_fn best = batch_portable;
 static batch_fn active = batch_portable;
 
+/*
+ * A constructor runs before any thread exists, so the choice needs no lock.
+ * __builtin_cpu_supports also checks that the OS saves the zmm state (XCR0).
+ */
 __attribute__((constructor)) static void select_best(void)
 {
+#ifdef HAVE_IFMA
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512ifma") &&
+	    __builtin_cpu_supports("avx512vl"))
+		best = batch_wide;
+#endif
 	__atomic_store_n(&active, best, __ATOMIC_RELAXED);
 }
 
