@@ -54,6 +54,16 @@ static void store64_le(uint8_t *p, uint64_t v)
 #define IFMA_ISA "avx512f,avx512ifma,avx512vl"
 #define IFMA __attribute__((target(IFMA_ISA)))
 #define IFMA_INLINE static inline __attribute__((always_inline, target(IFMA_ISA)))
+/*
+ * The field operations and the ladder step inline into one straight line of
+ * vector code. ASan at -O1 keeps every inlined copy's arrays apart in memory
+ * with redzones, past the 4096-byte frame limit, so there they are calls.
+ */
+#ifdef __SANITIZE_ADDRESS__
+#define FIELD static __attribute__((noinline, target(IFMA_ISA)))
+#else
+#define FIELD IFMA_INLINE
+#endif
 
 #define LANES 8
 #define LIMBS 5
@@ -130,7 +140,7 @@ IFMA_INLINE void reduce(struct fe8 *r, const __m512i lo[10], const __m512i hi[10
 }
 
 /* r = a * b; r may be a or b. Schoolbook: 25 low and 25 high halves. */
-IFMA_INLINE void fe_mul(struct fe8 *r, const struct fe8 *a, const struct fe8 *b)
+FIELD void fe_mul(struct fe8 *r, const struct fe8 *a, const struct fe8 *b)
 {
 	__m512i lo[10], hi[10];
 
@@ -156,7 +166,7 @@ IFMA_INLINE void fe_mul(struct fe8 *r, const struct fe8 *a, const struct fe8 *b)
  * one square and two cross products land, so z[k] < (1 + 2*3 + 4*2) * 2^52,
  * the same 15 * 2^52 bound as fe_mul.
  */
-IFMA_INLINE void fe_sqr(struct fe8 *r, const struct fe8 *a)
+FIELD void fe_sqr(struct fe8 *r, const struct fe8 *a)
 {
 	__m512i x1[10], x2[10], x4[10], z[10];
 
@@ -186,7 +196,7 @@ IFMA_INLINE void fe_sqr(struct fe8 *r, const struct fe8 *a)
 }
 
 /* r = a + b: limbs below 2 * (2^51 + 2^15), carried back under 2^51 + 2^6. */
-IFMA_INLINE void fe_add(struct fe8 *r, const struct fe8 *a, const struct fe8 *b)
+FIELD void fe_add(struct fe8 *r, const struct fe8 *a, const struct fe8 *b)
 {
 	__m512i z[LIMBS];
 
@@ -201,7 +211,7 @@ IFMA_INLINE void fe_add(struct fe8 *r, const struct fe8 *a, const struct fe8 *b)
  * (2^52 - 38, then 2^52 - 2) exceed any carried limb of b (< 2^51 + 2^15).
  * The sum is below 2^53 and carried back under 2^51 + 2^7.
  */
-IFMA_INLINE void fe_sub(struct fe8 *r, const struct fe8 *a, const struct fe8 *b)
+FIELD void fe_sub(struct fe8 *r, const struct fe8 *a, const struct fe8 *b)
 {
 	const __m512i p2_0 = _mm512_set1_epi64((1ll << 52) - 38);
 	const __m512i p2_k = _mm512_set1_epi64((1ll << 52) - 2);
@@ -218,7 +228,7 @@ IFMA_INLINE void fe_sub(struct fe8 *r, const struct fe8 *a, const struct fe8 *b)
  * IFMA too: the low half adds to a_k, the high half (< 2^17) counts twice
  * at the next limb, 38 times at limb 0 for limb 4. All sums are < 2^54.
  */
-IFMA_INLINE void fe_add_a24(struct fe8 *r, const struct fe8 *a, const struct fe8 *e)
+FIELD void fe_add_a24(struct fe8 *r, const struct fe8 *a, const struct fe8 *e)
 {
 	const __m512i a24 = _mm512_set1_epi64(A24);
 	__m512i z[LIMBS], hi[LIMBS];
@@ -256,7 +266,7 @@ IFMA_INLINE void fe_sqr_n(struct fe8 *r, const struct fe8 *a, int n)
 }
 
 /* r = z^(p - 2) = 1/z (0 for z = 0): the usual chain, 254 squares and 11 products. */
-IFMA static void fe_invert(struct fe8 *r, const struct fe8 *z)
+IFMA __attribute__((noinline)) static void fe_invert(struct fe8 *r, const struct fe8 *z)
 {
 	struct fe8 z2, z9, z11, a, b, c, t;
 
@@ -285,8 +295,8 @@ IFMA static void fe_invert(struct fe8 *r, const struct fe8 *z)
 }
 
 /* RFC 7748 section 5, one ladder step on all lanes (the swap done before). */
-IFMA_INLINE void ladder_step(const struct fe8 *x1, struct fe8 *x2, struct fe8 *z2, struct fe8 *x3,
-			     struct fe8 *z3)
+FIELD void ladder_step(const struct fe8 *x1, struct fe8 *x2, struct fe8 *z2, struct fe8 *x3,
+		       struct fe8 *z3)
 {
 	struct fe8 a, aa, b, bb, e, c, d, da, cb;
 
@@ -326,7 +336,7 @@ IFMA_INLINE void fe_store(uint64_t limbs[LIMBS][LANES], const struct fe8 *a)
  * leaves x2 / z2 in s->limbs. The swap mask is lane-wise: bit t of lane i's
  * scalar decides lane i alone, through a mask register, never a branch.
  */
-IFMA static void ladder(struct wide_state *s)
+IFMA __attribute__((noinline)) static void ladder(struct wide_state *s)
 {
 	struct fe8 x1, x2, z2, x3, z3;
 	__mmask8 swap = 0, bit;
