@@ -77,10 +77,11 @@ static void store64_le(uint8_t *p, uint64_t v)
  * for operation i, so the value of lane i is the sum of v[k][i] * 2^(51k).
  *
  * The bound everything rests on: vpmadd52 reads only the low 52 bits of its
- * factors, so every limb that reaches fe_mul or fe_sqr must be below 2^52.
- * Every fe8 this file keeps is the output of carry(), whose limbs are below
- * 2^51 + 2^15 (see there), and fe_add, fe_sub and fe_add_a24 carry their
- * result again before returning, so the invariant holds for every value.
+ * factors, so every limb that reaches a product must be below 2^52. Values
+ * come in two kinds. Carried ones left carry(), with limbs below 2^51 + 2^17;
+ * only they are multiplied. Loose ones are products not carried yet, limbs
+ * below 2^61; they only go into fe_add and fe_sub (which carry), saving a
+ * carry where the next step would add or subtract anyway.
  */
 struct fe8 {
 	__m512i v[LIMBS];
@@ -103,9 +104,9 @@ IFMA_INLINE __m512i times19(__m512i x)
 /*
  * One parallel carry step: every limb keeps its low 51 bits and passes the
  * rest up; the carry out of limb 4 is worth 2^255 = 19 (mod p) at limb 0.
- * For inputs below 2^62 the carries are below 2^11, so the limbs come out
- * below 2^51 + 2^11, and limb 0 below 2^51 + 19 * 2^11 < 2^51 + 2^16. The
- * products below stay under 2^61 (carries < 2^10), giving 2^51 + 2^15.
+ * Inputs below 2^63 give carries below 2^12, so the limbs come out below
+ * 2^51 + 2^12 and limb 0 below 2^51 + 19 * 2^12 < 2^51 + 2^17: carried.
+ * r may be z's fe8 (each limb is read before it is written).
  */
 IFMA_INLINE void carry(struct fe8 *r, const __m512i z[LIMBS])
 {
@@ -122,27 +123,32 @@ IFMA_INLINE void carry(struct fe8 *r, const __m512i z[LIMBS])
 }
 
 /*
- * The ten-limb product folded to five: lo[k] counts once at 2^(51k), hi[k]
- * twice (a high half sits at 2^52 = 2 * 2^51 above its low half), and limbs
- * 5..9 fold back times 19. With factors below 2^52 each of the (at most five)
- * halves per position is below 2^52, so z[k] < 15 * 2^52 and the folded limb
- * below 20 * 15 * 2^52 < 2^61: no 64-bit overflow, and carry() applies.
+ * The ten-limb product folded to five, loose: lo[k] counts once at 2^(51k),
+ * hi[k] twice (a high half sits at 2^52 = 2 * 2^51 above its low half), and
+ * position k + 5 comes back 19 times at k. With s the value at k + 5, the sum
+ * lo + 2 hi + 19 s is spelled lo + s + 2 (hi + s) + 16 s to save operations.
+ * Each position is below 15 * 2^52 (see the callers), so every sum here is
+ * below 20 * 15 * 2^52 < 2^61: no 64-bit overflow.
  */
-IFMA_INLINE void reduce(struct fe8 *r, const __m512i lo[10], const __m512i hi[10])
+IFMA_INLINE void fold(struct fe8 *r, const __m512i lo[10], const __m512i hi[10])
 {
-	__m512i z[10];
+#pragma GCC unroll 10
+	for (int k = 0; k < LIMBS; ++k) {
+		__m512i s = _mm512_add_epi64(lo[k + 5], _mm512_slli_epi64(hi[k + 5], 1));
+		__m512i t = _mm512_add_epi64(hi[k], s);
 
-#pragma GCC unroll 10
-	for (int k = 0; k < 10; ++k)
-		z[k] = _mm512_add_epi64(lo[k], _mm512_slli_epi64(hi[k], 1));
-#pragma GCC unroll 10
-	for (int k = 0; k < LIMBS; ++k)
-		z[k] = _mm512_add_epi64(z[k], times19(z[k + LIMBS]));
-	carry(r, z);
+		r->v[k] = _mm512_add_epi64(
+		    _mm512_add_epi64(lo[k], s),
+		    _mm512_add_epi64(_mm512_slli_epi64(t, 1), _mm512_slli_epi64(s, 4)));
+	}
 }
 
-/* r = a * b; r may be a or b. Schoolbook: 25 low and 25 high halves. */
-FIELD void fe_mul(struct fe8 *r, const struct fe8 *a, const struct fe8 *b)
+/*
+ * r = a * b, loose; a and b carried, r may be either. Schoolbook, 25 low and
+ * 25 high halves, each below 2^52; at most five of each land per position,
+ * so lo + 2 hi < 15 * 2^52 there.
+ */
+FIELD void fe_mul_loose(struct fe8 *r, const struct fe8 *a, const struct fe8 *b)
 {
 	__m512i lo[10], hi[10];
 
@@ -157,20 +163,20 @@ FIELD void fe_mul(struct fe8 *r, const struct fe8 *a, const struct fe8 *b)
 			hi[i + j + 1] = _mm512_madd52hi_epu64(hi[i + j + 1], a->v[i], b->v[j]);
 		}
 	}
-	reduce(r, lo, hi);
+	fold(r, lo, hi);
 }
 
 /*
- * r = a^2 with 15 products instead of 25. The cross products a_i a_j (i < j)
- * count twice, but doubling a factor could pass 2^52, so the sums are doubled
- * instead: one accumulator counts once (square lows), one twice (square
- * highs and cross lows), one four times (cross highs). Per position at most
- * one square and two cross products land, so z[k] < (1 + 2*3 + 4*2) * 2^52,
- * the same 15 * 2^52 bound as fe_mul.
+ * r = a^2, loose, with 15 products instead of 25. The cross products a_i a_j
+ * (i < j) count twice, but doubling a factor could pass 2^52, so the sums
+ * are doubled instead: x1 counts once (square lows), x2 twice (square highs,
+ * cross lows), x4 four times (cross highs). At most one square and two cross
+ * products land per position: x1 + 2 x2 + 4 x4 < (1 + 6 + 8) * 2^52, the
+ * bound of fe_mul_loose, and fold() takes x1 as lo and x2 + 2 x4 as hi.
  */
-FIELD void fe_sqr(struct fe8 *r, const struct fe8 *a)
+FIELD void fe_sqr_loose(struct fe8 *r, const struct fe8 *a)
 {
-	__m512i x1[10], x2[10], x4[10], z[10];
+	__m512i x1[10], x2[10], x4[10];
 
 #pragma GCC unroll 10
 	for (int k = 0; k < 10; ++k)
@@ -187,17 +193,24 @@ FIELD void fe_sqr(struct fe8 *r, const struct fe8 *a)
 	}
 #pragma GCC unroll 10
 	for (int k = 0; k < 10; ++k)
-		z[k] = _mm512_add_epi64(x1[k], _mm512_slli_epi64(x2[k], 1));
-#pragma GCC unroll 10
-	for (int k = 0; k < 10; ++k)
-		z[k] = _mm512_add_epi64(z[k], _mm512_slli_epi64(x4[k], 2));
-#pragma GCC unroll 10
-	for (int k = 0; k < LIMBS; ++k)
-		z[k] = _mm512_add_epi64(z[k], times19(z[k + LIMBS]));
-	carry(r, z);
+		x2[k] = _mm512_add_epi64(x2[k], _mm512_slli_epi64(x4[k], 1));
+	fold(r, x1, x2);
 }
 
-/* r = a + b: limbs below 2 * (2^51 + 2^15), carried back under 2^51 + 2^6. */
+/* r = a * b and r = a^2, carried: products below 2^61 carry as above. */
+FIELD void fe_mul(struct fe8 *r, const struct fe8 *a, const struct fe8 *b)
+{
+	fe_mul_loose(r, a, b);
+	carry(r, r->v);
+}
+
+FIELD void fe_sqr(struct fe8 *r, const struct fe8 *a)
+{
+	fe_sqr_loose(r, a);
+	carry(r, r->v);
+}
+
+/* r = a + b, carried; a and b loose or carried, so the sum is below 2^62. */
 FIELD void fe_add(struct fe8 *r, const struct fe8 *a, const struct fe8 *b)
 {
 	__m512i z[LIMBS];
@@ -209,26 +222,27 @@ FIELD void fe_add(struct fe8 *r, const struct fe8 *a, const struct fe8 *b)
 }
 
 /*
- * r = a - b, computed as a + 2p - b so no limb goes negative: the limbs of 2p
- * (2^52 - 38, then 2^52 - 2) exceed any carried limb of b (< 2^51 + 2^15).
- * The sum is below 2^53 and carried back under 2^51 + 2^7.
+ * r = a - b, carried, computed as a + 2^11 p - b so no limb goes negative:
+ * the limbs of 2^11 p (2^62 - 19 * 2^11, then 2^62 - 2^11) exceed any loose
+ * limb of b (< 2^61), and the sum stays below 2^61 + 2^62 < 2^63.
  */
 FIELD void fe_sub(struct fe8 *r, const struct fe8 *a, const struct fe8 *b)
 {
-	const __m512i p2_0 = _mm512_set1_epi64((1ll << 52) - 38);
-	const __m512i p2_k = _mm512_set1_epi64((1ll << 52) - 2);
+	const __m512i p0 = _mm512_set1_epi64((long long)(((1ull << 51) - 19) << 11));
+	const __m512i pk = _mm512_set1_epi64((long long)(((1ull << 51) - 1) << 11));
 	__m512i z[LIMBS];
 
 #pragma GCC unroll 10
 	for (int k = 0; k < LIMBS; ++k)
-		z[k] = _mm512_sub_epi64(_mm512_add_epi64(a->v[k], k ? p2_k : p2_0), b->v[k]);
+		z[k] = _mm512_sub_epi64(_mm512_add_epi64(a->v[k], k ? pk : p0), b->v[k]);
 	carry(r, z);
 }
 
 /*
- * r = a + a24 * e (RFC 7748: AA + a24 * E). e_k * a24 < 2^69 is split by
- * IFMA too: the low half adds to a_k, the high half (< 2^17) counts twice
- * at the next limb, 38 times at limb 0 for limb 4. All sums are < 2^54.
+ * r = a + a24 * e (RFC 7748: AA + a24 * E), a and e carried, r carried.
+ * e_k * a24 < 2^69 is split by IFMA too: the low half adds to a_k, the high
+ * half (< 2^17) counts twice at the next limb, 38 times at limb 0 for limb
+ * 4. All sums are below 2^54.
  */
 FIELD void fe_add_a24(struct fe8 *r, const struct fe8 *a, const struct fe8 *e)
 {
@@ -259,7 +273,7 @@ IFMA_INLINE void fe_cswap(__mmask8 mask, struct fe8 *a, struct fe8 *b)
 	}
 }
 
-/* r = a^(2^n), n >= 1. */
+/* r = a^(2^n), n >= 1, carried. */
 IFMA_INLINE void fe_sqr_n(struct fe8 *r, const struct fe8 *a, int n)
 {
 	fe_sqr(r, a);
@@ -296,29 +310,33 @@ IFMA __attribute__((noinline)) static void fe_invert(struct fe8 *r, const struct
 	fe_mul(r, &t, &z11);	/* 2^255 - 21 = p - 2 */
 }
 
-/* RFC 7748 section 5, one ladder step on all lanes (the swap done before). */
+/*
+ * RFC 7748 section 5, one ladder step on all lanes (the swap done before).
+ * x2, z2, x3 and z3 are loose in and out: each is next added to or taken
+ * from another before it is multiplied. x1 is carried.
+ */
 FIELD void ladder_step(const struct fe8 *x1, struct fe8 *x2, struct fe8 *z2, struct fe8 *x3,
 		       struct fe8 *z3)
 {
 	struct fe8 a, aa, b, bb, e, c, d, da, cb;
 
 	fe_add(&a, x2, z2);
-	fe_sqr(&aa, &a);
 	fe_sub(&b, x2, z2);
-	fe_sqr(&bb, &b);
-	fe_sub(&e, &aa, &bb);
 	fe_add(&c, x3, z3);
 	fe_sub(&d, x3, z3);
-	fe_mul(&da, &d, &a);
-	fe_mul(&cb, &c, &b);
+	fe_mul_loose(&da, &d, &a);
+	fe_mul_loose(&cb, &c, &b);
+	fe_sqr(&aa, &a);
+	fe_sqr(&bb, &b);
 	fe_add(x3, &da, &cb);
-	fe_sqr(x3, x3);
+	fe_sqr_loose(x3, x3);
 	fe_sub(z3, &da, &cb);
 	fe_sqr(z3, z3);
-	fe_mul(z3, z3, x1);
-	fe_mul(x2, &aa, &bb);
+	fe_mul_loose(z3, z3, x1);
+	fe_mul_loose(x2, &aa, &bb);
+	fe_sub(&e, &aa, &bb);
 	fe_add_a24(z2, &aa, &e);
-	fe_mul(z2, z2, &e);
+	fe_mul_loose(z2, z2, &e);
 }
 
 IFMA_INLINE void fe_load(struct fe8 *r, const uint64_t limbs[LIMBS][LANES])
@@ -359,6 +377,9 @@ IFMA __attribute__((noinline)) static void ladder(struct wide_state *s)
 	}
 	fe_cswap(swap, &x2, &x3);
 	fe_cswap(swap, &z2, &z3);
+	/* Loose out of the ladder; the inversion and product take carried values. */
+	carry(&x2, x2.v);
+	carry(&z2, z2.v);
 	fe_invert(&z2, &z2);
 	fe_mul(&x2, &x2, &z2);
 	fe_store(s->limbs, &x2);
@@ -399,7 +420,7 @@ static void carry_pass(uint64_t h[LIMBS])
 }
 
 /*
- * The canonical value of h (limbs < 2^51 + 2^15): two passes leave limbs
+ * The canonical value of h (limbs < 2^51 + 2^17): two passes leave limbs
  * below 2^51, so h < 2^255 < 2p; q = 1 exactly when h + 19 reaches 2^255,
  * i.e. h >= p, and then h + 19 - 2^255 = h - p. No branch on the value.
  */

@@ -11,7 +11,7 @@
 #include "../lib/tap.h"
 #include "x25519-batch.h"
 
-#define RANDOM_ROUNDS 500
+#define RANDOM_ROUNDS 1000
 
 static void unhex(uint8_t *out, const char *hex)
 {
@@ -209,6 +209,28 @@ static void test_edges(const char *path)
 	}
 }
 
+/* Small-order points in the even lanes of a full batch: the mask is exactly 0x55. */
+static void test_mixed_mask(const char *path)
+{
+	uint8_t sc[X25519_BATCH_MAX][32], pt[X25519_BATCH_MAX][32], got[X25519_BATCH_MAX][32];
+	uint8_t *o[X25519_BATCH_MAX];
+	const uint8_t *s[X25519_BATCH_MAX], *p[X25519_BATCH_MAX];
+
+	randombytes_buf(sc, sizeof(sc));
+	randombytes_buf(pt, sizeof(pt));
+	for (unsigned int i = 0; i < X25519_BATCH_MAX; ++i) {
+		if (i % 2 == 0)
+			unhex(pt[i], edges[i / 2 * 2].u);
+		o[i] = got[i];
+		s[i] = sc[i];
+		p[i] = pt[i];
+	}
+	is_int(x25519_batch(o, s, p, X25519_BATCH_MAX), 0x55,
+	       "%s: small-order points in lanes 0, 2, 4, 6 give mask 0x55", path);
+	ok(same_as_sodium((const uint8_t(*)[32])sc, (const uint8_t(*)[32])pt, X25519_BATCH_MAX),
+	   "%s: the same batch as libsodium, lane by lane", path);
+}
+
 /* All 32 points whose limbs (radix 2^51) are each 0 or 2^51 - 1, eight at a time. */
 static void test_limb_patterns(const char *path)
 {
@@ -256,6 +278,7 @@ static void run_all(const char *path)
 	test_rfc7748_dh(path);
 	test_random(path);
 	test_edges(path);
+	test_mixed_mask(path);
 	test_limb_patterns(path);
 	test_clamping(path);
 }
