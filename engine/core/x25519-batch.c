@@ -94,13 +94,6 @@ struct wide_state {
 	uint8_t bytes[LANES][32];
 };
 
-IFMA_INLINE __m512i times19(__m512i x)
-{
-	/* vpmullq needs AVX512DQ and is slow; 19x = x + 2x + 16x. */
-	return _mm512_add_epi64(x,
-				_mm512_add_epi64(_mm512_slli_epi64(x, 1), _mm512_slli_epi64(x, 4)));
-}
-
 /*
  * One parallel carry step: every limb keeps its low 51 bits and passes the
  * rest up; the carry out of limb 4 is worth 2^255 = 19 (mod p) at limb 0.
@@ -116,7 +109,8 @@ IFMA_INLINE void carry(struct fe8 *r, const __m512i z[LIMBS])
 #pragma GCC unroll 10
 	for (int k = 0; k < LIMBS; ++k)
 		c[k] = _mm512_srli_epi64(z[k], 51);
-	r->v[0] = _mm512_add_epi64(_mm512_and_si512(z[0], mask), times19(c[4]));
+	/* c[4] * 19 < 2^17 fits the 52-bit product: one multiply-add does it. */
+	r->v[0] = _mm512_madd52lo_epu64(_mm512_and_si512(z[0], mask), c[4], _mm512_set1_epi64(19));
 #pragma GCC unroll 10
 	for (int k = 1; k < LIMBS; ++k)
 		r->v[k] = _mm512_add_epi64(_mm512_and_si512(z[k], mask), c[k - 1]);
@@ -242,7 +236,7 @@ FIELD void fe_sub(struct fe8 *r, const struct fe8 *a, const struct fe8 *b)
  * r = a + a24 * e (RFC 7748: AA + a24 * E), a and e carried, r carried.
  * e_k * a24 < 2^69 is split by IFMA too: the low half adds to a_k, the high
  * half (< 2^17) counts twice at the next limb, 38 times at limb 0 for limb
- * 4. All sums are below 2^54.
+ * 4 (a product below 2^23, exact in 52 bits). All sums are below 2^54.
  */
 FIELD void fe_add_a24(struct fe8 *r, const struct fe8 *a, const struct fe8 *e)
 {
@@ -254,7 +248,7 @@ FIELD void fe_add_a24(struct fe8 *r, const struct fe8 *a, const struct fe8 *e)
 		z[k] = _mm512_madd52lo_epu64(a->v[k], e->v[k], a24);
 		hi[k] = _mm512_madd52hi_epu64(_mm512_setzero_si512(), e->v[k], a24);
 	}
-	z[0] = _mm512_add_epi64(z[0], _mm512_slli_epi64(times19(hi[4]), 1));
+	z[0] = _mm512_madd52lo_epu64(z[0], hi[4], _mm512_set1_epi64(2 * 19));
 #pragma GCC unroll 10
 	for (int k = 1; k < LIMBS; ++k)
 		z[k] = _mm512_add_epi64(z[k], _mm512_slli_epi64(hi[k - 1], 1));
