@@ -29,21 +29,6 @@ static unsigned int batch_portable(uint8_t *const out[], const uint8_t *const sc
 	return zero;
 }
 
-static uint64_t load64_le(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; --i)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static void store64_le(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; ++i, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
 /* ------------------------------------------------------------ AVX-512 IFMA */
 #ifdef HAVE_IFMA
 
@@ -78,8 +63,9 @@ static void store64_le(uint8_t *p, uint64_t v)
  *
  * The bound everything rests on: vpmadd52 reads only the low 52 bits of its
  * factors, so every limb that reaches a product must be below 2^52. Values
- * come in two kinds. Carried ones left carry(), with limbs below 2^51 + 2^17;
- * only they are multiplied. Loose ones are products not carried yet, limbs
+ * come in two kinds. Carried ones come out of carry() with limbs below
+ * 2^51 + 2^17 (or are the decoded point, 1 and 0: below 2^51); only they are
+ * multiplied. Loose ones are products not carried yet, limbs
  * below 2^61; they only go into fe_add and fe_sub (which carry), saving a
  * carry where the next step would add or subtract anyway.
  */
@@ -379,6 +365,21 @@ IFMA __attribute__((noinline)) static void ladder(struct wide_state *s)
 	fe_store(s->limbs, &x2);
 }
 
+static uint64_t load64_le(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; --i)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void store64_le(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; ++i, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
 /* Lane i of s from one scalar and one point: clamp the scalar, split u into limbs. */
 static void lane_load(struct wide_state *s, unsigned int i, const uint8_t scalar[32],
 		      const uint8_t point[32])
@@ -457,10 +458,10 @@ static unsigned int lane_store(struct wide_state *s, unsigned int i, uint8_t out
 
 /*
  * The ladder holds its state in zmm registers but spills part of it to its
- * frame (about 2.8 KiB, fe_invert's below it), which no sodium_memzero in C
- * can name. Called from batch_wide right after ladder, this frame lies over
- * theirs, so zeroing it wipes the spills (a best effort: the compiler lays
- * out frames, but both are leaf-most calls of the same caller).
+ * frame (under 3 KiB, fe_invert's below it), which no sodium_memzero in C can
+ * name. Called from batch_wide right after ladder, this frame starts where
+ * ladder's did and reaches past fe_invert's, so zeroing it wipes the spills:
+ * a best effort, since frame layout is the compiler's, checked on gcc 12.
  */
 __attribute__((noinline)) static void scrub_stack(void)
 {
