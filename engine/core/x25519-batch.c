@@ -40,14 +40,30 @@ static unsigned int batch_portable(uint8_t *const out[], const uint8_t *const sc
 #define IFMA __attribute__((target(IFMA_ISA)))
 #define IFMA_INLINE static inline __attribute__((always_inline, target(IFMA_ISA)))
 /*
- * The field operations and the ladder step inline into one straight line of
- * vector code. ASan at -O1 keeps every inlined copy's arrays apart in memory
- * with redzones, past the 4096-byte frame limit, so there they are calls.
+ * The field operations inline into the ladder step, and the step into the
+ * ladder: one straight line of vector code. ASan at -O1 keeps every inlined
+ * copy's arrays apart in memory with redzones, past the 4096-byte frame
+ * limit, so there they are calls; clang spills more than gcc and needs the
+ * step to be a call of its own to stay under the limit.
  */
 #ifdef __SANITIZE_ADDRESS__
+#define NO_INLINE_FIELD 1
+#endif
+#ifdef __has_feature
+#if __has_feature(address_sanitizer)
+#define NO_INLINE_FIELD 1
+#endif
+#endif
+#ifdef NO_INLINE_FIELD
 #define FIELD static __attribute__((noinline, target(IFMA_ISA)))
+#define STEP FIELD
 #else
 #define FIELD IFMA_INLINE
+#ifdef __clang__
+#define STEP static __attribute__((noinline, target(IFMA_ISA)))
+#else
+#define STEP IFMA_INLINE
+#endif
 #endif
 
 #define LANES 8
@@ -295,8 +311,8 @@ IFMA __attribute__((noinline)) static void fe_invert(struct fe8 *r, const struct
  * x2, z2, x3 and z3 are loose in and out: each is next added to or taken
  * from another before it is multiplied. x1 is carried.
  */
-FIELD void ladder_step(const struct fe8 *x1, struct fe8 *x2, struct fe8 *z2, struct fe8 *x3,
-		       struct fe8 *z3)
+STEP void ladder_step(const struct fe8 *x1, struct fe8 *x2, struct fe8 *z2, struct fe8 *x3,
+		      struct fe8 *z3)
 {
 	struct fe8 a, aa, b, bb, e, c, d, da, cb;
 
