@@ -56,6 +56,7 @@ struct hs_msg {
 	union wgendpoint src;
 	struct udp_local dst; /* the local address it was sent to: answers leave from it */
 	uint32_t len;
+	bool screened; /* its MACs were checked under load when it arrived */
 	uint8_t buf[sizeof(struct message_handshake_initiation)];
 };
 

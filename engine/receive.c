@@ -187,11 +187,99 @@ enum receive_class receive_classify(const uint8_t *msg, uint32_t len, struct rec
 	return c;
 }
 
+/*
+ * The cookie replies the reader makes in one receive pass, sent together:
+ * consecutive replies to one source (a flood from one socket) leave as one
+ * UDP GSO train, so neither end pays a system call and a wake-up for each.
+ */
+struct cookie_train {
+	union wgendpoint ep;
+	struct udp_local local;
+	unsigned int n;
+	struct message_handshake_cookie reply[UDP_GSO_MAX_SEGS];
+	struct iovec iov[UDP_GSO_MAX_SEGS];
+};
+
+/* The reader's train (too big for its stack). */
+static __thread struct cookie_train rx_train;
+
+static void train_flush(struct device *dev, struct cookie_train *t)
+{
+	if (t->n)
+		device_send_iov(dev, &t->ep, &t->local, t->iov, t->n);
+	t->n = 0;
+}
+
+/* Where the next reply goes: the train's next slot, after sending it if it is full or elsewhere. */
+static struct message_handshake_cookie *train_slot(struct device *dev, struct cookie_train *t,
+						   const union wgendpoint *src,
+						   const struct udp_local *dst)
+{
+	/* memcmp: the bytes past a sockaddr may differ, which only sends the train early. */
+	if (t->n == UDP_GSO_MAX_SEGS ||
+	    (t->n && (memcmp(&t->ep, src, sizeof(*src)) || memcmp(&t->local, dst, sizeof(*dst)))))
+		train_flush(dev, t);
+	t->ep = *src;
+	t->local = *dst;
+	return &t->reply[t->n];
+}
+
+/* Answers msg, which came from src to dst, with a cookie reply: on train t, or at once. */
+static void send_cookie(struct device *dev, struct cookie_train *t, const uint8_t *msg,
+			uint32_t len, const union wgendpoint *src, const struct udp_local *dst)
+{
+	struct message_handshake_cookie one, *reply = t ? train_slot(dev, t, src, dst) : &one;
+
+	if (cookie_reply_create(&dev->cookie, reply, msg, len, get_le32(msg + 4), &src->addr,
+				clock_now_ns()) < 0)
+		return;
+	atomic_fetch_add(&dev->stats.rx_cookie_sent, 1);
+	if (!t) {
+		device_send_to(dev, src, dst, reply, sizeof(*reply));
+		return;
+	}
+	t->iov[t->n] = (struct iovec){reply, sizeof(*reply)};
+	++t->n;
+}
+
+/*
+ * The MAC checks and load shedding of an initiation or response: true if it
+ * goes on to Noise. Under load one without a valid mac2 is answered with a
+ * cookie reply instead, on train t (the reader's) or at once (t NULL).
+ */
+static bool hs_screen(struct device *dev, struct cookie_train *t, const uint8_t *msg, uint32_t len,
+		      const union wgendpoint *src, const struct udp_local *dst, bool under_load)
+{
+	enum cookie_verdict v = cookie_checker_validate(&dev->cookie, msg, len, &src->addr,
+							under_load, dev->rl, clock_now_ns());
+
+	if (v == COOKIE_SEND_REPLY)
+		send_cookie(dev, t, msg, len, src, dst);
+	if (v == COOKIE_ACCEPT)
+		return true;
+	/* A wrong mac1 is a bad message; the rest is load shedding. */
+	device_drop(&dev->stats,
+		    v == COOKIE_DROP ? DROP_rx_handshake_bad : DROP_rx_handshake_dropped, NULL, 1);
+	return false;
+}
+
 static void rx_handshake(struct device *dev, const uint8_t *msg, uint32_t len,
 			 const struct udp_rx *rx)
 {
+	bool screened = false;
 	struct hs_msg *m;
 
+	/*
+	 * Under load the reader itself checks the MACs and answers a flood with
+	 * cookie replies: queueing each message would cost more (a copy, a
+	 * hand-off, a handshake thread woken) than the reply. Only what passes
+	 * mac2 and the rate limit is queued.
+	 */
+	if (get_le32(msg) != MESSAGE_HANDSHAKE_COOKIE && device_is_under_load(dev)) {
+		if (!hs_screen(dev, &rx_train, msg, len, &rx->src, &rx->dst, true))
+			return;
+		screened = true;
+	}
 	if (!queue_pool_get(&dev->hs_pool, (void **)&m, 1)) {
 		device_drop(&dev->stats, DROP_rx_handshake_dropped, NULL, 1);
 		return;
@@ -200,6 +288,7 @@ static void rx_handshake(struct device *dev, const uint8_t *msg, uint32_t len,
 	m->len = len;
 	m->src = rx->src;
 	m->dst = rx->dst;
+	m->screened = screened;
 	if (!queue_ring_push(&dev->handshakes, m)) {
 		device_drop(&dev->stats, DROP_rx_handshake_dropped, NULL, 1);
 		queue_pool_put(&dev->hs_pool, (void **)&m, 1);
@@ -246,6 +335,7 @@ void receive_datagrams(struct device *dev, struct udp_rx *rx, unsigned int n)
 		}
 	}
 	ctx_flush(&c);
+	train_flush(dev, &rx_train);
 	if (c.n_cache)
 		queue_pool_put(&dev->elems, (void **)c.cache, c.n_cache);
 }
@@ -547,40 +637,15 @@ static void rx_response(struct device *dev, struct hs_msg *m)
 	send_keepalive(peer);
 }
 
-static void send_cookie(struct device *dev, struct hs_msg *m)
-{
-	struct message_handshake_cookie reply;
-	uint32_t sender;
-
-	memcpy(&sender, m->buf + 4, 4);
-	if (cookie_reply_create(&dev->cookie, &reply, m->buf, m->len, le32toh(sender), &m->src.addr,
-				clock_now_ns()) < 0)
-		return;
-	atomic_fetch_add(&dev->stats.rx_cookie_sent, 1);
-	device_send_to(dev, &m->src, &m->dst, &reply, sizeof(reply));
-}
-
-/* Cookie replies, then the MAC checks and load shedding: true if m goes on to Noise. */
+/* Cookie replies go to the reader's queue; the rest on to the MAC checks (hs_screen). */
 static bool hs_admit(struct device *dev, struct hs_msg *m)
 {
-	enum cookie_verdict v;
-
 	if (get_le32(m->buf) == MESSAGE_HANDSHAKE_COOKIE) {
 		rx_cookie(dev, m);
 		return false;
 	}
-	v = cookie_checker_validate(&dev->cookie, m->buf, m->len, &m->src.addr,
-				    device_is_under_load(dev), dev->rl, clock_now_ns());
-	if (v == COOKIE_SEND_REPLY)
-		send_cookie(dev, m);
-	if (v != COOKIE_ACCEPT) {
-		/* A wrong mac1 is a bad message; the rest is load shedding. */
-		device_drop(&dev->stats,
-			    v == COOKIE_DROP ? DROP_rx_handshake_bad : DROP_rx_handshake_dropped,
-			    NULL, 1);
-		return false;
-	}
-	return true;
+	return m->screened ||
+	       hs_screen(dev, NULL, m->buf, m->len, &m->src, &m->dst, device_is_under_load(dev));
 }
 
 void receive_handshakes(struct device *dev, struct hs_msg *const m[], unsigned int n)
@@ -622,13 +687,17 @@ static bool udp_poll_once(struct device *dev, struct udp_rx *rx)
 	for (int i = 0; i < 2; ++i) {
 		if (!(p[i].revents & POLLIN))
 			continue;
-		/* A full batch means more is waiting: read again before polling. */
+		/*
+		 * Read again before polling while reads find anything: what came
+		 * in meanwhile costs one more recvmmsg instead of a sleep and a
+		 * wake-up, the dearer part of a small packet under load.
+		 */
 		do {
 			n = udp_recv_batch(p[i].fd, rx, UDP_RX_BATCH);
 			if (n > 0)
 				receive_datagrams(dev, rx, (unsigned int)n);
 			device_crypt_help(dev);
-		} while (n == UDP_RX_BATCH && !device_is_stopping(dev));
+		} while (n > 0 && !device_is_stopping(dev));
 	}
 	return true;
 }

@@ -67,6 +67,23 @@ void cookie_checker_free(struct cookie_checker *checker)
 	sodium_memzero(checker, sizeof(*checker));
 }
 
+/* st = a keyed MAC of COOKIE_LEN bytes with its key block already compressed. */
+static void keyed_state(struct blake2s_state *st, const uint8_t *key, size_t keylen)
+{
+	blake2s_init_key(st, COOKIE_LEN, key, keylen);
+	blake2s_commit(st);
+}
+
+/* mac = the MAC that st (a keyed_state) gives for len bytes of in. */
+static void keyed_mac(uint8_t mac[COOKIE_LEN], const struct blake2s_state *st, const void *in,
+		      size_t len)
+{
+	struct blake2s_state copy = *st;
+
+	blake2s_update(&copy, in, len);
+	blake2s_final(&copy, mac);
+}
+
 void cookie_checker_precompute(struct cookie_checker *checker,
 			       const uint8_t local_public[NOISE_PUBLIC_KEY_LEN])
 {
@@ -75,6 +92,8 @@ void cookie_checker_precompute(struct cookie_checker *checker,
 	if (local_public) {
 		precompute_key(checker->cookie_encryption_key, cookie_label, local_public);
 		precompute_key(checker->message_mac1_key, mac1_label, local_public);
+		keyed_state(&checker->mac1_state, checker->message_mac1_key,
+			    NOISE_SYMMETRIC_KEY_LEN);
 	} else {
 		sodium_memzero(checker->cookie_encryption_key, NOISE_SYMMETRIC_KEY_LEN);
 		sodium_memzero(checker->message_mac1_key, NOISE_SYMMETRIC_KEY_LEN);
@@ -106,7 +125,7 @@ bool cookie_checker_mac1_ok(struct cookie_checker *checker, const void *msg, siz
 		return false;
 	rwlock_rdlock(&checker->lock);
 	if (checker->has_keys) {
-		compute_mac1(mac, msg, len, checker->message_mac1_key);
+		keyed_mac(mac, &checker->mac1_state, msg, len - sizeof(struct message_macs));
 		ok = !sodium_memcmp(mac, macs->mac1, COOKIE_LEN);
 	}
 	rwlock_unlock(&checker->lock);
@@ -144,6 +163,7 @@ static void rotate_secret(struct cookie_checker *checker, uint64_t now)
 	/* Checked again: another thread may have rotated it meanwhile. */
 	if (clock_has_expired(checker->secret_birthdate, COOKIE_SECRET_MAX_AGE, now)) {
 		randombytes_buf(checker->secret, COOKIE_SECRET_LEN);
+		keyed_state(&checker->secret_state, checker->secret, COOKIE_SECRET_LEN);
 		__atomic_store_n(&checker->secret_birthdate, now, __ATOMIC_RELAXED);
 	}
 	rwlock_unlock(&checker->lock);
@@ -160,7 +180,7 @@ static bool make_cookie(uint8_t cookie[COOKIE_LEN], struct cookie_checker *check
 		return false;
 	rotate_secret(checker, now);
 	rwlock_rdlock(&checker->lock);
-	blake2s(cookie, COOKIE_LEN, addr, len, checker->secret, COOKIE_SECRET_LEN);
+	keyed_mac(cookie, &checker->secret_state, addr, len);
 	rwlock_unlock(&checker->lock);
 	return true;
 }
@@ -172,7 +192,13 @@ bool cookie_checker_mac2_ok(struct cookie_checker *checker, const void *msg, siz
 	uint8_t cookie[COOKIE_LEN], mac[COOKIE_LEN];
 	bool ok = false;
 
-	if (!macs || !make_cookie(cookie, checker, src, now))
+	/*
+	 * A sender without a cookie sends mac2 = 0^16 (whitepaper 5.4.4), as
+	 * every message of a flood does: no MAC to compute. A real MAC is zero
+	 * with probability 2^-128.
+	 */
+	if (!macs || sodium_is_zero(macs->mac2, COOKIE_LEN) ||
+	    !make_cookie(cookie, checker, src, now))
 		goto out;
 	compute_mac2(mac, msg, len, cookie);
 	ok = !sodium_memcmp(mac, macs->mac2, COOKIE_LEN);
@@ -197,6 +223,27 @@ enum cookie_verdict cookie_checker_validate(struct cookie_checker *checker, cons
 	return COOKIE_ACCEPT;
 }
 
+/*
+ * A random nonce for a cookie reply, from a per-thread pool of the system's
+ * random bytes: under a flood one getrandom per reply cost more than the
+ * reply's cryptography. The engine forks (daemonizes) before any reply, so no
+ * two processes share a pool.
+ */
+static void random_nonce(uint8_t nonce[COOKIE_NONCE_LEN])
+{
+	static __thread uint8_t pool[COOKIE_NONCE_LEN * 64];
+	static __thread unsigned int used = sizeof(pool);
+
+	if (used == sizeof(pool)) {
+		randombytes_buf(pool, sizeof(pool));
+		used = 0;
+	}
+	memcpy(nonce, pool + used, COOKIE_NONCE_LEN);
+	/* A nonce is public, but never handed out twice. */
+	sodium_memzero(pool + used, COOKIE_NONCE_LEN);
+	used += COOKIE_NONCE_LEN;
+}
+
 int cookie_reply_create(struct cookie_checker *checker, struct message_handshake_cookie *reply,
 			const void *msg, size_t len, uint32_t sender_index,
 			const struct sockaddr *src, uint64_t now)
@@ -209,7 +256,7 @@ int cookie_reply_create(struct cookie_checker *checker, struct message_handshake
 		goto out;
 	reply->header.type = htole32(MESSAGE_HANDSHAKE_COOKIE);
 	reply->receiver_index = htole32(sender_index);
-	randombytes_buf(reply->nonce, COOKIE_NONCE_LEN);
+	random_nonce(reply->nonce);
 	/* The cookie is bound to the message it answers by using its mac1 as associated data. */
 	rwlock_rdlock(&checker->lock);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(reply->encrypted_cookie, NULL, cookie,

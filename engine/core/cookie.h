@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include "blake2s.h"
 #include "messages.h"
 #include "mutex.h"
 
@@ -34,6 +35,10 @@ struct cookie_checker {
 	uint64_t secret_birthdate;				/* clock_now_ns; 0 = never made */
 	uint8_t cookie_encryption_key[NOISE_SYMMETRIC_KEY_LEN]; /* HASH("cookie--" || S_pub) */
 	uint8_t message_mac1_key[NOISE_SYMMETRIC_KEY_LEN];	/* HASH("mac1----" || S_pub) */
+	/* MAC(message_mac1_key, .) and MAC(secret, .) past their key blocks: one compression less
+	 * each. */
+	struct blake2s_state mac1_state;
+	struct blake2s_state secret_state;
 	bool has_keys;
 };
 

@@ -585,8 +585,8 @@ out:
 }
 
 /* Adds DH(scalar, point) -> out to a list of k. */
-static void dh_add(uint8_t *out[], const uint8_t *scalar[], const uint8_t *point[],
-		   unsigned int *k, uint8_t *o, const uint8_t *s, const uint8_t *p)
+static void dh_add(uint8_t *out[], const uint8_t *scalar[], const uint8_t *point[], unsigned int *k,
+		   uint8_t *o, const uint8_t *s, const uint8_t *p)
 {
 	out[*k] = o;
 	scalar[*k] = s;
