@@ -5,6 +5,7 @@
  * multiply-adds on radix-2^51 limbs; elsewhere libsodium runs once per lane.
  * The path is chosen once, before main, from what the CPU can do.
  */
+#include <endian.h>
 #include <string.h>
 #include <sodium.h>
 #include "x25519-batch.h"
@@ -383,17 +384,16 @@ IFMA __attribute__((noinline)) static void ladder(struct wide_state *s)
 
 static uint64_t load64_le(const uint8_t *p)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	for (int i = 7; i >= 0; --i)
-		v = v << 8 | p[i];
-	return v;
+	memcpy(&v, p, 8);
+	return le64toh(v);
 }
 
 static void store64_le(uint8_t *p, uint64_t v)
 {
-	for (int i = 0; i < 8; ++i, v >>= 8)
-		p[i] = (uint8_t)v;
+	v = htole64(v);
+	memcpy(p, &v, 8);
 }
 
 /* Lane i of s from one scalar and one point: clamp the scalar, split u into limbs. */
