@@ -43,15 +43,16 @@ static unsigned int batch_portable(uint8_t *const out[], const uint8_t *const sc
 /*
  * The field operations inline into the ladder step, and the step into the
  * ladder: one straight line of vector code. ASan at -O1 keeps every inlined
- * copy's arrays apart in memory with redzones, past the 4096-byte frame
- * limit, so there they are calls; clang spills more than gcc and needs the
- * step to be a call of its own to stay under the limit.
+ * copy's arrays apart in memory with redzones, and TSan's build spills as
+ * much, past the 4096-byte frame limit, so there they are calls; clang
+ * spills more than gcc and needs the step to be a call of its own to stay
+ * under the limit.
  */
-#ifdef __SANITIZE_ADDRESS__
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define NO_INLINE_FIELD 1
 #endif
 #ifdef __has_feature
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define NO_INLINE_FIELD 1
 #endif
 #endif
