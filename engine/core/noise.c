@@ -450,29 +450,6 @@ static bool initiation_mix_ss(struct noise_handshake *hs, uint8_t ck[NOISE_HASH_
 	return ok;
 }
 
-/*
- * out[i] = DH(scalar[i], point[i]) for i < n, X25519_BATCH_MAX at a time. A
- * small-order point gives zeros, which mix_precomputed_dh refuses. One DH
- * alone is libsodium's: the wide ladder costs as much for one lane as for
- * eight, 48 against 38 us here (build/tests/bench/engine-x25519).
- */
-static void dh_run(uint8_t *const out[], const uint8_t *const scalar[],
-		   const uint8_t *const point[], unsigned int n)
-{
-	unsigned int m, zero;
-
-	for (unsigned int i = 0; i < n; i += m) {
-		m = n - i < X25519_BATCH_MAX ? n - i : X25519_BATCH_MAX;
-		if (m == 1)
-			zero = crypto_scalarmult_curve25519(out[i], scalar[i], point[i]) ? 1 : 0;
-		else
-			zero = x25519_batch(out + i, scalar + i, point + i, m);
-		for (unsigned int j = 0; j < m; ++j)
-			if (zero & 1u << j)
-				sodium_memzero(out[i + j], NOISE_PUBLIC_KEY_LEN);
-	}
-}
-
 /* One initiation after its es DH: s, ss, {t}, then the freshness checks. Caller holds local->lock.
  */
 static int initiation_consume(struct noise_local *local,
@@ -524,7 +501,7 @@ void noise_consume_initiations(struct noise_local *local,
 	}
 	/* es for the whole batch at once */
 	if (local->has_identity)
-		dh_run(out, scalar, point, n);
+		x25519_many(out, scalar, point, n);
 	for (unsigned int i = 0; i < n; ++i) {
 		remote[i] = NULL;
 		ret[i] = local->has_identity
@@ -617,7 +594,7 @@ static void response_dh(struct response_work w[], const int ret[], unsigned int 
 		dh_add(out, scalar, point, &k, w[i].ee, w[i].e_priv, w[i].remote_ephemeral);
 		dh_add(out, scalar, point, &k, w[i].se, w[i].e_priv, w[i].remote_static);
 	}
-	dh_run(out, scalar, point, k);
+	x25519_many(out, scalar, point, k);
 }
 
 /* The responder's tokens after the DH: e, ee, se, psk, {}. Caller holds hs->lock. */

@@ -538,6 +538,25 @@ unsigned int x25519_batch(uint8_t *const out[], const uint8_t *const scalar[],
 	return __atomic_load_n(&active, __ATOMIC_RELAXED)(out, scalar, point, n);
 }
 
+/* The wide ladder costs 48 us for one lane against libsodium's 38
+ * (build/tests/bench/engine-x25519). */
+void x25519_many(uint8_t *const out[], const uint8_t *const scalar[], const uint8_t *const point[],
+		 unsigned int n)
+{
+	unsigned int m, zero;
+
+	for (unsigned int i = 0; i < n; i += m) {
+		m = n - i < X25519_BATCH_MAX ? n - i : X25519_BATCH_MAX;
+		if (m == 1)
+			zero = batch_portable(out + i, scalar + i, point + i, 1);
+		else
+			zero = x25519_batch(out + i, scalar + i, point + i, m);
+		for (unsigned int j = 0; j < m; ++j)
+			if (zero & 1u << j)
+				sodium_memzero(out[i + j], 32);
+	}
+}
+
 bool x25519_batch_is_wide(void)
 {
 	return __atomic_load_n(&active, __ATOMIC_RELAXED) != batch_portable;

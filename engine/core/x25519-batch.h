@@ -24,6 +24,15 @@ unsigned int x25519_batch(uint8_t *const out[], const uint8_t *const scalar[],
 			  const uint8_t *const point[], unsigned int n)
     __attribute__((warn_unused_result));
 
+/*
+ * out[i] = X25519(scalar[i], point[i]) for any n, X25519_BATCH_MAX at a time;
+ * an output that would be all zeros (a small-order point) is zeros, for the
+ * caller to refuse. A lone operation runs on libsodium: one lane of the wide
+ * ladder costs as much as eight.
+ */
+void x25519_many(uint8_t *const out[], const uint8_t *const scalar[], const uint8_t *const point[],
+		 unsigned int n);
+
 /* True when x25519_batch runs lanes in parallel, so that filling a batch pays. */
 bool x25519_batch_is_wide(void);
 

@@ -4,9 +4,11 @@
  * libsodium per lane): the RFC 7748 vectors, the iterated test, the Diffie-
  * Hellman example, thousands of random pairs in batches of every size against
  * crypto_scalarmult_curve25519, and the edge inputs (non-canonical and
- * small-order points, clamping, limb boundaries) with the zero-output mask.
+ * small-order points, clamping, limb boundaries) with the zero-output mask,
+ * and x25519_many's chunking.
  */
 #include <stdlib.h>
+#include <string.h>
 #include <sodium.h>
 #include "../lib/tap.h"
 #include "x25519-batch.h"
@@ -271,8 +273,42 @@ static void test_clamping(const char *path)
 	   "%s: the same scalars on the base point", path);
 }
 
+/*
+ * x25519_many over counts that chunk every way (none, a lone one, a full
+ * batch and a lone rest, two full and a pair), a small-order point among
+ * them: libsodium's bytes, zeros where libsodium refuses.
+ */
+static void test_many(const char *path)
+{
+	static const unsigned int counts[] = {0, 1, 7, 9, 18};
+	uint8_t sc[18][32], pt[18][32], got[18][32], want[32];
+	uint8_t *out[18];
+	const uint8_t *sp[18], *pp[18];
+	int bad = 0;
+
+	for (unsigned int c = 0; c < sizeof(counts) / sizeof(counts[0]); ++c) {
+		for (unsigned int i = 0; i < counts[c]; ++i) {
+			randombytes_buf(sc[i], 32);
+			randombytes_buf(pt[i], 32);
+			if (i == 5)
+				memset(pt[i], 0, 32);
+			out[i] = got[i];
+			sp[i] = sc[i];
+			pp[i] = pt[i];
+		}
+		x25519_many(out, sp, pp, counts[c]);
+		for (unsigned int i = 0; i < counts[c]; ++i) {
+			if (crypto_scalarmult_curve25519(want, sc[i], pt[i]))
+				memset(want, 0, 32);
+			bad += memcmp(got[i], want, 32) != 0;
+		}
+	}
+	is_int(bad, 0, "%s: x25519_many of 0, 1, 7, 9 and 18 operations as libsodium's", path);
+}
+
 static void run_all(const char *path)
 {
+	test_many(path);
 	test_rfc7748_vectors(path);
 	test_rfc7748_iterated(path);
 	test_rfc7748_dh(path);
