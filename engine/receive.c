@@ -637,7 +637,7 @@ static void rx_response(struct device *dev, struct hs_msg *m)
 	send_keepalive(peer);
 }
 
-/* Cookie replies go to the reader's queue; the rest on to the MAC checks (hs_screen). */
+/* Consumes a cookie reply; passes what the reader screened, and the rest through hs_screen. */
 static bool hs_admit(struct device *dev, struct hs_msg *m)
 {
 	if (get_le32(m->buf) == MESSAGE_HANDSHAKE_COOKIE) {
